@@ -1,0 +1,1 @@
+"""calmreply service: drafting pipeline, HTTP API, storage and CLI."""

@@ -1,0 +1,21 @@
+"""FastAPI dependencies. Long-lived objects live on app.state (built in create_app); tests override them."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.db.repository import DraftStore
+from api.pipeline import Drafter
+
+
+def get_store(request: Request) -> DraftStore:
+    return request.app.state.store
+
+
+def get_drafter(request: Request) -> Drafter:
+    return request.app.state.drafter
+
+
+StoreDep = Annotated[DraftStore, Depends(get_store)]
+DrafterDep = Annotated[Drafter, Depends(get_drafter)]

@@ -1,0 +1,151 @@
+"""The one place that calls a model: litellm.acompletion with transport retries (tenacity).
+
+Two layers are kept apart (see STYLE.md): this module retries *transport* failures (timeouts,
+429 honoring Retry-After, 5xx, connection errors) with jittered exponential backoff inside a
+deadline; content re-asks (rule violations, invalid JSON) live in api.pipeline.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+import litellm  # noqa: E402  (must follow the env var above)
+from pydantic import BaseModel  # noqa: E402
+from tenacity import (  # noqa: E402
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_before_delay,
+    wait_random_exponential,
+)
+
+from api.providers import register_local_provider  # noqa: E402
+from api.schemas import Usage  # noqa: E402
+
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    litellm.Timeout,
+    litellm.RateLimitError,
+    litellm.InternalServerError,
+    litellm.ServiceUnavailableError,
+    litellm.BadGatewayError,
+    litellm.APIConnectionError,
+)
+_MAX_RETRY_AFTER_S = 30.0
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    usage: Usage
+    cost_usd: float | None
+    latency_ms: float
+    transport_attempts: int
+
+
+class ProviderError(Exception):
+    """The provider failed for good: a non-transient error, or transient ones past the retry cap/deadline."""
+
+    def __init__(self, model: str, attempts: int, cause: BaseException) -> None:
+        super().__init__(f"{model}: {type(cause).__name__}: {cause} (after {attempts} attempt(s))")
+        self.model = model
+        self.attempts = attempts
+        self.cause = cause
+
+
+def _retry_after_seconds(exc: BaseException | None) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    value = headers.get("retry-after") if hasattr(headers, "get") else None
+    try:
+        return min(float(value), _MAX_RETRY_AFTER_S) if value is not None else None
+    except ValueError:
+        return None
+
+
+class _WaitRetryAfterOrBackoff:
+    """Honor a 429's Retry-After header when present; otherwise jittered exponential backoff."""
+
+    def __init__(self) -> None:
+        self._backoff = wait_random_exponential(multiplier=0.5, max=8)
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        hinted = _retry_after_seconds(exc)
+        return hinted if hinted is not None else self._backoff(state)
+
+
+def response_format_for(schema: type[BaseModel]) -> dict[str, Any]:
+    return {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": schema.model_json_schema(), "strict": False}}
+
+
+class LLMClient:
+    """Calls litellm. `extra` is merged into every call (tests pass litellm's mock_* options here)."""
+
+    def __init__(self, *, retries: int, timeout_s: float, temperature: float, max_tokens: int, **extra: Any) -> None:
+        register_local_provider()
+        self.retries = retries
+        self.timeout_s = timeout_s
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.extra = extra
+
+    async def complete(
+        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float
+    ) -> Completion:
+        """One logical call; `deadline` is a time.monotonic() value after which no new attempt starts."""
+        started = time.monotonic()
+        attempts = 0
+        try:
+            async for attempt in AsyncRetrying(
+                retry=retry_if_exception_type(TRANSIENT_ERRORS),
+                stop=stop_after_attempt(self.retries + 1) | stop_before_delay(max(0.0, deadline - started)),
+                wait=_WaitRetryAfterOrBackoff(),
+                reraise=True,
+            ):
+                with attempt:
+                    attempts += 1
+                    remaining = max(0.5, min(self.timeout_s, deadline - time.monotonic()))
+                    response = await litellm.acompletion(
+                        model=model,
+                        messages=messages,
+                        temperature=self.temperature,
+                        max_tokens=self.max_tokens,
+                        response_format=response_format_for(schema),
+                        timeout=remaining,
+                        num_retries=0,
+                        drop_params=True,
+                        **self.extra,
+                    )
+        except Exception as exc:  # every provider failure becomes one typed error for the pipeline
+            raise ProviderError(model, attempts, exc) from exc
+        return Completion(
+            text=response.choices[0].message.content or "",
+            usage=_usage(response),
+            cost_usd=_cost(response),
+            latency_ms=(time.monotonic() - started) * 1000,
+            transport_attempts=attempts,
+        )
+
+
+def _usage(response: Any) -> Usage:
+    u = getattr(response, "usage", None)
+    if u is None:
+        return Usage()
+    return Usage(
+        prompt_tokens=int(getattr(u, "prompt_tokens", 0) or 0),
+        completion_tokens=int(getattr(u, "completion_tokens", 0) or 0),
+        total_tokens=int(getattr(u, "total_tokens", 0) or 0),
+    )
+
+
+def _cost(response: Any) -> float | None:
+    try:
+        cost = litellm.completion_cost(completion_response=response)
+    except Exception:  # unknown model in the local price map: cost is simply not known
+        return None
+    return float(cost) if cost else None

@@ -1,0 +1,166 @@
+"""The drafting pipeline: analysis -> plan -> generate -> guard -> repair -> fallback.
+
+A draft never fails because a model failed: provider errors, invalid output and persistent
+rule violations all end in the playbook engine, and `meta` says what happened.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from api.analysis import analyze
+from api.analysis.model import Analysis
+from api.config import Settings
+from api.llm import LLMClient, ProviderError
+from api.playbook import draft_sections
+from api.prompting import build_messages, describe_violations, reask_messages
+from api.rendering import Names, render
+from api.schemas import Attempt, DraftMeta, DraftRequest, Sections, Source, Usage
+from evals.rules import CheckContext, RuleResult, blocking_failures, check_reply
+from prompts import load_prompt
+
+PLAYBOOK = "playbook"
+_JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+
+
+@dataclass
+class CallLog:
+    """One model call, kept for the database log (prompt and raw response included)."""
+
+    attempt: Attempt
+    model: str
+    messages: list[dict[str, str]]
+    response: str | None
+
+
+@dataclass
+class DraftOutcome:
+    reply: str
+    sections: Sections
+    analysis: Analysis
+    checks: list[RuleResult]
+    meta: DraftMeta
+    calls: list[CallLog] = field(default_factory=list)
+
+
+def guard(reply: str, req: DraftRequest) -> list[RuleResult]:
+    return check_reply(
+        CheckContext(reply=reply, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy, channel=req.channel)
+    )
+
+
+def parse_sections(text: str) -> Sections:
+    """Validate the model's JSON; tolerate code fences and prose around the object."""
+    match = _JSON_OBJECT.search(text)
+    if match is None:
+        raise ValueError("no JSON object in the output")
+    return Sections.model_validate_json(match.group(0))
+
+
+def _names(req: DraftRequest) -> Names:
+    return Names(customer=req.customer_name, agent=req.agent_name, company=req.company_name)
+
+
+def _history(req: DraftRequest) -> list[tuple[str, str]]:
+    return [(t.role, t.text) for t in req.history]
+
+
+def _total(calls: list[CallLog]) -> Usage:
+    return Usage(
+        prompt_tokens=sum(c.attempt.usage.prompt_tokens for c in calls),
+        completion_tokens=sum(c.attempt.usage.completion_tokens for c in calls),
+        total_tokens=sum(c.attempt.usage.total_tokens for c in calls),
+    )
+
+
+class Drafter:
+    def __init__(self, settings: Settings, llm: LLMClient) -> None:
+        self.settings = settings
+        self.llm = llm
+
+    async def draft(self, req: DraftRequest) -> DraftOutcome:
+        started = time.monotonic()
+        analysis = analyze(req.complaint, _history(req))
+        model = req.model or self.settings.model
+        version = req.prompt_version or self.settings.prompt_version
+        template = load_prompt(version)
+        if model == PLAYBOOK:
+            return self._playbook(req, analysis, model, version, started, "playbook", None, [], None)
+
+        messages = build_messages(template, req, analysis)
+        deadline = started + self.settings.request_deadline_s
+        calls: list[CallLog] = []
+        cost = 0.0
+        cost_known = False
+        reason = "rule violations remained after re-asking"
+        for number in range(1, self.settings.max_reasks + 2):
+            kind = "generate" if number == 1 else "reask"
+            try:
+                completion = await self.llm.complete(model, messages, Sections, deadline)
+            except ProviderError as exc:
+                calls.append(CallLog(Attempt(number=number, kind=kind, outcome="provider_error", detail=str(exc)), model, messages, None))
+                reason = f"provider error: {type(exc.cause).__name__}"
+                break
+            if completion.cost_usd is not None:
+                cost += completion.cost_usd
+                cost_known = True
+            base: dict[str, Any] = {"number": number, "kind": kind, "latency_ms": completion.latency_ms, "usage": completion.usage}
+            try:
+                sections = parse_sections(completion.text)
+            except (ValueError, ValidationError) as exc:
+                problem = _short_error(exc)
+                calls.append(CallLog(Attempt(outcome="invalid_output", detail=problem, **base), model, messages, completion.text))
+                reason = "the model's output never matched the schema"
+                messages = reask_messages(template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"])
+                continue
+            reply = render(sections, req.channel, _names(req))
+            checks = guard(reply, req)
+            failures = blocking_failures(checks)
+            if not failures:
+                calls.append(CallLog(Attempt(outcome="accepted", **base), model, messages, completion.text))
+                source: Source = "llm" if number == 1 else "llm_repaired"
+                meta = DraftMeta(
+                    model=model, source=source, attempts=[c.attempt for c in calls], prompt_version=version,
+                    latency_ms=_ms(started), usage=_total(calls), cost_usd=cost if cost_known else None,
+                )
+                return DraftOutcome(reply, sections, analysis, checks, meta, calls)
+            violated = [f.rule_id for f in failures]
+            calls.append(CallLog(Attempt(outcome="violations", violations=violated, **base), model, messages, completion.text))
+            messages = reask_messages(template, messages, completion.text, describe_violations(failures))
+            if time.monotonic() >= deadline:
+                reason = "the deadline passed while re-asking"
+                break
+        return self._playbook(req, analysis, model, version, started, "fallback", reason, calls, cost if cost_known else None)
+
+    def _playbook(
+        self, req: DraftRequest, analysis: Analysis, model: str, version: str, started: float,
+        source: Source, reason: str | None, calls: list[CallLog], cost: float | None,
+    ) -> DraftOutcome:
+        sections = draft_sections(req, analysis)
+        reply = render(sections, req.channel, _names(req))
+        meta = DraftMeta(
+            model=model, source=source, attempts=[c.attempt for c in calls], prompt_version=version,
+            latency_ms=_ms(started), usage=_total(calls), cost_usd=cost, fallback_reason=reason,
+        )
+        return DraftOutcome(reply, sections, analysis, guard(reply, req), meta, calls)
+
+
+def _ms(started: float) -> float:
+    return round((time.monotonic() - started) * 1000, 2)
+
+
+def _short_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'object'}: {e['msg']}" for e in exc.errors()[:5])
+    return str(exc)[:300]
+
+
+def request_fingerprint(req: DraftRequest) -> str:
+    """Stable hash of a request body, for idempotency-key reuse detection."""
+    return hashlib.sha256(json.dumps(req.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,21 @@
+"""POST /v1/checks: lint any reply (an agent's edited draft) against the rule registry."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.errors import UnknownRule
+from api.schemas import CheckRequest, CheckResponse, ErrorResponse
+from evals.rules import RULES_BY_ID, CheckContext, blocking_failures, check_reply
+
+router = APIRouter(prefix="/v1/checks", tags=["checks"])
+
+
+@router.post("", response_model=CheckResponse, responses={422: {"model": ErrorResponse}})
+async def run_checks(req: CheckRequest) -> CheckResponse:
+    """Spans are character offsets into the submitted `reply`."""
+    unknown = [r for r in req.rules or [] if r not in RULES_BY_ID]
+    if unknown:
+        raise UnknownRule(f"unknown rule id(s): {', '.join(unknown)}; see GET /v1/rules")
+    ctx = CheckContext(reply=req.reply, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy, channel=req.channel)
+    results = check_reply(ctx, req.rules)
+    return CheckResponse(passed=not blocking_failures(results), checks=results)

@@ -1,0 +1,59 @@
+"""POST /v1/drafts, GET /v1/drafts/{id}, POST /v1/drafts/{id}/feedback."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response, status
+
+from api.deps import DrafterDep, StoreDep
+from api.errors import error_response
+from api.pipeline import guard, request_fingerprint
+from api.schemas import DraftPublic, DraftRequest, ErrorDetail, ErrorResponse, FeedbackPublic, FeedbackRequest
+from prompts import load_prompt
+
+router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
+_ERRORS = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+
+
+@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+async def create_draft(
+    req: DraftRequest,
+    response: Response,
+    drafter: DrafterDep,
+    store: StoreDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
+) -> DraftPublic:
+    """Draft a reply to a complaint. Repeating a request with the same Idempotency-Key returns the stored draft (200)."""
+    if idempotency_key is not None and not idempotency_key.strip():
+        return error_response(422, "invalid_request", [ErrorDetail(field="Idempotency-Key", reason="must not be blank")])  # type: ignore[return-value]
+    load_prompt(req.prompt_version or drafter.settings.prompt_version)  # unknown version -> 422 before any work
+    fingerprint = request_fingerprint(req)
+    if idempotency_key is not None:
+        existing = store.find_by_key(idempotency_key, fingerprint)
+        if existing is not None:
+            response.status_code = status.HTTP_200_OK
+            response.headers["Idempotent-Replayed"] = "true"
+            return existing
+    outcome = await drafter.draft(req)
+    draft, created = store.save(req, fingerprint, outcome, idempotency_key)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+        response.headers["Idempotent-Replayed"] = "true"
+    response.headers["Location"] = f"/v1/drafts/{draft.id}"
+    return draft
+
+
+@router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS)
+async def get_draft(draft_id: str, store: StoreDep) -> DraftPublic:
+    return store.get(draft_id)
+
+
+@router.post("/{draft_id}/feedback", response_model=FeedbackPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+async def add_feedback(draft_id: str, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
+    """Record what the agent did with the draft; the final text is checked against the same rules."""
+    draft = store.get(draft_id)
+    final_checks = None
+    if fb.final_text is not None:
+        original = DraftRequest.model_validate(store.request_of(draft_id))
+        final_checks = guard(fb.final_text, original)
+    return store.add_feedback(draft.id, fb, final_checks)

@@ -1,0 +1,160 @@
+"""The HTTP contract: request and response models for /v1/drafts, /v1/checks and /v1/rules."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.analysis.model import Analysis
+from evals.rules import Channel, Policy, RuleResult
+
+Source = Literal["llm", "llm_repaired", "playbook", "fallback"]
+
+
+class Turn(BaseModel):
+    role: Literal["customer", "agent"]
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+class DraftRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    complaint: str = Field(min_length=1, max_length=20_000, description="The customer's latest message. Untrusted data.")
+    channel: Channel = Channel.email
+    company_at_fault: bool | None = Field(default=None, description="true / false / null = unknown (we err toward taking the blame).")
+    customer_name: str | None = Field(default=None, max_length=120)
+    agent_name: str | None = Field(default=None, max_length=120)
+    company_name: str | None = Field(default=None, max_length=120)
+    context: str | None = Field(default=None, max_length=10_000, description="Facts the reply may use (order status, outage ETA).")
+    policy: Policy | None = Field(default=None, description="What the reply may offer; null = no constraints on remedy kinds.")
+    history: list[Turn] = Field(default_factory=list, max_length=50, description="Earlier turns, oldest first.")
+    instructions: str | None = Field(default=None, max_length=4_000, description="The agent's own guidance for this ticket. Trusted.")
+    model: str | None = Field(default=None, max_length=200, description="'playbook' or a litellm model string; default CALMREPLY_MODEL.")
+    prompt_version: str | None = Field(default=None, max_length=20)
+
+
+class Sections(BaseModel):
+    acknowledgement: str
+    apology: str
+    restatement: str
+    solution: str
+    next_steps: list[str]
+    follow_up: str
+    closing: str
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class Attempt(BaseModel):
+    """One call to the model: what came back and why it was or wasn't used."""
+
+    number: int
+    kind: Literal["generate", "reask"]
+    outcome: Literal["accepted", "violations", "invalid_output", "provider_error"]
+    detail: str | None = None
+    violations: list[str] = Field(default_factory=list)
+    latency_ms: float = 0
+    usage: Usage = Field(default_factory=Usage)
+
+
+class DraftMeta(BaseModel):
+    model: str
+    source: Source
+    attempts: list[Attempt]
+    prompt_version: str
+    latency_ms: float
+    usage: Usage
+    cost_usd: float | None = None
+    fallback_reason: str | None = None
+
+
+class DraftPublic(BaseModel):
+    id: str
+    created_at: datetime
+    reply: str
+    sections: Sections
+    analysis: Analysis
+    checks: list[RuleResult]
+    meta: DraftMeta
+    feedback: "FeedbackPublic | None" = None
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reply: str = Field(min_length=1, max_length=20_000, description="The reply to lint, e.g. an agent's edited draft.")
+    complaint: str = Field(default="", max_length=20_000)
+    company_at_fault: bool | None = None
+    policy: Policy | None = None
+    channel: Channel = Channel.email
+    rules: list[str] | None = Field(default=None, description="Rule ids to run; default all.")
+
+
+class CheckResponse(BaseModel):
+    passed: bool = Field(description="No error-severity rule failed.")
+    checks: list[RuleResult]
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["sent", "edited", "discarded"]
+    final_text: str | None = Field(default=None, max_length=20_000, description="What the agent actually sent.")
+    rating: int | None = Field(default=None, ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=2_000)
+
+
+class FeedbackPublic(BaseModel):
+    outcome: Literal["sent", "edited", "discarded"]
+    final_text: str | None
+    rating: int | None
+    comment: str | None
+    edit_distance: int | None = Field(description="Character-level Levenshtein distance between the suggested reply and final_text.")
+    final_checks: list[RuleResult] | None = None
+    created_at: datetime
+
+
+class SourceQuotePublic(BaseModel):
+    doc: str
+    quote: str
+
+
+class RulePublic(BaseModel):
+    id: str
+    title: str
+    severity: Literal["error", "warning"]
+    instruction: str
+    explanation: str
+    fix_hint: str
+    sources: list[SourceQuotePublic]
+
+
+class ConflictPublic(BaseModel):
+    topic: str
+    positions: list[SourceQuotePublic]
+    resolution: str
+    reason: str
+    rule_ids: list[str]
+
+
+class RulesResponse(BaseModel):
+    rules: list[RulePublic]
+    conflicts: list[ConflictPublic]
+
+
+class ErrorDetail(BaseModel):
+    field: str | None = None
+    reason: str
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+DraftPublic.model_rebuild()

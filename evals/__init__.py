@@ -1,0 +1,1 @@
+"""calmreply evals: the rule registry (single source of truth) and the eval suite built on it."""

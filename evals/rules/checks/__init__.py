@@ -1,0 +1,1 @@
+"""One module per playbook concern; each exposes pure `check_*(ctx) -> Verdict` functions."""

@@ -1,0 +1,43 @@
+"""unconditional-apology: apologize plainly; never a conditional or hedged non-apology."""
+from __future__ import annotations
+
+from evals.rules.model import CheckContext, Verdict
+from evals.rules.text import find_all, find_spans, rx
+
+HEDGES = [
+    rx(r"\b(sorry|apologi[sz]e|apologies|regret)\s*,?\s+(that\s+|for it\s+|for this\s+)?if\b"),
+    rx(r"\bif\s+(there|we|i|this|that|our|my|any|anything|something|it|you)\b[^.!?]{0,70}\b(sorry|apologi[sz]e|apologies)\b"),
+    rx(r"\b(sorry|apologi[sz]e|apologies)\b[^.!?]{0,12}\b(that |if )?you\s+(feel|felt|think|thought|believe|perceive|see it|found|find|are upset|were upset|got upset|feel upset|are unhappy|were unhappy|took it)\b"),
+    rx(r"\bsorry (for|about) (how|the way) you (feel|felt|see|took)\b"),
+    rx(r"\b(for )?any inconvenience\b", r"\binconvenience (this|that|it|which) (may|might|could) have caused\b", r"\bmay have (caused|experienced)\b"),
+    rx(r"\b(sorry|apologi[sz]e|apologies) for any\b"),
+    rx(r"\b(we|i) (deeply |sincerely |truly )?regret\b", r"\bregrettabl[ey]\b"),
+    rx(r"\bmistakes were made\b", r"\b(perceived|alleged|supposed) (error|mistake|issue|problem|delay|fault)s?\b"),
+    rx(r"\b(i'?m|i am|we'?re|we are) sorry,? but\b", r"\b(apologi[sz]e|apologies),? but\b"),
+]
+PLAIN = rx(
+    r"\b(i|we)('m| am|'re| are)\b[^.!?]{0,20}\bsorry\b",
+    r"\b(i|we) (\w+ )?apologi[sz]e\b",
+    r"\b(my|our) (\w+ )?apolog",
+    r"\bplease accept\b[^.!?]{0,20}\bapolog",
+    r"(^|[.!?\n]\s*)sorry\b",
+    r"\bso sorry\b",
+)
+
+
+def check_unconditional_apology(ctx: CheckContext) -> Verdict:
+    hedged = find_all(HEDGES, ctx.reply)
+    if hedged:
+        return Verdict(
+            False,
+            "Hedged or conditional apology: it apologizes for the customer's feelings or a possibility, not for what happened.",
+            tuple(hedged),
+        )
+    if find_spans(PLAIN, ctx.reply):
+        return Verdict(True, "Apologizes plainly, without conditions.")
+    if ctx.company_at_fault is False:
+        return Verdict(True, "The company is not at fault and no hedged apology is made.")
+    return Verdict(
+        False,
+        "The company is at fault (or fault is unknown, so we err toward taking the blame) and the reply never apologizes.",
+    )

@@ -1,0 +1,47 @@
+"""no-parroting: restate priorities briefly, in your own words; never echo the complaint back."""
+from __future__ import annotations
+
+from evals.rules.model import CheckContext, Span, Verdict
+from evals.rules.text import words_with_offsets
+
+RUN_WORDS = 8
+"""A verbatim run of this many words copied from the complaint counts as parroting."""
+
+
+def copied_runs(complaint: str, reply: str, min_words: int = RUN_WORDS) -> list[Span]:
+    """Maximal runs of >= min_words consecutive reply words that also appear consecutively in the complaint."""
+    source = [w for w, _, _ in words_with_offsets(complaint)]
+    grams = {tuple(source[i : i + min_words]) for i in range(len(source) - min_words + 1)}
+    words = words_with_offsets(reply)
+    hit = [False] * len(words)
+    for i in range(len(words) - min_words + 1):
+        if tuple(w for w, _, _ in words[i : i + min_words]) in grams:
+            for j in range(i, i + min_words):
+                hit[j] = True
+    spans: list[Span] = []
+    i = 0
+    while i < len(words):
+        if not hit[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(words) and hit[j + 1]:
+            j += 1
+        start, end = words[i][1], words[j][2]
+        spans.append(Span(start=start, end=end, text=reply[start:end]))
+        i = j + 1
+    return spans
+
+
+def check_no_parroting(ctx: CheckContext) -> Verdict:
+    if not ctx.complaint:
+        return Verdict(True, "No complaint given to compare against.")
+    runs = copied_runs(ctx.complaint, ctx.reply)
+    if runs:
+        longest = max(len(s.text.split()) for s in runs)
+        return Verdict(
+            False,
+            f"Echoes the customer's own words back ({longest} words verbatim); restate their priorities briefly in your own words.",
+            tuple(runs),
+        )
+    return Verdict(True, "Restates without echoing the complaint.")

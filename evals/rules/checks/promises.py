@@ -1,0 +1,34 @@
+"""no-unauthorized-promises: offer only what the request's policy allows; no absolute guarantees."""
+from __future__ import annotations
+
+from evals.rules.model import CheckContext, Span, Verdict
+from evals.rules.remedies import find_offers, offered_amounts
+from evals.rules.text import find_all, rx
+
+GUARANTEES = [
+    rx(r"\b(will|'ll) never happen again\b", r"\bnever (ever )?happen(s)? again\b", r"\bwon'?t (ever )?happen again\b",
+       r"\b(i|we) (can |personally |absolutely )?guarantee\b", r"\bguaranteed?\b(?! (delivery|next-day))", r"\b100 ?% (sure|certain|guarantee)\b",
+       r"\b(i|we) promise (you )?(this|it|that) (will never|won'?t)\b", r"\bnever again\b"),
+]
+
+
+def check_no_unauthorized_promises(ctx: CheckContext) -> Verdict:
+    problems: list[str] = []
+    spans: list[Span] = list(find_all(GUARANTEES, ctx.reply))
+    if spans:
+        problems.append("an absolute guarantee nobody can keep")
+    policy = ctx.policy
+    if policy is not None:
+        banned = [o for o in find_offers(ctx.reply) if not policy.allows(o.remedy)]
+        if banned:
+            kinds = sorted({o.remedy.value for o in banned})
+            problems.append(f"remedies outside policy ({', '.join(kinds)})")
+            spans.extend(o.span for o in banned)
+        if policy.max_amount is not None:
+            over = [(amount, span) for amount, span in offered_amounts(ctx.reply) if amount > policy.max_amount]
+            if over:
+                problems.append(f"amounts above the policy limit of {policy.max_amount:g} {policy.currency}")
+                spans.extend(span for _, span in over)
+    if problems:
+        return Verdict(False, "Promises more than policy allows: " + "; ".join(problems) + ".", tuple(sorted(spans, key=lambda s: s.start)))
+    return Verdict(True, "Stays within policy.")

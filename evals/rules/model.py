@@ -1,0 +1,87 @@
+"""Data types shared by every rule: what a check sees and what it returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Callable, Literal
+
+from pydantic import BaseModel, Field
+
+from evals.rules.policy import Policy
+
+Severity = Literal["error", "warning"]
+
+
+class Channel(str, Enum):
+    email = "email"
+    chat = "chat"
+    phone = "phone"
+
+
+class Span(BaseModel):
+    """A half-open character range [start, end) into the checked reply, with its text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class RuleResult(BaseModel):
+    rule_id: str
+    title: str
+    severity: Severity
+    passed: bool
+    message: str
+    spans: list[Span] = Field(default_factory=list)
+    fix_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything a rule may look at. Checks are pure functions of this."""
+
+    reply: str
+    complaint: str = ""
+    company_at_fault: bool | None = None
+    policy: Policy | None = None
+    channel: Channel = Channel.email
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check function returns before the registry dresses it as a RuleResult."""
+
+    passed: bool
+    message: str
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceQuote:
+    doc: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    severity: Severity
+    instruction: str
+    """Imperative sentence used verbatim in the generation prompt."""
+    explanation: str
+    fix_hint: str
+    sources: tuple[SourceQuote, ...]
+    check: Callable[[CheckContext], Verdict] = field(repr=False)
+
+    def run(self, ctx: CheckContext) -> RuleResult:
+        verdict = self.check(ctx)
+        return RuleResult(
+            rule_id=self.id,
+            title=self.title,
+            severity=self.severity,
+            passed=verdict.passed,
+            message=verdict.message,
+            spans=list(verdict.spans),
+            fix_hint=None if verdict.passed else self.fix_hint,
+        )
