@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     prompt_version: str = Field(default="v1", description="Prompt template version in prompts/ used when a request names none.")
     request_deadline_s: float = Field(default=30.0, gt=0, description="Overall time budget for the LLM part of one draft.")
     llm_timeout_s: float = Field(default=20.0, gt=0, description="Timeout of one LLM call.")
+    retry_backoff_s: float = Field(default=0.5, gt=0, description="Base of the jittered exponential backoff between transport retries.")
     transport_retries: int = Field(default=3, ge=0, le=10, description="Retries of transient provider failures per call.")
     max_reasks: int = Field(default=2, ge=0, le=5, description="Content re-asks after rule violations or invalid output.")
     temperature: float = Field(default=0.3, ge=0, le=2)

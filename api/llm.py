@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import litellm  # noqa: E402  (must follow the env var above)
+
+litellm.suppress_debug_info = True
 from pydantic import BaseModel  # noqa: E402
 from tenacity import (  # noqa: E402
     AsyncRetrying,
@@ -24,6 +26,7 @@ from tenacity import (  # noqa: E402
     wait_random_exponential,
 )
 
+from api.config import Settings  # noqa: E402
 from api.providers import register_local_provider  # noqa: E402
 from api.schemas import Usage  # noqa: E402
 
@@ -36,6 +39,14 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     litellm.APIConnectionError,
 )
 _MAX_RETRY_AFTER_S = 30.0
+
+
+class CompletionClient(Protocol):
+    """What the pipeline needs from a model client (LLMClient, or the eval suite's caching wrapper)."""
+
+    async def complete(
+        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float
+    ) -> Completion: ...
 
 
 @dataclass(frozen=True)
@@ -70,8 +81,8 @@ def _retry_after_seconds(exc: BaseException | None) -> float | None:
 class _WaitRetryAfterOrBackoff:
     """Honor a 429's Retry-After header when present; otherwise jittered exponential backoff."""
 
-    def __init__(self) -> None:
-        self._backoff = wait_random_exponential(multiplier=0.5, max=8)
+    def __init__(self, base_s: float) -> None:
+        self._backoff = wait_random_exponential(multiplier=base_s, max=max(base_s, 8.0))
 
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -86,13 +97,23 @@ def response_format_for(schema: type[BaseModel]) -> dict[str, Any]:
 class LLMClient:
     """Calls litellm. `extra` is merged into every call (tests pass litellm's mock_* options here)."""
 
-    def __init__(self, *, retries: int, timeout_s: float, temperature: float, max_tokens: int, **extra: Any) -> None:
+    def __init__(
+        self, *, retries: int, timeout_s: float, temperature: float, max_tokens: int, backoff_s: float = 0.5, **extra: Any
+    ) -> None:
         register_local_provider()
         self.retries = retries
+        self.backoff_s = backoff_s
         self.timeout_s = timeout_s
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.extra = extra
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **extra: Any) -> LLMClient:
+        return cls(
+            retries=settings.transport_retries, timeout_s=settings.llm_timeout_s, temperature=settings.temperature,
+            max_tokens=settings.max_tokens, backoff_s=settings.retry_backoff_s, **extra,
+        )
 
     async def complete(
         self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float
@@ -104,7 +125,7 @@ class LLMClient:
             async for attempt in AsyncRetrying(
                 retry=retry_if_exception_type(TRANSIENT_ERRORS),
                 stop=stop_after_attempt(self.retries + 1) | stop_before_delay(max(0.0, deadline - started)),
-                wait=_WaitRetryAfterOrBackoff(),
+                wait=_WaitRetryAfterOrBackoff(self.backoff_s),
                 reraise=True,
             ):
                 with attempt:

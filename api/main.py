@@ -16,10 +16,7 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     migrate(engine)
-    llm = llm or LLMClient(
-        retries=settings.transport_retries, timeout_s=settings.llm_timeout_s,
-        temperature=settings.temperature, max_tokens=settings.max_tokens,
-    )
+    llm = llm or LLMClient.from_settings(settings)
     app = FastAPI(
         title="calmreply",
         version="0.1.0",

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from api.analysis import analyze
 from api.analysis.model import Analysis
 from api.config import Settings
-from api.llm import LLMClient, ProviderError
+from api.llm import CompletionClient, ProviderError
 from api.playbook import draft_sections
 from api.prompting import build_messages, describe_violations, reask_messages
 from api.rendering import Names, render
@@ -80,7 +80,7 @@ def _total(calls: list[CallLog]) -> Usage:
 
 
 class Drafter:
-    def __init__(self, settings: Settings, llm: LLMClient) -> None:
+    def __init__(self, settings: Settings, llm: CompletionClient) -> None:
         self.settings = settings
         self.llm = llm
 

@@ -1,9 +1,14 @@
 """Finds remedies a reply offers (refund, replacement, ...) and money amounts it promises.
 
 Shared by `solution-or-ask` (is any remedy offered?) and `no-unauthorized-promises`
-(is each offered remedy allowed by policy?). A remedy word only counts as an offer when it
-is not negated ("I can't refund") and not a restatement of the customer's demand
-("you asked for a refund").
+(is each offered remedy allowed by policy?). A remedy word counts as an offer only in a clause
+that offers it: a question giving the customer a choice ("Would you like a refund or a
+replacement?") counts; a negation ("I can't refund"), a restatement of the customer's demand
+("you asked for a refund"), an apology for the past ("sorry your refund took so long"), a step
+the customer must take ("you'll need to contact Apple to restore it"), a topic to discuss
+("the next steps for repairs") and a mention of a remedy already given ("once the credit has
+landed") do not. Fixing the company's own service (restoring a site, reconnecting power) is
+doing the job, not a policy remedy: `solution-or-ask` counts it through its commitment check.
 """
 from __future__ import annotations
 
@@ -12,32 +17,84 @@ from dataclasses import dataclass
 
 from evals.rules.model import Span
 from evals.rules.policy import Remedy
-from evals.rules.text import Sentence, rx, sentences
+from evals.rules.text import Sentence, all_clauses, mask_apologies, normalize, rx, sentences
 
 REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
     Remedy.partial_refund: rx(
-        r"\bpartial(ly)? refund\w*", r"\brefund(ed|ing)? (half|part|\d+ ?%)", r"\bhalf (of )?(your|the) (money|fee|cost|price) back"
+        r"\bpartial(ly)? refund\w*", r"\brefund(ed|ing)? (half|part|\d+ ?%)", r"\bhalf (of )?(your|the) (money|fee|cost|price) back",
+        r"\brefund(ed|ing)? (you )?(the |a )?[$£€₦₹]?[\d,.]*\s*(difference|excess|overcharge|extra)\b",
     ),
-    Remedy.refund: rx(r"\brefund(s|ed|ing)?\b", r"\bmoney back\b", r"\breimburs\w*", r"\breverse (the|that|this) (charge|payment|transaction)s?"),
-    Remedy.replacement: rx(r"\breplac(e|ed|ement|ing)\b", r"\bsend (you )?(out )?(a )?(new|fresh|another)\b", r"\breship\w*", r"\bre-?send\b", r"\bre-?deliver\w*"),
-    Remedy.repair: rx(r"\brepair\w*", r"\bfix(ed|ing)? (it|the|your|this)\b", r"\brestor(e|ed|ing)\b", r"\breconnect\w*", r"\breinstat\w*", r"\brecover(ed|ing)? (your|the|all)\b"),
-    Remedy.account_credit: rx(r"\b(account|service|bill|billing|store|loyalty|goodwill)? ?credit(ed|s)?\b(?! card)(?! check)(?! score)"),
-    Remedy.discount: rx(r"\bdiscount\w*", r"\b\d+ ?% off\b", r"\bcoupon\w*", r"\bpromo(tional)? code\b"),
-    Remedy.expedited_shipping: rx(r"\b(expedit\w*|express|overnight|next[- ]day|priority) (shipping|delivery|courier|post)\b", r"\bupgrad\w* (the |your )?(shipping|delivery)\b"),
-    Remedy.technician_visit: rx(r"\btechnician\b", r"\bengineer (visit|to (your|visit|come))", r"\bsend (an? |our )?(engineer|plumber|electrician|fitter|someone|crew) (round|over|out|to)\b", r"\b(home|site) visit\b"),
-    Remedy.fee_waiver: rx(r"\bwaiv(e|ed|ing|er)\b", r"\b(remove|removed|reverse|reversed|cancel|cancelled|canceled|drop|dropped) (the|that|this|your) ([a-z]+ )?(fee|charge|penalty)s?\b"),
-    Remedy.rebooking: rx(r"\bre-?book\w*", r"\bbook you (on|onto|into) (the next|another|a later|an earlier)\b", r"\breschedul\w*"),
-    Remedy.cancellation: rx(r"\bcancel(led|ed|ling|ing)? (your|the) (contract|subscription|plan|membership|policy|booking|account)\b", r"\b(end|release you from) (your|the) contract\b", r"\bwithout (an? |any )?(early )?(termination|cancellation) (fee|charge|penalty)"),
-    Remedy.compensation: rx(r"\bcompensat\w*", r"\bgoodwill (payment|gesture)\b", r"\bvoucher\w*", r"\bgift (card|certificate)\w*"),
+    Remedy.refund: rx(
+        r"\brefund(s|ed|ing)?\b", r"\bmoney back\b", r"\breimburs\w*", r"\brevers(e|ed|ing) (the|that|this|your) (\w+ )?(charge|payment|transaction|debit)s?",
+        r"\b(put|paid|pay|paying|going) (the )?[$£€₦₹][\d,.]+ back\b(?! (as|in the form of) (a |an )?(\w+ )?credit)", r"\b(is|are|will be|'ll be) (going |paid )?back (on|onto|to) your (card|account)\b",
+    ),
+    Remedy.replacement: rx(
+        r"\breplacements?\b",
+        r"\breplac(e|ed|ing) (it|them|the (item|order|product|phone|handset|device|unit|laptop|set|parcel|package|goods|card|cushions?|jug|part)|your (item|order|product|phone|handset|device|unit|laptop|set|card|goods))\b",
+        r"\bsen(d|t|ding) (you )?(out )?(a |an )?(new|fresh|another|brand-new|second|correct|right) ",
+        r"\breship\w*", r"\bre-?sen(d|t|ding) (it|them|the (item|order|parcel|package|goods)|your (item|order|parcel|package))\b", r"\bre-?deliver\w*",
+    ),
+    Remedy.repair: rx(
+        r"\brepair(s|ed|ing)?\b",
+        r"\bfix(ed|ing)? (the|your) (\w+ )?(leak|boiler|heater|roof|fence|wall|walkway|door|window|fitting|pipe|sink|car|bike|screen|phone|laptop|machine|appliance|pavers?|floor|tap)\b",
+    ),
+    Remedy.account_credit: rx(
+        r"\b(account|service|bill|billing|store|loyalty|goodwill)? ?credit(ed|s|ing)?\b(?! (cards?|check|score|union|limit|rating|history|reports?|agenc\w+|bureaus?|files?|references?|records?))",
+        r"\badd(ed|ing)? [$£€₦₹][\d,.]+ (back )?to your (\w+ ){0,2}(account|balance|wallet)\b",
+    ),
+    Remedy.discount: rx(r"\bdiscount\w*", r"\b\d+ ?% off\b", r"\bcoupon\w*", r"\bpromo(tional)? code\b", r"\bprice (lock|freeze|match)\b"),
+    Remedy.expedited_shipping: rx(
+        r"\b(expedit\w*|express|overnight|next[- ]day|priority) (shipping|delivery|courier|post)\b(?! (charge|fee|cost|price|surcharge|option)s?\b)",
+        r"\bupgrad\w* (the |your )?(shipping|delivery)\b", r"\bby (express|overnight courier|next-day courier)\b",
+    ),
+    Remedy.technician_visit: rx(
+        r"\btechnician\b", r"\bengineer (visit|to (your|visit|come))", r"\b(home|site) visit\b",
+        r"\bsen(d|t|ding) (an? |our |the )?(\w+ )?(engineer|plumber|electrician|fitter|someone|crew|adjuster|inspector|painter|installer)s? (round|over|out|back|to)\b",
+        r"\bre-?book\w* (the|an|a|your|our) (engineer|technician|plumber|electrician|installer|fitter|visit|crew)\b",
+        r"\b(engineer|plumber|electrician|crew|adjuster|inspector|installer|someone) (will|'ll|is going to) (be (with you|at your|there|out|round|on site)|inspect|visit|come)\b",
+    ),
+    Remedy.fee_waiver: rx(r"\bwaiv(e|ed|ing|er)\b", r"\b(remove|removed|reverse|reversed|cancel|cancelled|canceled|drop|dropped) (the|that|this|your|those|these) ([\w-]+ ){0,2}(fee|charge|penalty|penalties|charges|fees)\b"),
+    Remedy.rebooking: rx(r"\bre-?book\w*", r"\bbook you (on|onto|into) (the next|another|a later|an earlier|tonight's|tomorrow's)\b", r"\breschedul\w*", r"\bmove(d)? you (to|into|onto) (a|an|the|tonight's|tomorrow's) (\w+ ){0,2}(flight|room|slot|appointment|session|seat|train)\b"),
+    Remedy.cancellation: rx(
+        r"\bcancel(led|ed|ling|ing)? (your|the) (\w+ )?(contract|subscription|plan|membership|policy|booking|account)\b",
+        r"\b(end|release you from) (your|the) contract\b", r"\bwithout (an? |any )?(early )?(termination|cancellation) (fee|charge|penalty)",
+        r"\bclos(e|ed|ing) (the|your) account\b",
+    ),
+    Remedy.compensation: rx(
+        r"\bcompensat\w*", r"\bgoodwill (payment|gesture)\b", r"\bvoucher\w*", r"\bgift (card|certificate)s?\b(?! balance)",
+        r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to)\b[^.!?;]{0,30}?\b(free|complimentary)\b(?! of charge)",
+        r"\bon the house\b", r"\bthrow(ing)? in\b",
+    ),
 }
+MONEY_OFF = rx(r"\b(tak(e|en|ing)|knock(ed|ing)?) (?P<hit>[$£€₦₹][\d,.]+ off)\b", r"(?P<hit2>[$£€₦₹][\d,.]+ off (your|the|that|this) (\w+ )?(bill|invoice|balance|order|total|price|fee|premium))")
+"""'$50 off the bill' is a discount, a partial refund or a fee waiver depending on who names it."""
 
 MONEY = re.compile(
     r"(?P<sym>[$£€₦₹])\s?(?P<n1>\d[\d,]*(\.\d+)?)|(?P<n2>\d[\d,]*(\.\d+)?)\s?(?P<cur>usd|gbp|eur|ngn|inr|aud|cad|dollars?|pounds?|euros?|naira|rupees?)\b",
     re.I,
 )
-_NEGATION = rx(r"\b(can't|cannot|can not|unable to|not able to|won't|will not|don't|do not|isn't|is not|aren't|not eligible|no longer|not in a position|no)\b[^.!?;]{0,40}$")
-_RESTATEMENT = rx(r"\b(you (asked|asking|want|wanted|requested|demanded|mentioned|said|were promised|paid|were charged|were billed)|you'?d like|your (request|demand)|asked for|waiting (on|for)|still (haven't|hasn't|not)|hasn't (arrived|come|been)|haven't (received|had|got))\b[^.!?;]{0,50}$")
-_CHARGE_CONTEXT = rx(r"\b(charged|billed|paid|cost|costs|overcharged|deducted|taken|price|bill of|invoice|owe)\b")
+_NEGATION = rx(r"\b(can't|cannot|can not|unable to|not able to|won't|will not|don't|do not|isn't|is not|aren't|not eligible|no longer|not in a position|no|never|not)\b[^.!?;]{0,40}$")
+_RESTATEMENT = rx(
+    r"\b(you (asked|asking|want|wanted|requested|demanded|mentioned|said|were promised|were told|were offered|paid|were charged|were billed|expected)|you'?d like|your (request|demand)|asked for|"
+    r"waiting (on|for)|still (no|haven't|hasn't|not)|hasn't (arrived|come|been)|haven't (received|had|got)|never (got|received))\b[^.!?;]{0,50}$"
+)
+_CUSTOMER_STEP = rx(
+    r"\byou('ll| will| would|'d)? (need|have|want|be able) to\b[^.!?;]*$",
+    r"\byou (can|could|may|might|should|must)\b(?! (choose|pick|select|have|get|opt|expect|keep|see|look forward))[^.!?;]*$",
+    r"\b(ask|contact|call|tell) (them|the \w+|your \w+)\b[^.!?;]*$",
+)
+_TOPIC = rx(r"\b(go(ing)? (over|through)|talk(ing)? (about|through)|discuss\w*|explain\w*|next steps|questions? about|information (on|about)|details (on|of|about)|to hear)\b[^.!?;]*$")
+_REFERENCE_BEFORE = rx(r"\b(check(ing)?|confirm(ing)?|track(ing)?|verify(ing)?|monitor(ing)?|once|until|whether|make sure)( that)?( (the|your|both|all|this|that|these|those))?( \w+)?\s*$")
+_REFERENCE_AFTER = rx(
+    r"^\w*\s+(reference|status|number|request|amount)\b",
+    r"^\w*\s+(has|have|had|is|are|was|were)( (now|already|finally))? (landed|arrived|reached|come through|gone through|cleared|shown|showing|posted|appeared|hit|been (received|applied)|taken|taking|delayed|stuck|pending)\b",
+    r"^\w*\s+(never|hasn't|didn't|did not|has not) (triggered|arrived|came|come|went|gone|reached|showed|shown|happened|landed)\b",
+)
+_CHARGE_BEFORE = rx(r"(\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$")
+_CHARGE_AFTER = rx(r"^\s*((a|per|/) ?(month|year|week|night|mo|yr)\b|(price|quote|plan|monthly|annual|deposit|premium|invoice|bill)\b)")
+GIVE_MONEY = rx(
+    r"\b(pay(ing)? (you|for)|paid (you|for)|cover(ing)?|approv\w*|add(ed|ing)?|credit\w*|giv(e|en|ing)|gave|tak(e|en|ing)|refund\w*|waiv\w*|reimburs\w*|compensat\w*|put|send(ing)?|transferr?\w*)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -45,40 +102,93 @@ class Offer:
     remedy: Remedy
     span: Span
     sentence: Sentence
+    also: tuple[Remedy, ...] = ()
+    """Other names policy may use for the same offer ('$50 off the bill' is a discount or a partial refund)."""
+
+    @property
+    def kinds(self) -> tuple[Remedy, ...]:
+        return (self.remedy, *self.also)
 
 
-def _is_offer(text: str, start: int, sentence: Sentence) -> bool:
-    before = text[sentence.start : start]
-    return not (_NEGATION.search(before) or _RESTATEMENT.search(before))
+def _is_offer(text: str, start: int, end: int, clause: Sentence) -> bool:
+    before = text[clause.start : start]
+    after = text[end : clause.end]
+    if not text[start:end].strip():
+        return False
+    return not (
+        _NEGATION.search(before)
+        or _RESTATEMENT.search(before)
+        or _CUSTOMER_STEP.search(before)
+        or _TOPIC.search(before)
+        or _REFERENCE_BEFORE.search(before)
+        or _REFERENCE_AFTER.search(after)
+    )
+
+
+def _clause_at(clauses: list[Sentence], pos: int) -> Sentence | None:
+    return next((c for c in clauses if c.start <= pos < c.end), None)
 
 
 def find_offers(text: str) -> list[Offer]:
     """Remedies the reply offers, most specific kind first (a partial refund is not also a refund)."""
+    masked = mask_apologies(normalize(text))
+    clauses = all_clauses(masked)
     offers: list[Offer] = []
     taken: list[tuple[int, int]] = []
-    sents = sentences(text)
+
+    def add(remedy: Remedy, start: int, end: int, also: tuple[Remedy, ...] = ()) -> None:
+        if any(start < e and s < end for s, e in taken):
+            return
+        clause = _clause_at(clauses, start)
+        if clause is None or not _is_offer(masked, start, end, clause):
+            return
+        taken.append((start, end))
+        offers.append(Offer(remedy, Span(start=start, end=end, text=text[start:end]), clause, also))
+
+    for m in MONEY_OFF.finditer(masked):
+        group = "hit" if m.group("hit") else "hit2"
+        add(Remedy.discount, m.start(group), m.end(group), (Remedy.partial_refund, Remedy.fee_waiver))
     for remedy, pattern in REMEDY_PATTERNS.items():
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            sentence = next((s for s in sents if s.start <= m.start() < s.end), None)
-            if sentence is None or not _is_offer(text, m.start(), sentence):
-                continue
-            taken.append((m.start(), m.end()))
-            offers.append(Offer(remedy, Span(start=m.start(), end=m.end(), text=m.group(0)), sentence))
+        for m in pattern.finditer(masked):
+            add(remedy, m.start(), m.end(), _aliases(remedy, masked, m.start()))
     return sorted(offers, key=lambda o: o.span.start)
 
 
+_VISIT_TO_FIX = rx(r"\b(fix|repair|remove|replace|restore|mend|patch|clean|regrade|re-?sod|redo|finish)\w*\b")
+_PERSON_SENT = rx(r"\b(technician|engineer|plumber|electrician|fitter|crew|painter|installer|someone)s?\b")
+
+
+def _aliases(remedy: Remedy, text: str, pos: int) -> tuple[Remedy, ...]:
+    """Sending someone to fix a thing is both a repair and a technician visit; policy may list either."""
+    sentence = next((s for s in sentences(text) if s.start <= pos < s.end), None)
+    if sentence is None:
+        return ()
+    if remedy is Remedy.technician_visit and _VISIT_TO_FIX.search(sentence.text):
+        return (Remedy.repair,)
+    if remedy is Remedy.repair and _PERSON_SENT.search(sentence.text):
+        return (Remedy.technician_visit,)
+    return ()
+
+
 def offered_amounts(text: str) -> list[tuple[float, Span]]:
-    """Money amounts in sentences that offer a remedy, excluding amounts that describe a charge."""
+    """Money amounts the reply gives the customer: in a clause that offers a remedy or pays money,
+    and not a price, a threshold or what the customer still owes ("so you'd pay $100")."""
+    masked = mask_apologies(normalize(text))
+    offer_clauses = {o.sentence for o in find_offers(text)}
     out: list[tuple[float, Span]] = []
-    offer_sentences = {o.sentence for o in find_offers(text)}
-    for sentence in offer_sentences:
-        for m in MONEY.finditer(sentence.text):
-            before = sentence.text[max(0, m.start() - 30) : m.start()]
-            if _CHARGE_CONTEXT.search(before):
+    for clause in all_clauses(masked):
+        if clause not in offer_clauses and not _gives_money(clause.text):
+            continue
+        for m in MONEY.finditer(clause.text):
+            before, after = clause.text[: m.start()], clause.text[m.end() :]
+            if _CHARGE_BEFORE.search(before) or _CHARGE_AFTER.search(after):
                 continue
             number = (m.group("n1") or m.group("n2")).replace(",", "")
-            start = sentence.start + m.start()
-            out.append((float(number), Span(start=start, end=start + len(m.group(0)), text=m.group(0))))
+            start = clause.start + m.start()
+            out.append((float(number), Span(start=start, end=start + len(m.group(0)), text=text[start : start + len(m.group(0))])))
     return sorted(out, key=lambda a: a[1].start)
+
+
+def _gives_money(clause: str) -> bool:
+    m = GIVE_MONEY.search(clause)
+    return bool(m and not _NEGATION.search(clause[: m.start()]) and not _CUSTOMER_STEP.search(clause[: m.start()]))

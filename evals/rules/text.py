@@ -1,4 +1,4 @@
-"""Text helpers for checks: sentences with offsets, regex spans, word n-grams."""
+"""Text helpers for checks: sentences and clauses with offsets, regex spans, word n-grams."""
 from __future__ import annotations
 
 import re
@@ -7,10 +7,14 @@ from typing import Iterable
 
 from evals.rules.model import Span
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|\n|$)")
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|\n")
+_ABBREVIATION = re.compile(
+    r"\b(mr|mrs|ms|mx|dr|prof|st|mt|jr|sr|no|vs|etc|approx|dept|e\.g|i\.e|a\.m|p\.m|u\.s|u\.k|inc|ltd|co)\.$", re.I
+)
+"""Words whose trailing period does not end a sentence ("Dear Mrs. Osei", "5 p.m. tomorrow")."""
 _GREETING = re.compile(
-    r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^.!?\n]{0,50}[,!.:]?\s*$"
-    r"|^\s*(thank(s| you)( so much)? for (calling|reaching out|contacting|getting in touch|writing|your (message|email|call|patience))"
+    r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^!?\n]{0,50}[,!.:]?\s*$"
+    r"|^\s*(thank(s| you)( so much)? for (calling|reaching out|contacting|getting in touch|writing|telling us|letting us know|your (message|email|call|patience))"
     r"|this is \w+|you'?re through to)",
     re.I,
 )
@@ -31,17 +35,83 @@ class Sentence:
         return Span(start=self.start, end=self.end, text=self.text)
 
 
+def _trimmed(text: str, start: int, end: int) -> Sentence | None:
+    raw = text[start:end]
+    stripped = raw.strip()
+    if not WORD.search(stripped):
+        return None
+    s = start + (len(raw) - len(raw.lstrip()))
+    return Sentence(s, s + len(stripped), stripped)
+
+
 def sentences(text: str) -> list[Sentence]:
-    """Split into sentences/lines, keeping character offsets into `text` (whitespace trimmed)."""
+    """Split into sentences/lines, keeping character offsets into `text` (whitespace trimmed).
+
+    A sentence ends at a newline or at ., ! or ? followed by whitespace, so decimals ($34.99),
+    times (9:40) and domains stay whole; titles and common abbreviations (Mrs., p.m.) do not end one.
+    """
     out: list[Sentence] = []
-    for m in _SENTENCE.finditer(text):
-        raw = m.group(0)
-        stripped = raw.strip()
-        if not WORD.search(stripped):
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0) != "\n" and m.group(0).startswith(".") and _ABBREVIATION.search(text[max(0, m.start() - 6) : m.start() + 1]):
             continue
-        start = m.start() + (len(raw) - len(raw.lstrip()))
-        out.append(Sentence(start, start + len(stripped), stripped))
+        sentence = _trimmed(text, start, m.end())
+        if sentence is not None:
+            out.append(sentence)
+        start = m.end()
+    last = _trimmed(text, start, len(text))
+    if last is not None:
+        out.append(last)
     return out
+
+
+_CLAUSE_BREAK = re.compile(
+    r"\s*[;:—–]\s*|\s+-\s+"
+    r"|,?\s+\b(?=(?:and|but|so|while|whereas|although|though|because|which|once|until|when|then)\b\s+(?:then\s+)?"
+    r"(?:i|i'm|i'll|i've|i'd|we|we're|we'll|we've|you|you're|you'll|you've|it|it's|it'll|they|they're|they'll|this|that|there|he|she|the|your|our|their|my|a|an|once|as|if)\b)"
+    r"|,\s+(?=(?:i|i'm|i'll|i've|we|we're|we'll|we've|you|you'll|it|it'll|they|they'll|so|but|which)\b)"
+    r"|\s+and\s+(?=(?:i|i'm|i'll|i've|we|we'll|we've|we're)\b)",
+    re.I,
+)
+
+
+def clauses(sentence: Sentence) -> list[Sentence]:
+    """Split a sentence at semicolons, dashes and clause-joining conjunctions that start a new subject.
+
+    Good enough to keep "I've moved your plan at the same $60 price, and I've added a $75 credit"
+    as two clauses; it does not try to parse nested structure.
+    """
+    out: list[Sentence] = []
+    start = 0
+    text = sentence.text
+    for m in _CLAUSE_BREAK.finditer(text):
+        part = _trimmed(text, start, m.start())
+        if part is not None:
+            out.append(Sentence(sentence.start + part.start, sentence.start + part.end, part.text))
+        start = m.end()
+    part = _trimmed(text, start, len(text))
+    if part is not None:
+        out.append(Sentence(sentence.start + part.start, sentence.start + part.end, part.text))
+    return out
+
+
+def all_clauses(text: str) -> list[Sentence]:
+    return [c for s in sentences(text) for c in clauses(s)]
+
+
+_APOLOGY_CLAUSE = re.compile(
+    r"\b(sorry|apologi[sz]e|apologies|regret)\b[^.!?;:,]*",
+    re.I,
+)
+
+
+def mask_apologies(text: str) -> str:
+    """Blank out what follows an apology word up to the next clause break, keeping offsets.
+
+    "I'm sorry we sent the wrong size today" describes the failure, not a step or a remedy, so
+    checks looking for commitments must not read it.
+    """
+    return _APOLOGY_CLAUSE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def is_greeting(sentence: Sentence) -> bool:
@@ -57,8 +127,15 @@ def body_sentences(text: str) -> list[Sentence]:
     return [s for s in sentences(text) if not is_greeting(s)]
 
 
+def _match_span(m: re.Match[str]) -> Span:
+    """The span of group "hit" when the pattern names one (context matched but not reported), else the whole match."""
+    if "hit" in m.re.groupindex and m.group("hit") is not None:
+        return Span(start=m.start("hit"), end=m.end("hit"), text=m.group("hit"))
+    return Span(start=m.start(), end=m.end(), text=m.group(0))
+
+
 def find_spans(pattern: re.Pattern[str], text: str) -> list[Span]:
-    return [Span(start=m.start(), end=m.end(), text=m.group(0)) for m in pattern.finditer(text)]
+    return [_match_span(m) for m in pattern.finditer(text)]
 
 
 def find_all(patterns: Iterable[re.Pattern[str]], text: str) -> list[Span]:
@@ -87,3 +164,11 @@ def words_with_offsets(text: str) -> list[tuple[str, int, int]]:
 def rx(*alternatives: str) -> re.Pattern[str]:
     """Compile word-bounded, case-insensitive alternatives."""
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.I)
+
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def normalize(text: str) -> str:
+    """Straighten curly quotes so patterns written with ' match LLM output; keeps every offset."""
+    return text.translate(_QUOTES)

@@ -2,15 +2,30 @@
 from __future__ import annotations
 
 from evals.rules.model import CheckContext, Verdict
-from evals.rules.text import Sentence, body_sentences, rx
+from evals.rules.text import Sentence, body_sentences, mask_apologies, normalize, rx
+
+ACK_WITHIN = 2
+"""The acknowledgement must come in the first two sentences after the greeting."""
 
 FEELING = rx(
     r"\b(frustrat\w*|upset\w*|angr(y|ier|ily)|anger|annoy\w*|infuriat\w*|maddening|furious|fuming|livid|stress\w*|"
     r"worr\w*|anxi\w*|disappoint\w*|exasperat\w*|scar(y|ed|ing)|frighten\w*|distress\w*|unsettl\w*|alarm\w*|"
-    r"fed up|outrag\w*|irritat\w*|aggravat\w*|heartbreak\w*|heartbroken|devastat\w*|panic\w*|nerve-?wracking|"
-    r"overwhelm\w*|exhaust\w*|let down|betrayed|insult\w*|embarrass\w*|humiliat\w*|uneasy|shaken|helpless|"
-    r"powerless|unfair|hurt|painful|miserable|nightmare|ordeal|awful|horrible|terrible|unacceptable|inexcusable|"
-    r"galling|rattl\w*|gutted|exasperating|nervous|fear\w*|upsetting|concern\w*|inconvenien\w*)\b"
+    r"fed up|outrag\w*|irritat\w*|aggravat\w*|heartbreak\w*|heartbroken|heart-?wrenching|gut-?wrenching|devastat\w*|"
+    r"panic\w*|nerve-?(wracking|racking)|overwhelm\w*|exhaust\w*|let down|betrayed|insult\w*|embarrass\w*|humiliat\w*|"
+    r"mortif\w*|uneasy|shaken|helpless|powerless|hurt|painful|miserable|nightmare|ordeal|awful|horrible|terrible|"
+    r"galling|rattl\w*|gutted|nervous|fear\w*|afraid|grief|griev\w*|heartache|desperat\w*|abandoned|misled|conned|"
+    r"cheated|ignored|dismissed|fobbed off|brushed off|cross|sick of|tired of|demoralis\w*|demoraliz\w*|discourag\w*|"
+    r"concern\w*|inconvenien\w*)\b"
+)
+NON_FEELING = ("inconvenien", "concern")
+"""'Sorry for the inconvenience' / 'we note your concerns' name no feeling: they are the non-acknowledgement."""
+
+EXPERIENCER = rx(
+    r"\b(you|your|you're|you've|yourself|anyone|anybody|everyone|most people|any(one|body)'s|me too|i'd|i would)\b",
+    r"\b(is|was|'s|sounds|sounded|must be|must have been|would be|would have been|feels|felt|seems|looks)\s+"
+    r"(so |really |genuinely |incredibly |deeply |truly |absolutely |completely |understandably |such |an? |just |pretty |very |utterly )*"
+    r"(frustrat|upsett|infuriat|maddening|stress|worr|alarm|distress|scar|frighten|heartbreak|heart-?wrench|gut-?wrench|"
+    r"nerve|exhaust|humiliat|embarrass|mortif|insult|galling|miserable|awful|horrible|terrible|devastat|painful|unsettl|exasperat)",
 )
 EMPATHY_FRAME = rx(
     r"\b(every|a|full|complete) right to be\b",
@@ -20,39 +35,61 @@ EMPATHY_FRAME = rx(
     r"\bi can (only )?(imagine|hear|see|tell|understand)\b",
     r"\bi hear (you|how|that|the)\b",
     r"\bi (completely |totally |fully |really |absolutely )?(understand|get|know|appreciate|realis|realiz)\w* (how|why|that you|that this|what|just how|your)\b",
+    r"\bi (really |truly )?feel for you\b",
     r"\bno wonder\b",
     r"\bunderstandabl[ey]\b",
     r"\b(must|would) (be|have been|feel|have felt)\b",
     r"\bthat sounds\b",
-    r"\byou('re| are| were|'ve| have)\b[^.!?]{0,25}\b(upset|angry|frustrated|furious|worried|disappointed|fed up|livid|annoyed|stressed|scared|let down)\b",
     r"\bit'?s (completely |totally |entirely )?(fair|reasonable|natural|normal) (to|that you)\b",
     r"\bwhat a\b",
     r"\bhow (frustrating|upsetting|stressful|worrying|maddening|infuriating|disappointing|awful|hard|difficult)\b",
 )
+STRAIN_IDIOM = rx(
+    r"\b(wear|wears|wore|try|tries|test|tests|fray|frays|stretch|exhaust)\s+(anyone's|anybody's|everyone's|your|most people's|my)\s+(patience|nerves)\b",
+    r"\b(drive|drives|drove|driving)\s+(me|anyone|anybody|you|most people)\s+(up the wall|mad|crazy|round the bend|spare)\b",
+    r"\b(would|could|will|must|is enough to)\s+(scare|infuriate|upset|frustrate|anger|annoy|worry|rattle|unsettle|exhaust|stress|alarm|frighten)\s+(anyone|anybody|most people|me|you)\b",
+    r"\b(sorry|condolences) (for|about|on) (the|your) (loss|passing|bereavement)\b",
+)
 YOU = rx(r"\b(you|your|you're|you've|yourself)\b")
 FIX = rx(
-    r"\b(i|we)('ve| have| had| will|'ll| am| 'm|'m| are|'re| can| just)( already| now| also| just| personally)?\b[^.!?]{0,40}\b(refund|credit|replac|reship|restor|reset|reinstat|repair|fix|patch|rebook|reimburs|compensat|waiv|cancel|issu|arrang|schedul|dispatch|sen[dt]|process|escalat|upgrad|appl|book|expedit|investigat|look|check|confirm|found|traced|identif|updat|correct|remov|revers|unlock|reactivat|reconnect|credit|add)",
+    r"\b(i|we)('ve| have| had| will|'ll| am| 'm|'m| are|'re| can| just)( already| now| also| just| personally)?\b[^.!?]{0,40}\b(refund|credit|replac|reship|restor|reset|reinstat|repair|fix|patch|rebook|reimburs|compensat|waiv|cancel|issu|arrang|schedul|dispatch|sen[dt]|process|escalat|upgrad|appl|book|expedit|investigat|look|check|confirm|found|traced|identif|updat|correct|remov|revers|unlock|reactivat|reconnect|credit|add|mov|gone through|went through|review)",
+    r"\b(i|we) (checked|reviewed|looked|investigated|confirmed|traced|found|identified|located|went through|pulled up)\b",
+    r"\blet me (pull up|check|look|see)\b",
+    r"\bi have your (case|account|file|booking|order|claim)\b",
     r"\bplease (try|restart|reboot|clear|click|log|check|update|reinstall|make sure|ensure|note|be aware|read|refer)\b",
     r"\b(was|were) caused by\b",
     r"\bthe (root )?cause\b",
     r"\bdue to (a|an|the|our)\b",
-    r"\b(policy|terms and conditions|terms of service|our records|the system shows|according to)\b",
-    r"\b(your|the) (refund|replacement|order|package|parcel|service|account|site|website|server|outage|issue|problem|fault|engine|connection)\b[^.!?]{0,20}\b(has been|have been|will be|is being|is now|is back|was)\b",
+    r"\b(policy|policies|terms and conditions|terms of service|our terms|conditions of (carriage|sale|service|use)|our records|the system shows|according to|as stated|as per|regarding your)\b",
+    r"\b(our|the) (investigation|review|records|logs?|system|notes|data|tracking) (found|finds|show|shows|showed|indicate\w*|confirm\w*)\b",
+    r"\b(usually|typically|normally|generally) (come|comes|happen|happens|take|takes|arise|arises|get|gets|go|goes)\b",
+    r"\b(is|are|get|gets) (stored|synced|scheduled|handled|processed|routed|sent|reviewed|issued|billed|charged) (by|to|on|in|through|automatically|annually|monthly)\b",
+    r"\b(requests?|claims?|orders?|payments?|refunds?|bills?|tickets?|applications?) (go|goes|are sent|get sent) (to|through)\b",
+    r"^\s*actually\b",
+    r"\b(your|the) (refund|replacement|order|package|parcel|service|account|site|website|server|outage|issue|problem|fault|engine|connection|extension|notice|payment)\b[^.!?]{0,20}\b(has been|have been|will be|is being|is now|is back|was|is valid)\b",
     r"\b(the )?(issue|problem|outage|fault|error|glitch|bug) (is|was|has been) (fixed|resolved|caused|on)\b",
 )
 
 
 def is_acknowledgement(sentence: Sentence) -> bool:
-    text = sentence.text
-    if EMPATHY_FRAME.search(text) and (FEELING.search(text) or YOU.search(text)):
+    """Does the sentence name or clearly reflect the customer's feeling?
+
+    A feeling word counts when someone experiences it (you, anyone, "I'd be ... too") or it describes
+    the situation ("that's maddening", "sounds exhausting"); empathy frames ("I can only imagine")
+    count with any feeling word or a reference to the customer.
+    """
+    text = normalize(sentence.text)
+    if STRAIN_IDIOM.search(text):
         return True
-    return bool(FEELING.search(text) and YOU.search(text) and not _only_inconvenience(text))
+    feelings = [m.group(0).lower() for m in FEELING.finditer(text)]
+    real = [f for f in feelings if not f.startswith(NON_FEELING)]
+    if EMPATHY_FRAME.search(text) and (real or YOU.search(text)):
+        return True
+    return bool(real and EXPERIENCER.search(text))
 
 
-def _only_inconvenience(text: str) -> bool:
-    """'Sorry for the inconvenience' names no feeling; it is the non-acknowledgement."""
-    found = {m.group(0).lower() for m in FEELING.finditer(text)}
-    return bool(found) and all(w.startswith("inconvenien") or w.startswith("concern") for w in found)
+def _is_fix(sentence: Sentence) -> bool:
+    return bool(FIX.search(mask_apologies(normalize(sentence.text))))
 
 
 def check_emotion_first(ctx: CheckContext) -> Verdict:
@@ -60,7 +97,7 @@ def check_emotion_first(ctx: CheckContext) -> Verdict:
     if not body:
         return Verdict(False, "The reply is empty.")
     ack_at = next((i for i, s in enumerate(body) if is_acknowledgement(s)), None)
-    fix_at = next((i for i, s in enumerate(body) if FIX.search(s.text) and not is_acknowledgement(s)), None)
+    fix_at = next((i for i, s in enumerate(body) if _is_fix(s) and not is_acknowledgement(s)), None)
     if ack_at is None:
         return Verdict(
             False,
@@ -73,7 +110,7 @@ def check_emotion_first(ctx: CheckContext) -> Verdict:
             "The reply turns to the fix or explanation before acknowledging the customer's feelings.",
             (body[fix_at].span(),),
         )
-    if ack_at > 2:
+    if ack_at >= ACK_WITHIN:
         return Verdict(
             False,
             "The feelings are acknowledged, but only late in the reply; open with them.",

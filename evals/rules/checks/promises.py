@@ -19,7 +19,7 @@ def check_no_unauthorized_promises(ctx: CheckContext) -> Verdict:
         problems.append("an absolute guarantee nobody can keep")
     policy = ctx.policy
     if policy is not None:
-        banned = [o for o in find_offers(ctx.reply) if not policy.allows(o.remedy)]
+        banned = [o for o in find_offers(ctx.reply) if not any(policy.allows(k) for k in o.kinds)]
         if banned:
             kinds = sorted({o.remedy.value for o in banned})
             problems.append(f"remedies outside policy ({', '.join(kinds)})")

@@ -1,0 +1,70 @@
+"""A small rule engine for flags: a trigger pattern plus the guards that keep ordinary mentions from firing."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from api.analysis.model import FlagKind
+from api.analysis.text import Span, negated, quoted, sentence_around
+
+LOOKBEHIND = 40
+"""Characters before a trigger that `veto_before` inspects."""
+LOOKAHEAD = 30
+"""Characters after a trigger that `veto_after` inspects."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One family of phrasings that raises `kind`.
+
+    context: must also occur in the trigger's sentence (or anywhere in the text when `context_in_text`),
+        e.g. an action verb for "police" so that "police report attached" does not read as a threat.
+    veto_before / veto_after: phrasing right around the trigger that turns it into an ordinary mention
+        ("my elderly neighbour", "a lawyer friend"); veto_before is searched in the preceding characters,
+        veto_after is matched at the trigger's end.
+    """
+
+    kind: FlagKind
+    reason: str
+    trigger: re.Pattern[str]
+    context: re.Pattern[str] | None = None
+    context_in_text: bool = False
+    veto_before: re.Pattern[str] | None = None
+    veto_after: re.Pattern[str] | None = None
+    negatable: bool = True
+    skip_quoted: bool = False
+
+    def find(self, text: str) -> Span | None:
+        """The first trigger occurrence in `text` that survives every guard."""
+        if self.context_in_text and self.context and not self.context.search(text):
+            return None
+        for m in self.trigger.finditer(text):
+            if self._allowed(text, m):
+                return Span.of(m)
+        return None
+
+    def _allowed(self, text: str, m: re.Match[str]) -> bool:
+        start, end = m.span()
+        if self.negatable and negated(text, start):
+            return False
+        if self.skip_quoted and quoted(text, start):
+            return False
+        if self.veto_before and self.veto_before.search(text[max(0, start - LOOKBEHIND):start]):
+            return False
+        if self.veto_after and self.veto_after.match(text, end, min(len(text), end + LOOKAHEAD)):
+            return False
+        if self.context and not self.context_in_text:
+            return bool(self.context.search(sentence_around(text, start).text))
+        return True
+
+
+def first_hits(rules: list[Rule], text: str) -> dict[FlagKind, tuple[Rule, Span]]:
+    """For each flag kind, the first rule (in list order) that fires on `text` and where."""
+    out: dict[FlagKind, tuple[Rule, Span]] = {}
+    for rule in rules:
+        if rule.kind in out:
+            continue
+        span = rule.find(text)
+        if span is not None:
+            out[rule.kind] = (rule, span)
+    return out

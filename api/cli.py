@@ -1,0 +1,162 @@
+"""The `calmreply` command: serve, draft, check, rules (and `eval`, from evals.cli).
+
+Heavy imports (litellm, FastAPI) happen inside the commands that need them, so `check` and
+`rules` start instantly.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from evals.rules import CONFLICTS, RULES, Channel, CheckContext, Policy, RuleResult, blocking_failures, check_reply
+
+
+def _read_text(value: str | None, file: Path | None, what: str) -> str:
+    if file is not None:
+        return file.read_text(encoding="utf-8")
+    if value is not None and value != "-":
+        return value
+    if value == "-" or not sys.stdin.isatty():
+        return sys.stdin.read()
+    raise SystemExit(f"calmreply: give the {what} as an argument, with --file, or on stdin")
+
+
+def _fault(value: str) -> bool | None:
+    return {"true": True, "yes": True, "false": False, "no": False, "unknown": None}[value]
+
+
+def _policy(value: str | None) -> Policy | None:
+    if value is None:
+        return None
+    raw = Path(value).read_text(encoding="utf-8") if Path(value).is_file() else value
+    return Policy.model_validate_json(raw)
+
+
+def _highlight(text: str, results: list[RuleResult]) -> list[str]:
+    lines = []
+    for r in results:
+        mark = "PASS" if r.passed else ("FAIL" if r.severity == "error" else "WARN")
+        lines.append(f"{mark:4}  {r.rule_id:26} {r.message}")
+        for s in r.spans:
+            left = text[max(0, s.start - 30) : s.start].replace("\n", " ")
+            right = text[s.end : s.end + 30].replace("\n", " ")
+            lines.append(f"      [{s.start}:{s.end}] …{left}>>{s.text}<<{right}…")
+    return lines
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=1, log_level=args.log_level)
+    return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from api.config import get_settings
+    from api.llm import LLMClient
+    from api.pipeline import Drafter
+    from api.schemas import DraftRequest
+
+    settings = get_settings()
+    req = DraftRequest(
+        complaint=_read_text(args.complaint, args.file, "complaint"), channel=Channel(args.channel),
+        company_at_fault=_fault(args.fault), customer_name=args.customer_name, agent_name=args.agent_name,
+        company_name=args.company_name, context=args.context, policy=_policy(args.policy),
+        instructions=args.instructions, model=args.model, prompt_version=args.prompt_version,
+    )
+    outcome = asyncio.run(Drafter(settings, LLMClient.from_settings(settings)).draft(req))
+    if args.json:
+        print(json.dumps({
+            "reply": outcome.reply, "sections": outcome.sections.model_dump(), "analysis": outcome.analysis.model_dump(),
+            "checks": [c.model_dump() for c in outcome.checks], "meta": outcome.meta.model_dump(),
+        }, indent=2))
+    else:
+        print(outcome.reply)
+        failed = [c.rule_id for c in outcome.checks if not c.passed]
+        print(f"\n-- source={outcome.meta.source} model={outcome.meta.model} latency={outcome.meta.latency_ms:.0f}ms"
+              f" failed={','.join(failed) or 'none'}", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    reply = _read_text(args.reply, args.file, "reply")
+    complaint = args.complaint_file.read_text(encoding="utf-8") if args.complaint_file else (args.complaint or "")
+    ctx = CheckContext(reply=reply, complaint=complaint, company_at_fault=_fault(args.fault), policy=_policy(args.policy), channel=Channel(args.channel))
+    results = check_reply(ctx)
+    if args.json:
+        print(json.dumps({"passed": not blocking_failures(results), "checks": [r.model_dump() for r in results]}, indent=2))
+    else:
+        print("\n".join(_highlight(reply, results)))
+    return 1 if blocking_failures(results) else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    if args.json:
+        from api.routes.rules import rules_response
+
+        print(rules_response().model_dump_json(indent=2))
+        return 0
+    for r in RULES:
+        print(f"{r.id:26} {r.severity:8} {r.title}")
+        print(f"{'':35} sources: {', '.join(sorted({s.doc for s in r.sources}))}")
+    print("\nConflicts between the documents and how they are resolved:")
+    for c in CONFLICTS:
+        print(f"- {c.topic}: {c.resolution}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="calmreply", description="Draft and lint replies to angry customers.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--channel", choices=[c.value for c in Channel], default="email")
+    shared.add_argument("--fault", choices=["true", "false", "unknown", "yes", "no"], default="unknown", help="is the company at fault?")
+    shared.add_argument("--policy", help="policy JSON, or a path to a JSON file")
+    shared.add_argument("--json", action="store_true", help="print everything as JSON")
+
+    draft = sub.add_parser("draft", parents=[shared], help="draft a reply (argument, --file, or stdin)")
+    draft.add_argument("complaint", nargs="?", help="complaint text, or - for stdin")
+    draft.add_argument("--file", type=Path, help="read the complaint from a file")
+    draft.add_argument("--customer-name")
+    draft.add_argument("--agent-name")
+    draft.add_argument("--company-name")
+    draft.add_argument("--context", help="facts the reply may use")
+    draft.add_argument("--instructions", help="the agent's own guidance (trusted)")
+    draft.add_argument("--model", help="'playbook' or a litellm model string (default CALMREPLY_MODEL)")
+    draft.add_argument("--prompt-version")
+    draft.set_defaults(func=cmd_draft)
+
+    check = sub.add_parser("check", parents=[shared], help="lint a reply; exits 1 when an error rule fails")
+    check.add_argument("reply", nargs="?", help="reply text, or - for stdin")
+    check.add_argument("--file", type=Path, help="read the reply from a file")
+    check.add_argument("--complaint", help="the complaint the reply answers")
+    check.add_argument("--complaint-file", type=Path)
+    check.set_defaults(func=cmd_check)
+
+    rules = sub.add_parser("rules", help="list the rules and conflict resolutions")
+    rules.add_argument("--json", action="store_true")
+    rules.set_defaults(func=cmd_rules)
+
+    from evals.cli import add_eval_commands
+
+    add_eval_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""`calmreply eval ...` subcommands."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from evals.checker import CORPUS_DIR, load_corpus, score_checks, scores_as_json
+from evals.dataset import DATASET_DIR
+from evals.rules import RULES
+from prompts import load_prompt
+
+if TYPE_CHECKING:
+    from evals.results import EvalLog, SampleResult
+
+
+def _thresholds(values: list[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in values:
+        rule, _, number = item.partition("=")
+        out[rule] = float(number)
+    return out
+
+
+def cmd_checker(args: argparse.Namespace) -> int:
+    """Precision / recall / F1 of each rule's check on the labeled replies; non-zero exit under thresholds."""
+    scores = score_checks(load_corpus(args.corpus))
+    if args.json:
+        args.json.write_text(scores_as_json(scores), encoding="utf-8")
+    per_rule = _thresholds(args.rule_threshold)
+    failed: list[str] = []
+    print(f"{'rule':26} {'prec':>6} {'recall':>6} {'f1':>6} {'fails':>5}  gate")
+    for rid, s in scores.items():
+        floor = per_rule.get(rid, args.min)
+        ok = floor is None or (s.precision >= floor and s.recall >= floor)
+        if not ok:
+            failed.append(rid)
+        gate = "-" if floor is None else ("ok" if ok else f"BELOW {floor:.2f}")
+        print(f"{rid:26} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:5d}  {gate}")
+    if failed:
+        print(f"checker gate failed for: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _gate(log: "EvalLog", fail_under: float | None, rule_floors: dict[str, float]) -> list[str]:
+    """Human-readable reasons the run fails its gate; empty when it passes."""
+    reasons = []
+    for summary in log.summaries:
+        if fail_under is not None and summary.pass_rate < fail_under:
+            reasons.append(f"{summary.model}: pass rate {summary.pass_rate:.3f} < {fail_under:.3f}")
+        for rule in summary.rules:
+            floor = rule_floors.get(rule.rule_id)
+            if floor is not None and rule.pass_rate < floor:
+                reasons.append(f"{summary.model}: {rule.rule_id} pass rate {rule.pass_rate:.3f} < {floor:.3f}")
+    return reasons
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from api.config import get_settings
+    from evals.dataset import load_dataset
+    from evals.reports import print_summary, write_reports
+    from evals.runner import run_eval
+
+    rule_floors = _thresholds(args.rule_threshold)
+    unknown = sorted(set(rule_floors) - {r.id for r in RULES})
+    if unknown:
+        raise SystemExit(f"calmreply eval run: unknown rule id(s) in --rule-threshold: {', '.join(unknown)}")
+    settings = get_settings()
+    prompt_version = args.prompt or settings.prompt_version
+    load_prompt(prompt_version)
+    cases = load_dataset(args.dataset)[: args.limit] if args.limit else load_dataset(args.dataset)
+    models = args.model or [settings.model]
+    out_dir = args.out or Path("eval-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[status]}"),
+                  TimeElapsedColumn(), console=console, disable=args.quiet) as progress:
+        tasks = {m: progress.add_task(m, total=len(cases), status="") for m in models}
+        failed = dict.fromkeys(models, 0)
+
+        def on_sample(sample: "SampleResult") -> None:
+            failed[sample.model] += not sample.passed
+            progress.update(tasks[sample.model], advance=1, status=f"{failed[sample.model]} failing")
+
+        log = asyncio.run(run_eval(
+            cases, models, settings=settings, out_dir=out_dir, dataset_name=str(args.dataset), prompt_version=prompt_version,
+            concurrency=args.concurrency, case_timeout_s=args.case_timeout, cache_dir=None if args.no_cache else args.cache_dir,
+            judge=args.judge, resume=args.resume, limit=args.limit, on_sample=on_sample,
+        ))
+    paths = write_reports(log, out_dir)
+    for flag, name in ((args.json, "results.json"), (args.junit, "junit.xml"), (args.html, "report.html")):
+        if flag:
+            flag.parent.mkdir(parents=True, exist_ok=True)
+            flag.write_bytes(paths[name].read_bytes())
+    print_summary(log, Console())
+    print(f"reports: {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
+    reasons = _gate(log, args.fail_under, rule_floors)
+    for reason in reasons:
+        print(f"gate failed: {reason}", file=sys.stderr)
+    return 1 if reasons else 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from evals.reports import compare, render_comparison
+    from evals.results import EvalLog
+
+    a = EvalLog.model_validate_json(args.a.read_text(encoding="utf-8"))
+    b = EvalLog.model_validate_json(args.b.read_text(encoding="utf-8"))
+    result = compare(a, b)
+    render_comparison(result, Console())
+    return 0
+
+
+def add_eval_commands(sub: argparse._SubParsersAction) -> None:
+    ev = sub.add_parser("eval", help="evaluate models, prompts and the checker")
+    ev_sub = ev.add_subparsers(dest="eval_command", required=True)
+
+    checker = ev_sub.add_parser("checker", help="precision/recall of each rule's check on the labeled reply corpus")
+    checker.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="folder of labeled *.jsonl files")
+    checker.add_argument("--min", type=float, default=None, help="fail if any rule's precision or recall is below this")
+    checker.add_argument("--rule-threshold", action="append", default=[], metavar="RULE=RATE", help="per-rule floor, repeatable")
+    checker.add_argument("--json", type=Path, help="write the scores as JSON to this file")
+    checker.set_defaults(func=cmd_checker)
+
+    run = ev_sub.add_parser("run", help="draft every dataset case with each model and score the drafts")
+    run.add_argument("--model", action="append", help="litellm model string or 'playbook'; repeat to compare models")
+    run.add_argument("--dataset", type=Path, default=DATASET_DIR, help="a .jsonl file or a folder of them")
+    run.add_argument("--limit", type=int, help="only the first N cases")
+    run.add_argument("--concurrency", type=int, default=4)
+    run.add_argument("--prompt", help="prompt version (default CALMREPLY_PROMPT_VERSION)")
+    run.add_argument("--judge", metavar="MODEL", help="also grade each reply with this LLM and report agreement")
+    run.add_argument("--case-timeout", type=float, default=120.0, help="seconds per case before it is recorded as a timeout")
+    run.add_argument("--out", type=Path, help="output folder (default eval-results/<UTC time>)")
+    run.add_argument("--json", type=Path, help="also copy results.json here")
+    run.add_argument("--junit", type=Path, help="also copy junit.xml here")
+    run.add_argument("--html", type=Path, help="also copy report.html here")
+    run.add_argument("--cache-dir", type=Path, default=Path(".eval-cache"), help="model response cache")
+    run.add_argument("--no-cache", action="store_true")
+    run.add_argument("--resume", action="store_true", help="keep finished samples from --out/samples.jsonl")
+    run.add_argument("--fail-under", type=float, help="exit 1 if a model's pass rate is below this")
+    run.add_argument("--rule-threshold", action="append", default=[], metavar="RULE=RATE", help="per-rule pass-rate floor, repeatable")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+
+    cmp_ = ev_sub.add_parser("compare", help="per-rule deltas and regressed cases between two results.json files")
+    cmp_.add_argument("a", type=Path)
+    cmp_.add_argument("b", type=Path)
+    cmp_.set_defaults(func=cmd_compare)

@@ -1,0 +1,51 @@
+"""Shared fixtures: a temp database, fast retry settings, and the scripted fake provider."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+import litellm  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from api.config import Settings  # noqa: E402
+from tests.fakes import FakeProvider  # noqa: E402
+
+_FAKE = FakeProvider()
+
+
+def _register_fake() -> None:
+    entries = [e for e in (litellm.custom_provider_map or []) if e.get("provider") != "fake"]
+    litellm.custom_provider_map = [*entries, {"provider": "fake", "custom_handler": _FAKE}]
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeProvider]:
+    _register_fake()
+    _FAKE.script()
+    yield _FAKE
+    _FAKE.script()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'calmreply.db'}",
+        retry_backoff_s=0.001,
+        transport_retries=2,
+        max_reasks=2,
+        request_deadline_s=20,
+        model="playbook",
+    )
+
+
+@pytest.fixture
+def client(settings: Settings, fake_llm: FakeProvider) -> Iterator[TestClient]:
+    from api.main import create_app
+
+    with TestClient(create_app(settings)) as c:
+        yield c

@@ -1,0 +1,76 @@
+"""A scripted litellm provider for tests (model strings 'fake/<anything>'), in the spirit of
+simonw/llm's mock model: a queue of canned responses (text or exceptions) and a history of calls."""
+from __future__ import annotations
+
+import json
+from collections import deque
+from typing import Any
+
+import litellm
+from litellm import CustomLLM, ModelResponse
+
+GOOD_SECTIONS = {
+    "acknowledgement": "I can only imagine how frustrating it has been to watch your sites stay offline all morning.",
+    "apology": "I'm sorry we let you down.",
+    "restatement": "What matters most to you is having your shop taking orders again today.",
+    "solution": "Our engineers are restoring every site from last night's backup right now.",
+    "next_steps": ["I will send you a status update by 2pm today.", "Your sites will be back online within 24 hours."],
+    "follow_up": "I'll call you tomorrow morning to make sure everything is working.",
+    "closing": "Thank you for bearing with us.",
+}
+VIOLATING_SECTIONS = {
+    **GOOD_SECTIONS,
+    "acknowledgement": "Our records show the servers were up all night.",
+    "apology": "We apologize for any inconvenience this may have caused.",
+}
+
+
+def as_json(sections: dict[str, Any]) -> str:
+    return json.dumps(sections)
+
+
+class FakeProvider(CustomLLM):
+    def __init__(self) -> None:
+        super().__init__()
+        self.queue: deque[str | Exception] = deque()
+        self.calls: list[dict[str, Any]] = []
+
+    def script(self, *items: str | Exception) -> None:
+        self.queue.clear()
+        self.calls.clear()
+        self.queue.extend(items)
+
+    def _next(self, model: str, messages: list[dict[str, Any]], optional_params: dict[str, Any]) -> ModelResponse:
+        self.calls.append({"model": model, "messages": messages, "params": optional_params})
+        if not self.queue:
+            raise AssertionError("FakeProvider: no scripted response left")
+        item = self.queue.popleft()
+        if isinstance(item, Exception):
+            raise item
+        return ModelResponse(
+            model=f"fake/{model}",
+            choices=[{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": item}}],
+            usage={"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+        )
+
+    def completion(self, model: str, messages: list, *args: Any, optional_params: dict | None = None, **kwargs: Any) -> ModelResponse:
+        return self._next(model, messages, optional_params or {})
+
+    async def acompletion(self, model: str, messages: list, *args: Any, optional_params: dict | None = None, **kwargs: Any) -> ModelResponse:
+        return self._next(model, messages, optional_params or {})
+
+
+def rate_limited(retry_after: str | None = None) -> litellm.RateLimitError:
+    import httpx
+
+    headers = {"retry-after": retry_after} if retry_after else {}
+    response = httpx.Response(429, headers=headers, request=httpx.Request("POST", "http://127.0.0.1/fake"))
+    return litellm.RateLimitError("rate limited", llm_provider="fake", model="m", response=response)
+
+
+def server_error() -> litellm.InternalServerError:
+    return litellm.InternalServerError("boom", llm_provider="fake", model="m")
+
+
+def auth_error() -> litellm.AuthenticationError:
+    return litellm.AuthenticationError("bad key", llm_provider="fake", model="m")

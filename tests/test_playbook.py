@@ -1,0 +1,64 @@
+"""The playbook engine writes a specific reply that passes every error rule, on every dataset case and channel."""
+from __future__ import annotations
+
+import pytest
+
+from api.analysis import analyze
+from api.playbook import draft_sections
+from api.rendering import Names, render
+from evals.dataset import load_dataset
+from evals.rules import Channel, CheckContext, Policy, blocking_failures, check_reply
+from evals.rules.remedies import find_offers
+
+CASES = load_dataset()
+
+
+def _draft(case, channel: Channel) -> str:  # type: ignore[no-untyped-def]
+    req = case.to_request("playbook").model_copy(update={"channel": channel})
+    analysis = analyze(req.complaint, [(t.role, t.text) for t in req.history])
+    return render(draft_sections(req, analysis), channel, Names(req.customer_name, req.agent_name, req.company_name))
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_playbook_passes_every_error_rule_on_the_whole_dataset(channel: Channel) -> None:
+    broken = {}
+    for case in CASES:
+        reply = _draft(case, channel)
+        ctx = CheckContext(reply=reply, complaint=case.complaint, company_at_fault=case.company_at_fault, policy=case.policy, channel=channel)
+        failures = blocking_failures(check_reply(ctx))
+        if failures:
+            broken[case.id] = [(f.rule_id, [s.text for s in f.spans]) for f in failures]
+    assert not broken, broken
+
+
+def test_playbook_names_the_actual_problem_and_varies_between_cases() -> None:
+    replies = [_draft(case, case.channel) for case in CASES]
+    assert len(set(replies)) == len(replies), "every complaint gets its own reply"
+    for reply in replies:
+        assert "{" not in reply and "}" not in reply and "None" not in reply
+
+
+def test_playbook_offers_only_allowed_remedies() -> None:
+    for case in CASES:
+        if case.policy is None or case.policy.allowed_remedies is None:
+            continue
+        reply = _draft(case, case.channel)
+        offered = {o.remedy for o in find_offers(reply)}
+        assert all(case.policy.allows(r) for r in offered), (case.id, offered)
+
+
+def test_playbook_asks_when_the_remedy_is_unclear() -> None:
+    from api.schemas import DraftRequest
+
+    req = DraftRequest(
+        complaint="Your service has been awful this month and I'm fed up.",
+        policy=Policy(allowed_remedies=["account_credit", "discount"]),
+    )
+    sections = draft_sections(req, analyze(req.complaint))
+    assert sections.solution.rstrip().endswith("?")
+
+
+def test_phone_script_tells_the_agent_to_let_them_vent() -> None:
+    reply = _draft(CASES[0], Channel.phone)
+    assert reply.startswith("[Let them finish")
+    assert "SAY:" in reply
