@@ -55,7 +55,12 @@ def _analysis_summary(analysis: Analysis) -> str:
 
 def build_messages(template: PromptTemplate, req: DraftRequest, analysis: Analysis) -> list[dict[str, str]]:
     policy = req.policy
-    remedies = "any reasonable remedy" if policy is None or policy.allowed_remedies is None else ", ".join(r.value for r in policy.allowed_remedies) or "none: ask what they want"
+    if policy is None:
+        remedies = "no policy given: commit to fixing the problem and ask what they would like; promise no money"
+    elif policy.allowed_remedies is None:
+        remedies = "any reasonable remedy"
+    else:
+        remedies = ", ".join(r.value for r in policy.allowed_remedies) or "none: ask what they want"
     if policy is not None and policy.max_amount is not None:
         remedies += f" (at most {policy.max_amount:g} {policy.currency})"
     fault = {True: "yes", False: "no (apologize for the experience, don't invent a fault)", None: "unknown: err toward taking the blame"}[req.company_at_fault]

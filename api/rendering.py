@@ -60,12 +60,12 @@ def _phone(s: Sections, n: Names) -> str:
     steps = " ".join(s.next_steps)
     lines = [
         "[Let them finish. Don't interrupt; note the two or three things that matter most to them.]",
-        f'SAY: "{_join(s.acknowledgement, s.apology)}"',
+        f'Say: "{_join(s.acknowledgement, s.apology)}"',
         "[Pause. If the anger comes back in another wave, listen, then acknowledge it again before going on.]",
-        f'SAY: "{s.restatement}"',
-        f'SAY: "{s.solution}"',
-        f'SAY: "{steps}"' if steps else "",
-        f'SAY: "{_join(s.follow_up, s.closing)}"',
+        f'Say: "{s.restatement}"',
+        f'Say: "{s.solution}"',
+        f'Say: "{steps}"' if steps else "",
+        f'Say: "{_join(s.follow_up, s.closing)}"',
         f"[Steady, normal volume and an unhurried pace. Give your name ({agent}{company}) and a direct number before you hang up.]",
     ]
     return "\n".join(line for line in lines if line)

@@ -11,7 +11,10 @@ model's KV cache is reset, so each run pays the full prompt evaluation (llama-cp
 otherwise reuse the previous run's prompt prefix and TTFT would measure a cache hit).
 
 Metrics per run: TTFT (request start -> first content token), decode tok/s (tokens after the
-first / time from first to last token), end-to-end tok/s (tokens / total time).
+first / time from first to last token), end-to-end tok/s (tokens / total time), process CPU time.
+Wall-clock numbers on a small shared box are noisy; the 'paired' row (median of back-to-back
+provider/direct ratios) and the no-op-provider measurement of litellm's own per-chunk cost are the
+steadier figures.
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_local_provider.py [--runs 5] [--max-tokens 64]
 """
@@ -63,6 +66,7 @@ def _run(path: str, stream_factory: Any, llama: Any) -> dict[str, Any]:
     """One streamed generation. `stream_factory()` starts the request and returns an iterator of text pieces."""
     with local_generation_lock():
         llama.reset()  # cold prompt: no reuse of the previous run's KV prefix
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     first = last = None
     tokens = 0
@@ -77,6 +81,7 @@ def _run(path: str, stream_factory: Any, llama: Any) -> dict[str, Any]:
         tokens += 1
         pieces.append(text)
     end = time.perf_counter()
+    cpu = time.process_time() - cpu0
     if first is None or last is None:
         raise RuntimeError(f"{path}: no tokens streamed")
     decode_s = last - first
@@ -87,8 +92,39 @@ def _run(path: str, stream_factory: Any, llama: Any) -> dict[str, Any]:
         "decode_tok_s": (tokens - 1) / decode_s if tokens > 1 and decode_s > 0 else float("nan"),
         "e2e_tok_s": tokens / (end - t0),
         "total_ms": (end - t0) * 1000,
+        "cpu_s": cpu,
         "text": "".join(pieces),
     }
+
+
+class _NullLLM(litellm.CustomLLM):
+    """Streams prebuilt chunks instantly: isolates what litellm's stream wrapper costs per chunk."""
+
+    n = 64
+
+    def streaming(self, *args: Any, **kwargs: Any) -> Any:
+        for _ in range(self.n):
+            yield {"text": "tok", "is_finished": False, "finish_reason": "", "usage": None, "index": 0, "tool_use": None}
+        usage = {"prompt_tokens": 1, "completion_tokens": self.n, "total_tokens": self.n + 1}
+        yield {"text": "", "is_finished": True, "finish_reason": "length", "usage": usage, "index": 0, "tool_use": None}
+
+
+def _litellm_stream_cost(n_chunks: int, repeats: int = 20) -> dict[str, float]:
+    """Median wall time litellm.completion(stream=True) adds, with a provider that costs nothing."""
+    _NullLLM.n = n_chunks
+    if not any(e.get("provider") == "bench-null" for e in litellm.custom_provider_map):
+        litellm.custom_provider_map.append({"provider": "bench-null", "custom_handler": _NullLLM()})
+    setups, per_chunk = [], []
+    for _ in range(repeats + 2):
+        t0 = time.perf_counter()
+        first = None
+        for chunk in litellm.completion(model="bench-null/x", messages=MESSAGES, stream=True, temperature=0.0):
+            if first is None and chunk.choices and chunk.choices[0].delta.content:
+                first = time.perf_counter()
+        end = time.perf_counter()
+        setups.append((first - t0) * 1000)
+        per_chunk.append((end - first) / max(1, n_chunks - 1) * 1e6)
+    return {"call_setup_ms": statistics.median(setups[2:]), "per_chunk_us": statistics.median(per_chunk[2:])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             "median_e2e_tok_s": statistics.median(r["e2e_tok_s"] for r in rs),
             "median_ttft_ms": statistics.median(r["ttft_ms"] for r in rs),
             "median_tokens": statistics.median(r["tokens"] for r in rs),
+            "median_cpu_s": statistics.median(r["cpu_s"] for r in rs),
         }
     d, p = summary["direct"], summary["provider"]
     overhead = {
@@ -147,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         "e2e_tok_s_pct": (d["median_e2e_tok_s"] - p["median_e2e_tok_s"]) / d["median_e2e_tok_s"] * 100,
         "ttft_pct": (p["median_ttft_ms"] - d["median_ttft_ms"]) / d["median_ttft_ms"] * 100,
         "ttft_ms": p["median_ttft_ms"] - d["median_ttft_ms"],
+        "cpu_pct": (p["median_cpu_s"] - d["median_cpu_s"]) / d["median_cpu_s"] * 100,
     }
     # Paired view: each run index has one direct and one provider run back to back, so their ratio is
     # robust to slow drift in machine load (other processes on a small box).
@@ -157,20 +195,27 @@ def main(argv: list[str] | None = None) -> int:
     overhead["paired_median_decode_tok_s_pct"] = statistics.median((1 - pr["decode_tok_s"] / dr["decode_tok_s"]) * 100 for dr, pr in pairs)
     overhead["paired_median_ttft_pct"] = statistics.median((pr["ttft_ms"] / dr["ttft_ms"] - 1) * 100 for dr, pr in pairs)
     same_text = len({r["text"] for r in runs}) == 1
-    prompt_tokens = len(llama.tokenize(MESSAGES[0]["content"].encode() + MESSAGES[1]["content"].encode()))
+    prompt_tokens = litellm.completion(model=f"local/{args.model}", messages=MESSAGES, max_tokens=1).usage.prompt_tokens
+    null_cost = _litellm_stream_cost(args.max_tokens)
+    d_tok_ms = 1000 / d["median_decode_tok_s"]
 
     print(f"model {model_path.name}  load {load_s:.2f}s  n_threads {llama.n_threads}  n_ctx {llama.n_ctx()}")
     print(f"{args.runs} interleaved runs per path after {args.warmup} warm-up, max_tokens={args.max_tokens}, "
-          f"temperature 0, seed {args.seed}, ~{prompt_tokens} prompt tokens, identical output across all runs: {same_text}")
+          f"temperature 0, seed {args.seed}, {prompt_tokens} prompt tokens, identical output across all runs: {same_text}")
     print()
-    print(f"{'path':<10}{'decode tok/s':>14}{'e2e tok/s':>12}{'TTFT ms':>10}{'tokens':>8}")
+    print(f"{'path':<10}{'decode tok/s':>14}{'e2e tok/s':>12}{'TTFT ms':>10}{'CPU s':>8}{'tokens':>8}")
     for name in paths:
         s = summary[name]
-        print(f"{name:<10}{s['median_decode_tok_s']:>14.1f}{s['median_e2e_tok_s']:>12.1f}{s['median_ttft_ms']:>10.1f}{s['median_tokens']:>8.0f}")
-    print(f"{'overhead':<10}{overhead['decode_tok_s_pct']:>13.1f}%{overhead['e2e_tok_s_pct']:>11.1f}%{overhead['ttft_pct']:>9.1f}%")
+        print(f"{name:<10}{s['median_decode_tok_s']:>14.1f}{s['median_e2e_tok_s']:>12.1f}{s['median_ttft_ms']:>10.1f}"
+              f"{s['median_cpu_s']:>8.2f}{s['median_tokens']:>8.0f}")
+    print(f"{'overhead':<10}{overhead['decode_tok_s_pct']:>13.1f}%{overhead['e2e_tok_s_pct']:>11.1f}%{overhead['ttft_pct']:>9.1f}%"
+          f"{overhead['cpu_pct']:>7.1f}%")
     print(f"{'paired':<10}{overhead['paired_median_decode_tok_s_pct']:>13.1f}%{'':>12}{overhead['paired_median_ttft_pct']:>9.1f}%")
     print("(medians; overhead = how much slower the provider is, positive is worse; 'paired' = median of the")
     print(" per-run provider/direct ratios of back-to-back runs, the figure least sensitive to background load)")
+    print(f"litellm's own streaming cost, measured with a no-op provider: {null_cost['call_setup_ms']:.2f} ms per call, "
+          f"{null_cost['per_chunk_us']:.0f} us per chunk = {null_cost['per_chunk_us'] / 10 / d_tok_ms:.1f}% of a "
+          f"{d_tok_ms:.1f} ms decode step")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     report = {
@@ -184,6 +229,17 @@ def main(argv: list[str] | None = None) -> int:
         "summary": summary,
         "overhead": overhead,
         "identical_output": same_text,
+        "prompt_tokens": prompt_tokens,
+        "litellm_null_provider": null_cost,
+        "spread": {
+            name: {
+                "decode_tok_s_min_max": [min(r["decode_tok_s"] for r in runs if r["path"] == name),
+                                         max(r["decode_tok_s"] for r in runs if r["path"] == name)],
+                "ttft_ms_min_max": [min(r["ttft_ms"] for r in runs if r["path"] == name),
+                                    max(r["ttft_ms"] for r in runs if r["path"] == name)],
+            }
+            for name in paths
+        },
         "runs": [{k: v for k, v in r.items() if k != "text"} for r in runs],
         "sample_output": runs[0]["text"],
     }

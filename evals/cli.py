@@ -99,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if flag:
             flag.parent.mkdir(parents=True, exist_ok=True)
             flag.write_bytes(paths[name].read_bytes())
-    print_summary(log, Console())
+    print_summary(log, Console(width=None if sys.stdout.isatty() else 160))
     print(f"reports: {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
     reasons = _gate(log, args.fail_under, rule_floors)
     for reason in reasons:
@@ -116,7 +116,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     a = EvalLog.model_validate_json(args.a.read_text(encoding="utf-8"))
     b = EvalLog.model_validate_json(args.b.read_text(encoding="utf-8"))
     result = compare(a, b)
-    render_comparison(result, Console())
+    render_comparison(result, Console(width=None if sys.stdout.isatty() else 160))
     return 0
 
 

@@ -13,14 +13,17 @@ import litellm  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from api.config import Settings  # noqa: E402
-from tests.fakes import FakeProvider  # noqa: E402
+from tests.fakes import FakeProvider, PlannedProvider  # noqa: E402
 
 _FAKE = FakeProvider()
+_PLANNED = PlannedProvider()
 
 
 def _register_fake() -> None:
-    entries = [e for e in (litellm.custom_provider_map or []) if e.get("provider") != "fake"]
-    litellm.custom_provider_map = [*entries, {"provider": "fake", "custom_handler": _FAKE}]
+    entries = [e for e in (litellm.custom_provider_map or []) if e.get("provider") not in ("fake", "planned")]
+    litellm.custom_provider_map = [
+        *entries, {"provider": "fake", "custom_handler": _FAKE}, {"provider": "planned", "custom_handler": _PLANNED}
+    ]
 
 
 @pytest.fixture
@@ -29,6 +32,15 @@ def fake_llm() -> Iterator[FakeProvider]:
     _FAKE.script()
     yield _FAKE
     _FAKE.script()
+
+
+@pytest.fixture
+def planned_llm() -> Iterator[PlannedProvider]:
+    _register_fake()
+    _PLANNED.set_plan({})
+    _PLANNED.delay_s = 0.0
+    yield _PLANNED
+    _PLANNED.set_plan({})
 
 
 @pytest.fixture

@@ -74,3 +74,37 @@ def server_error() -> litellm.InternalServerError:
 
 def auth_error() -> litellm.AuthenticationError:
     return litellm.AuthenticationError("bad key", llm_provider="fake", model="m")
+
+
+class PlannedProvider(CustomLLM):
+    """Answers by complaint: `plan[marker]` is the queue of responses for the request whose prompt
+    contains `marker`. Safe under concurrency, unlike a single global queue."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: dict[str, deque[str | Exception]] = {}
+        self.calls = 0
+        self.delay_s = 0.0
+
+    def set_plan(self, plan: dict[str, list[str | Exception]]) -> None:
+        self.plan = {k: deque(v) for k, v in plan.items()}
+        self.calls = 0
+
+    async def acompletion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:
+        import asyncio
+
+        self.calls += 1
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        prompt = "\n".join(str(m["content"]) for m in messages)
+        marker = next((k for k in self.plan if k in prompt), None)
+        if marker is None or not self.plan[marker]:
+            raise AssertionError("PlannedProvider: no response planned for this prompt")
+        item = self.plan[marker].popleft()
+        if isinstance(item, Exception):
+            raise item
+        return ModelResponse(
+            model=f"planned/{model}",
+            choices=[{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": item}}],
+            usage={"prompt_tokens": 80, "completion_tokens": 40, "total_tokens": 120},
+        )

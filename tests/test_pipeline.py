@@ -45,7 +45,7 @@ async def test_violating_output_is_repaired_by_reasking_with_the_spans(settings:
     reask = fake_llm.calls[1]["messages"]
     assert reask[-2]["role"] == "assistant" and reask[-2]["content"] == as_json(VIOLATING_SECTIONS)
     assert "[unconditional-apology]" in reask[-1]["content"]
-    assert '"any inconvenience this may have caused"' in reask[-1]["content"]
+    assert '"apologize for any inconvenience"' in reask[-1]["content"]
     assert out.meta.usage.total_tokens == 300
 
 

@@ -61,4 +61,4 @@ def test_playbook_asks_when_the_remedy_is_unclear() -> None:
 def test_phone_script_tells_the_agent_to_let_them_vent() -> None:
     reply = _draft(CASES[0], Channel.phone)
     assert reply.startswith("[Let them finish")
-    assert "SAY:" in reply
+    assert "Say:" in reply

@@ -15,7 +15,9 @@ SAFETY: list[Rule] = [
             r"\b(?:exposed|bare|live|loose|hanging|dangling|sparking)\s+wir(?:es?|ing)\b", r"\bspark(?:s|ing|ed)\b",
             r"\belectric(?:al)?\s+shocks?\b", r"\belectrocut\w*", r"\b(?:on|caught|catch|catching)\s+fire\b",
             r"\bfire\s+(?:hazard|risk)\b", r"\bset\s+fire\b", r"\bflames\b|\bburst\s+into\s+flames?\b",
-            r"\bsmok(?:e|ing|y)\b(?!\s+(?:alarm|detector|free))", r"\boverheat\w*", r"\bfumes\b", r"\bchemical\s+smell\b")),
+            r"\b(?:started|starts|was|is|began|kept|been)\s+smoking\b", r"\b(?:actual|thick|black|white|grey|gray|acrid)\s+smoke\b",
+            r"\bsmoke\s+(?:coming|pouring|billowing|from|filled|everywhere|damage)\b", r"\b(?:smell\s+of|full\s+of)\s+(?:smoke|burning)\b",
+            r"\bburning\s+smell\b", r"\boverheat\w*", r"\bfumes\b", r"\bchemical\s+smell\b")),
     Rule("safety", "reports an injury",
          rx(r"\binjur(?:y|ies|ed|ing)\b", r"\b(?:got|get|getting|been|was|were|is|be)\s+hurt\b",
             r"\bhurt\s+(?:my|his|her|their|him|myself|himself|herself|themselves)\b",
@@ -30,11 +32,13 @@ SAFETY: list[Rule] = [
             r"\bbed\s?bugs?\b", r"\bbites\s+(?:on|all\s+over)\b|\bbitten\b"),
          veto_before=rx(r"\b(?:since|after)\s+(?:my|his|her|their|a|an|the)\s+(?:\w+\s+)?$")),
     Rule("safety", "reports a medical emergency",
-         rx(r"(?-i:\b(?:A&E|ER|ICU)\b)", r"\bemergency\s+(?:room|department|medication)\b", r"\bhospital(?:i[sz]ed)?\b",
+         rx(r"\bemergency\s+(?:room|department|medication)\b", r"\bhospital(?:i[sz]ed)?\b",
             r"\bambulance\b", r"\bparamedics?\b", r"\b(?:on|put\s+on)\s+a\s+drip\b", r"\bnebuli[sz]er\b",
             r"\bseizures?\b", r"\banaphyla\w+", r"\ballergic\s+reaction\b", r"\bepi-?pen\b", r"\b(?:severe|serious)\s+\w+\s+allergy\b",
             r"\bfood\s+poisoning\b", r"\bthrowing\s+up\b|\bvomit\w*", r"\bpoison(?:ed|ing|ous)\b", r"\bwheez\w*",
-            r"\bchest\s+pains?\b", r"\bheart\s+attack\b", r"\bcan'?t\s+breathe\b", r"\bstay\s+alive\b")),
+            r"\bchest\s+pains?\b", r"\bheart\s+attack\b", r"\bcan'?t\s+breathe\b", r"\bstay\s+alive\b"),
+         veto_after=rx(r"\s+(?:appointment|parking|letter|booking|referral|website|portal|number)s?\b")),
+    Rule("safety", "reports a medical emergency", rx(r"\b(?:A&E|ER|ICU)\b", case=True)),
     Rule("safety", "a medication dose is wrong or about to run out",
          rx(r"\b(?:double|wrong|missed|extra)\s+doses?\b", r"\b(?:\w+\s+)?times\s+(?:his|her|my|the)\s+(?:prescribed\s+)?dose\b",
             r"\bmiss(?:ed|ing)?\s+(?:my|his|her)\s+(?:doses?|medication|meds|insulin)\b", r"\bdue\s+(?:my|his|her)\s+dose\b",
@@ -73,26 +77,32 @@ _LINK = (r"(?:[\"'“”‘’\s]+(?:is|are|was|were|has|have|had|got|get|been|b
 """Only auxiliaries and adverbs between a data noun and its loss word: 'the documents are gone', 'mailboxes have been
 deleted'; 'my file was under review because of a missing form' does not link them."""
 
-DATA_LOSS: list[Rule] = [
-    Rule("data_loss", "reports a data breach or exposed personal data",
-         rx(r"\b(?:data\s+)?breach(?:ed)?\b(?!\s+of\s+(?:contract|warranty|the\s+(?:contract|agreement)))",
-            r"\bhack(?:ed|er|ers|ing)\b", r"\b(?:got|get|broke|broken|logged)\s+into\s+my\s+(?:\w+\s+)?account\b",
-            r"\bunauthori[sz]ed\s+(?:access|login)\b", r"\b(?:account|data|details)\s+(?:was|were|has\s+been)\s+compromised\b",
-            r"\b(?:someone|somebody)\s+else'?s\s+(?:\w+\s+)?(?:details|data|account|results|records|name|information)\b",
-            r"\b(?:other|another)\s+(?:people|customers|patients|users|person)'?s?\s+(?:\w+\s+)?(?:details|data|information|results|records|accounts?)\b",
-            r"\bstrangers?'?\s+(?:can\s+see|results|details|data)\b",
-            r"\b(?:who|anyone|somebody|someone)\s+(?:else\s+)?(?:can\s+see|was\s+looking\s+at|has\s+(?:accessed|seen)|accessed)"
-            r"\s+(?:mine|my|this|that|it)\b", r"\bwho\s+has\s+(?:that|this|it|them)\s+now\b"),
-         veto_before=rx(r"\b(?:whether|if)\s+(?:we|i|you)(?:'ve|\s+have)?\s+(?:been\s+)?$")),
-    Rule("data_loss", "personal data may have leaked",
-         rx(r"\bleak(?:ed|s|ing)?\b"),
-         context=rx(r"\b(?:data|details|information|records|system|passport|password|personal|account)\b")),
-    Rule("data_loss", "reports lost or deleted data",
-         rx(rf"\b{_DATA}{_LINK}{_LOSS}\b",
-            rf"\b{_LOSS}\s+(?:all\s+)?(?:of\s+)?(?:my|our|the|his|her|their|your|all|every)\s+(?:[\w'’-]+\s+){{0,2}}{_DATA}\b",
-            rf"\b(?:is|are)\s+(?:my|our|the)\s+(?:[\w-]+\s+){{0,2}}{_DATA}\s+(?:\w+\s+)?safe\b",
-            r"\b(?:deleted|wiped|erased|lost)\s+(?:everything|all\s+(?:of\s+)?(?:my|our)\b)",
-            r"\brestor\w*\s+(?:\w+\s+){0,3}from\s+(?:a\s+|your\s+|the\s+)?backups?\b",
-            r"\bexists?\s+nowhere\s+else\b", r"\bonly\s+cop(?:y|ies)\b",
-            r"\b(?:no|zero|0)\s+files?\b", r"\bdata\s+recovery\b")),
-]
+BREACH = Rule(
+    "data_loss", "reports a data breach or exposed personal data",
+    rx(r"\b(?:data\s+)?breach(?:ed)?\b(?!\s+of\s+(?:contract|warranty|the\s+(?:contract|agreement)))",
+       r"\bhack(?:ed|er|ers|ing)\b", r"\b(?:got|get|broke|broken|logged)\s+into\s+my\s+(?:\w+\s+)?account\b",
+       r"\bunauthori[sz]ed\s+(?:access|login)\b", r"\b(?:account|data|details)\s+(?:was|were|has\s+been)\s+compromised\b",
+       r"\b(?:someone|somebody)\s+else'?s\s+(?:\w+\s+)?(?:details|data|account|results|records|name|information)\b",
+       r"\b(?:other|another)\s+(?:people|customers|patients|users|person)'?s?\s+(?:\w+\s+)?"
+       r"(?:details|data|information|results|records|accounts?)\b",
+       r"\bstrangers?'?\s+(?:can\s+see|results|details|data)\b",
+       r"\b(?:who|anyone|somebody|someone)\s+(?:else\s+)?(?:can\s+see|was\s+looking\s+at|has\s+(?:accessed|seen)|accessed)"
+       r"\s+(?:mine|my|this|that|it)\b", r"\bwho\s+has\s+(?:that|this|it|them)\s+now\b"),
+    veto_before=rx(r"\b(?:whether|if)\s+(?:we|i|you)(?:'ve|\s+have)?\s+(?:been\s+)?$"),
+)
+LEAK = Rule(
+    "data_loss", "personal data may have leaked",
+    rx(r"\bleak(?:ed|s|ing)?\b"),
+    context=rx(r"\b(?:data|details|information|records|system|passport|password|personal|account)\b"),
+)
+LOST = Rule(
+    "data_loss", "reports lost or deleted data",
+    rx(rf"\b{_DATA}{_LINK}{_LOSS}\b",
+       rf"\b{_LOSS}\s+(?:all\s+)?(?:of\s+)?(?:my|our|the|his|her|their|your|all|every)\s+(?:[\w'’-]+\s+){{0,2}}{_DATA}\b",
+       rf"\b(?:is|are)\s+(?:my|our|the)\s+(?:[\w-]+\s+){{0,2}}{_DATA}\s+(?:\w+\s+)?safe\b",
+       r"\b(?:deleted|wiped|erased)\s+(?:everything|all\s+(?:of\s+)?(?:my|our)\b)",
+       r"\brestor\w*\s+(?:\w+\s+){0,3}from\s+(?:a\s+|your\s+|the\s+)?backups?\b",
+       r"\bexists?\s+nowhere\s+else\b", r"\bonly\s+cop(?:y|ies)\b",
+       r"\b(?:no|zero|0)\s+files?\b", r"\bdata\s+recovery\b"),
+)
+DATA_LOSS: list[Rule] = [BREACH, LEAK, LOST]

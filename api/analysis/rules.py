@@ -1,11 +1,10 @@
 """A small rule engine for flags: a trigger pattern plus the guards that keep ordinary mentions from firing."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from api.analysis.model import FlagKind
-from api.analysis.text import Span, negated, quoted, sentence_around
+from api.analysis.text import Hit, Lexicon, Span, negated, quoted, sentence_around
 
 LOOKBEHIND = 40
 """Characters before a trigger that `veto_before` inspects."""
@@ -26,11 +25,11 @@ class Rule:
 
     kind: FlagKind
     reason: str
-    trigger: re.Pattern[str]
-    context: re.Pattern[str] | None = None
+    trigger: Lexicon
+    context: Lexicon | None = None
     context_in_text: bool = False
-    veto_before: re.Pattern[str] | None = None
-    veto_after: re.Pattern[str] | None = None
+    veto_before: Lexicon | None = None
+    veto_after: Lexicon | None = None
     negatable: bool = True
     skip_quoted: bool = False
 
@@ -43,7 +42,7 @@ class Rule:
                 return Span.of(m)
         return None
 
-    def _allowed(self, text: str, m: re.Match[str]) -> bool:
+    def _allowed(self, text: str, m: Hit) -> bool:
         start, end = m.span()
         if self.negatable and negated(text, start):
             return False

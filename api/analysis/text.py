@@ -2,14 +2,148 @@
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from re import _constants, _parser  # type: ignore[attr-defined]  # the parser the re module itself uses
+from typing import Any
 
 from api.analysis.model import Evidence
 
+_FOLD_TABLE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
-def rx(*alternatives: str, case: bool = False) -> re.Pattern[str]:
-    """Compile alternatives into one pattern; case-insensitive unless `case` (needed for acronyms like ICO, DAN)."""
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), 0 if case else re.IGNORECASE)
+
+@lru_cache(maxsize=64)
+def fold(text: str) -> str:
+    """ASCII lower-casing that keeps every offset (str.lower() can change lengths outside ASCII)."""
+    return text.translate(_FOLD_TABLE)
+
+
+class Hit:
+    """A match found in folded text, reporting groups from the original text so evidence keeps its case."""
+
+    __slots__ = ("_m", "_text")
+
+    def __init__(self, m: re.Match[str], text: str) -> None:
+        self._m = m
+        self._text = text
+
+    def start(self, group: int | str = 0) -> int:
+        return self._m.start(group)
+
+    def end(self, group: int | str = 0) -> int:
+        return self._m.end(group)
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self._m.span(group)
+
+    def group(self, group: int | str = 0) -> str | None:
+        start, end = self._m.span(group)
+        return None if start < 0 else self._text[start:end]
+
+    def groupdict(self) -> dict[str, str | None]:
+        return {name: self.group(name) for name in self._m.re.groupindex}
+
+
+def _lower_literals(pattern: str) -> str:
+    """Lower-case a pattern's letters but not its escapes (\\S stays \\S) or named-group syntax."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\" or pattern.startswith("(?P", i):
+            step = 2 if pattern[i] == "\\" else 3
+            out.append(pattern[i:i + step])
+            i += step
+        else:
+            out.append(pattern[i].lower())
+            i += 1
+    return "".join(out)
+
+
+_ZERO_WIDTH = {_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT}
+_REPEATS = {_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT}
+
+
+def _prefixes(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """Literal strings one of which starts every match of the parsed pattern `items`; None when unknown
+    (a class, a wildcard, or a pattern that can match the empty string)."""
+    literal = ""
+    for i, (op, av) in enumerate(items):
+        if op is _constants.LITERAL:
+            literal += chr(av)
+            continue
+        if literal:
+            return {literal}
+        if op in _ZERO_WIDTH:
+            continue
+        rest = items[i + 1:]
+        if op is _constants.SUBPATTERN:
+            return _prefixes(list(av[3]) + rest)
+        if op is _constants.BRANCH:
+            options = [_prefixes(list(alt) + rest) for alt in av[1]]
+            return None if any(o is None for o in options) else set().union(*options)  # type: ignore[arg-type]
+        if op in _REPEATS:
+            low, _, sub = av
+            if low > 0:
+                return _prefixes(list(sub))
+            inner, after = _prefixes(list(sub)), _prefixes(rest)
+            return None if inner is None or after is None else inner | after
+        return None
+    return {literal} if literal else None
+
+
+class Lexicon:
+    """A compiled pattern that matches case-insensitively by scanning the folded text without re.IGNORECASE,
+    which is about three times faster in Python's re; with `case` it matches the original text as written.
+
+    Every match must start with one of a few literal prefixes (when the pattern allows working them out), so a
+    text containing none of them is rejected with substring checks instead of a regex scan.
+    """
+
+    def __init__(self, pattern: str, case: bool = False) -> None:
+        self.case = case
+        self._re = re.compile(pattern if case else _lower_literals(pattern), re.ASCII)
+        self._prefixes = _prefixes(list(_parser.parse(self._re.pattern, re.ASCII)))
+
+    def _subject(self, text: str) -> str:
+        return text if self.case else fold(text)
+
+    def _may_match(self, subject: str) -> bool:
+        return self._prefixes is None or any(p in subject for p in self._prefixes)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Hit]:
+        subject = self._subject(text)
+        if not self._may_match(subject):
+            return
+        for m in self._re.finditer(subject, pos, len(text) if endpos is None else endpos):
+            yield Hit(m, text)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Hit | None:
+        subject = self._subject(text)
+        if not self._may_match(subject):
+            return None
+        m = self._re.search(subject, pos, len(text) if endpos is None else endpos)
+        return Hit(m, text) if m else None
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> Hit | None:
+        m = self._re.match(self._subject(text), pos, len(text) if endpos is None else endpos)
+        return Hit(m, text) if m else None
+
+    def count(self, text: str) -> int:
+        return sum(1 for _ in self.finditer(text))
+
+
+def rx(*alternatives: str, case: bool = False) -> Lexicon:
+    """One Lexicon from alternatives; case-insensitive unless `case` (acronyms like ICO, names, 'SYSTEM:').
+
+    Alternatives that start at a word boundary share one boundary test, up front: Python's re would otherwise try
+    each of them at every character, and the lexicons are long.
+    """
+    bounded = [a[2:] for a in alternatives if a.startswith(r"\b")]
+    others = [a for a in alternatives if not a.startswith(r"\b")]
+    parts = ([r"\b(?:" + "|".join(f"(?:{a})" for a in bounded) + ")"] if bounded else []) + [f"(?:{a})" for a in others]
+    return Lexicon("|".join(parts), case)
 
 
 @dataclass(frozen=True)
@@ -21,8 +155,8 @@ class Span:
     text: str
 
     @classmethod
-    def of(cls, m: re.Match[str]) -> Span:
-        return cls(m.start(), m.end(), m.group(0))
+    def of(cls, m: Hit) -> Span:
+        return cls(m.start(), m.end(), m.group(0) or "")
 
     def evidence(self) -> Evidence:
         return Evidence(start=self.start, end=self.end, text=self.text)
@@ -52,7 +186,7 @@ def sentence_around(text: str, pos: int) -> Span:
     return Span(left, right, text[left:right])
 
 
-_NEGATION = re.compile(r"\b(?:not|never|no|nor|without)\b|n[’']t\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no|nor|without|nobody|no-one|none)\b|\bno\s+one\b|n[’']t\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(
     r"[,.;:!?\n()\[\]]|\b(?:but|if|whether|that|unless|or|otherwise|then|so|because|and|until|when|once)\b"
     r"|\b(?:i|we|he|she|they)(?:[’'](?:m|ll|ve|d|re|s))?\b",
@@ -85,6 +219,6 @@ def quoted(text: str, start: int) -> bool:
     return sum(text.count(q, line_start, start) for q in _QUOTES) % 2 == 1
 
 
-def first(pattern: re.Pattern[str], text: str) -> Span | None:
+def first(pattern: Lexicon, text: str) -> Span | None:
     m = pattern.search(text)
     return Span.of(m) if m else None

@@ -14,7 +14,7 @@ LEGAL: list[Rule] = [
          rx(r"\b(?:small[- ]claims?|consumer|county|district|civil|magistrates?'?|high)\s+court\b",
             r"\b(?:see|take|taking|took|drag|dragging|sue|suing)\s+(?:you|them|this|it|the company)\s+(?:all\s+)?(?:to|in)\s+court\b",
             r"\bsee you in court\b", r"\b(?:going|go)\s+to\s+court\b", r"\bfil(?:e|ing|ed)\s+in\s+small\s+claims\b",
-            r"\b(?:[A-Z][a-z]+\s+)*Tribunal\b|\btribunal\b")),
+            r"\btribunal\b")),
     Rule("legal_threat", "threatens to sue",
          rx(r"\b(?:sue|suing|SUE|SUING)\b", case=True)),
     Rule("legal_threat", "threatens to sue",
@@ -37,7 +37,7 @@ _TO_AUTHORITY = rx(
     r"\brefer\w*\s+(?:\w+\s+)?to\b", r"\b(?:notif|alert|contact|involv|submit)\w*",
     r"\b(?:call|calling|called|rung|rang|ring|ringing|phon\w*)\b", r"\b(?:writ\w*|wrote)\s+to\b",
     r"\b(?:go|going|went|gone)\s+to\b", r"\btak(?:e|ing)\s+(?:this|it|you|them|the\s+matter|my\s+complaint|things)\s+(?:further\s+)?to\b",
-    r"\bnext\s+stop\b",
+    r"\bnext\s+(?:stop|step)\b",
 )
 """An action toward an authority; needed in the same sentence so that 'police report attached' is not a threat."""
 
@@ -77,12 +77,14 @@ AUTHORITY: list[Rule] = [
 
 # --- media_threat ---------------------------------------------------------------------------------
 
-_GO_PUBLIC = rx(
-    r"\b(?:post|posting|posted|put(?:ting)?|shar(?:e|ing)|writ(?:e|ing)|wrote|tell(?:ing)?|tag(?:ging)?|tweet\w*|"
-    r"mak(?:e|ing)|film\w*|expos\w*|review\w*|upload\w*|go(?:ing)?\s+to|know|hear|read|viral|story|interview|"
-    r"followers|members|everyone|everybody|all\s+over)\b"
+_GOING_PUBLIC = rx(
+    r"\b(?:will|'ll|going\s+to|gonna|about\s+to|plan(?:ning)?\s+to|ready|unless|otherwise|if|until|would\s+love|"
+    r"'d\s+love|interested|shaping\s+up|next\s+week|tonight|tomorrow|in\s+touch|asked\s+me|should\s+know|"
+    r"deserve\s+to\s+know|will\s+know|everyone|everybody|all\s+over)\b",
+    r"\bor\s+(?:else|i|i'?m|im|we)\b", r"\bi'?m\s+(?:also\s+|now\s+)?\w+ing\b", r"\bi\s+am\s+(?:also\s+)?\w+ing\b",
 )
-"""Going-public phrasing: platform names alone ('Instagram ads', 'on WhatsApp') are not threats."""
+"""Intent to go public (a plan, a condition, a journalist already in touch), so that 'I read a review on
+Trustpilot' or 'I saw your ad on Facebook' is not a threat."""
 
 MEDIA: list[Rule] = [
     Rule("media_threat", "threatens to go to the press",
@@ -90,15 +92,18 @@ MEDIA: list[Rule] = [
             r"\b(?:the|to\s+the|local|national)\s+press\b(?!\s+(?:the|a|any|button))",
             r"\b(?:local|national|daily|regional|evening)\s+paper\b",
             r"\b(?:local|regional|national|evening|tv|television)\s+news\b", r"\bnews\s+(?:desk|outlet|channel|station|team)\b",
-            r"\b(?:[A-Z][a-z]+\s+)(?:Herald|Gazette|Chronicle|Tribune)\b")),
+            r"\b(?:[A-Z][a-z]+\s+)(?:Herald|Gazette|Chronicle|Tribune)\b"),
+         context=_GOING_PUBLIC),
     Rule("media_threat", "threatens to post about it publicly",
          rx(r"\bviral\b", r"\btik\s?tok\b", r"\btrust\s?pilot\b", r"\byelp\b", r"\bnairaland\b",
-            r"\bgoogle\s+reviews?\b", r"\bcourse\s+report\b")),
+            r"\bgoogle\s+reviews?\b", r"\bcourse\s+report\b"),
+         context=_GOING_PUBLIC),
     Rule("media_threat", "threatens to post about it on social media or in the media",
-         rx(r"\btwitter\b", r"\b(?:on|to)\s+X\b", r"\bfacebook\b", r"\binstagram\b", r"\breddit\b", r"\br/\w+",
+         rx(r"\btwitter\b", r"\bfacebook\b", r"\binstagram\b", r"\breddit\b", r"\br/\w+",
             r"\byoutube\b", r"\blinkedin\b", r"\bsocial\s+media\b", r"\bforums?\b", r"\bblog\w*\b",
             r"\b\d[\d,.]*k?\s+(?:followers|subscribers|members)\b", r"\b(?:whatsapp|facebook)\s+groups?\b",
             r"\b(?:writ\w*|leav\w*|post\w*)\s+(?:a|an|my)?\s*(?:[\w-]+\s+){0,3}reviews?\b",
             r"\bchannel\s+\d+\b", r"\b(?:on|to)\s+(?:the\s+)?(?:TV|telly|television|radio)\b", r"\b(?:BBC|CNN|ITV|Watchdog)\b"),
-         context=_GO_PUBLIC, veto_after=rx(r"\s+(?:ads?|advert\w*|login|log-in|marketplace)\b")),
+         context=_GOING_PUBLIC, veto_after=rx(r"\s+(?:ads?|advert\w*|login|log-in|marketplace)\b")),
+    Rule("media_threat", "threatens to post about it on X", rx(r"\b(?:on|to)\s+X\b", case=True), context=_GOING_PUBLIC),
 ]

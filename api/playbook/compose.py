@@ -23,9 +23,7 @@ def _pick(options: list[str], seed: str) -> str:
     return options[digest[0] % len(options)]
 
 
-def _allowed(policy: Policy | None) -> list[Remedy]:
-    if policy is None or policy.allowed_remedies is None:
-        return list(Remedy)
+def _allowed(policy: Policy) -> list[Remedy]:
     return [r for r in Remedy if policy.allows(r)]
 
 
@@ -33,8 +31,8 @@ def _topic(analysis: Analysis) -> str:
     return analysis.grievances[0].topic if analysis.grievances else "other"
 
 
-def _problem(analysis: Analysis) -> str:
-    return analysis.grievances[0].summary if analysis.grievances else "what happened"
+def _problem(analysis: Analysis) -> str | None:
+    return analysis.grievances[0].summary if analysis.grievances else None
 
 
 def acknowledgement(analysis: Analysis, seed: str) -> str:
@@ -49,27 +47,33 @@ def acknowledgement(analysis: Analysis, seed: str) -> str:
 def apology(req: DraftRequest, analysis: Analysis, seed: str) -> str:
     if req.company_at_fault is False:
         return _pick(P.APOLOGY_NOT_AT_FAULT, seed)
-    return _pick(P.APOLOGY_AT_FAULT, seed).format(problem=_problem(analysis))
+    problem = _problem(analysis)
+    if problem is None:
+        return _pick(P.APOLOGY_NO_DETAIL, seed)
+    return _pick(P.APOLOGY_AT_FAULT, seed).format(problem=problem)
 
 
 def restatement(analysis: Analysis) -> str:
     goals = [P.GOAL[g.topic] for g in analysis.grievances[:2]]
     goal = " and ".join(dict.fromkeys(goals)) or P.GOAL["other"]
-    deadline = f", {analysis.deadline}" if analysis.deadline else ""
+    deadline = f", {analysis.deadline.lower()}" if analysis.deadline else ""
     return f"As I understand it, what matters most to you is {goal}{deadline}."
 
 
 def choose_remedies(req: DraftRequest, analysis: Analysis) -> tuple[Remedy | None, list[Remedy]]:
-    """(remedy to offer, remedies to offer as a choice). Exactly one of the two is used."""
+    """(remedy to offer, remedies to offer as a choice); at most one of the two is used.
+
+    Without a policy nothing is authorised, so the engine commits to the fix and asks what the
+    customer wants instead of promising a remedy.
+    """
+    if req.policy is None:
+        return None, []
     allowed = _allowed(req.policy)
     requested = [Remedy(a.kind) for a in analysis.asks if a.kind in Remedy.__members__]
     granted = [r for r in requested if r in allowed]
     if granted:
         return granted[0], []
     fits = [r for r in P.TOPIC_REMEDIES[_topic(analysis)] if r in allowed]
-    if req.policy is None or req.policy.allowed_remedies is None:
-        # No policy: offer the best fit for the problem rather than a menu of everything.
-        return (fits[0], []) if fits else (None, [])
     if len(fits) == 1 and not requested:
         return fits[0], []
     return None, (fits or allowed)[:2]

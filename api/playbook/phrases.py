@@ -44,6 +44,10 @@ APOLOGY_AT_FAULT = [
     "I'm sorry we let you down with {problem}.",
     "I'm sorry for {problem}; that is on us.",
 ]
+APOLOGY_NO_DETAIL = [
+    "I'm sorry we let you down.",
+    "I'm sorry; this should not have happened, and it is on us to put it right.",
+]
 APOLOGY_NOT_AT_FAULT = [
     "I'm sorry this has turned into such a difficult experience.",
     "I'm sorry you've had such a stressful time with this.",

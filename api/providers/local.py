@@ -203,7 +203,7 @@ _PASSTHROUGH = ("temperature", "top_p", "top_k", "min_p", "seed", "presence_pena
 
 @functools.lru_cache(maxsize=64)
 def _grammar(schema_json: str | None) -> Any:
-    """A LlamaGrammar for a JSON schema (canonical JSON text), or for any JSON when None. Cached: the
+    """A LlamaGrammar for a JSON schema (as JSON text), or for any JSON when None. Cached: the
     conversion is pure Python and LlamaGrammar is an immutable GBNF string, safe to share."""
     _llama_cpp()
     from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar, json_schema_to_gbnf
@@ -235,7 +235,8 @@ def _grammar_for(response_format: Any) -> Any:
             raise LocalModelError(400, "response_format json_schema needs json_schema.schema")
     else:
         raise LocalModelError(400, f"unsupported response_format type {kind!r} (use json_schema or json_object)")
-    return _grammar(json.dumps(schema, sort_keys=True) if schema is not None else None)
+    # Key order is kept on purpose: the grammar emits properties in the schema's order.
+    return _grammar(json.dumps(schema) if schema is not None else None)
 
 
 def _llama_params(optional_params: dict[str, Any]) -> dict[str, Any]:
@@ -403,6 +404,14 @@ def _context_error(job: _Job, exc: ValueError) -> Exception:
     return LocalModelError(400, f"local/{job.model}: {exc}")
 
 
+def _context_checked(job: _Job, chunks: Iterator[Any]) -> Iterator[Any]:
+    """A stream's prompt-length check runs at its first chunk, not at the call."""
+    try:
+        yield from chunks
+    except ValueError as exc:
+        raise _context_error(job, exc) from exc
+
+
 # --------------------------------------------------------------------------------------------------
 # Generation (always on one thread, holding the lock)
 # --------------------------------------------------------------------------------------------------
@@ -435,7 +444,7 @@ def _stream_blocking(job: _Job, emit: Callable[[Any], None]) -> None:
             view, chunks = _create_chat_completion(llama, job, stream=True)
             completion_tokens = 0
             finish_reason = "stop"
-            for chunk in chunks:
+            for chunk in _context_checked(job, chunks):
                 choice = chunk["choices"][0]
                 content = choice["delta"].get("content")
                 if content is not None:

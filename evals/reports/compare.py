@@ -194,7 +194,11 @@ def render_comparison(cmp: Comparison, console: Console | None = None) -> None:
         console.print(Text("No models to compare.", style="yellow"))
         return
     for mc in cmp.models:
-        table = Table(title=Text(f"{mc.label}  ({mc.samples_a} → {mc.samples_b} samples, {mc.shared_cases} shared)"), title_justify="left")
+        console.print()
+        heading = Text(mc.label, style="bold")
+        heading.append(f"  ({mc.samples_a} → {mc.samples_b} samples, {mc.shared_cases} shared cases)", style="dim")
+        console.print(heading)
+        table = Table()
         table.add_column("rule", style="bold")
         table.add_column("A", justify="right")
         table.add_column("B", justify="right")

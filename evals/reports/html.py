@@ -41,19 +41,19 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 nav { display: flex; gap: 16px; margin: 8px 0 0; font-size: 13px; }
 nav a { color: #3e6fb0; text-decoration: none; }
 nav a:hover { text-decoration: underline; }
-.spec { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 6px 24px;
+.spec { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 6px 24px;
   background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 18px; margin: 16px 0 0; }
 .spec div { display: flex; gap: 8px; min-width: 0; }
-.spec dt { color: var(--muted); flex: 0 0 105px; }
-.spec dd { margin: 0; overflow-wrap: anywhere; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 14px; }
+.spec dt { color: var(--muted); flex: 0 0 92px; }
+.spec dd { margin: 0; overflow-wrap: break-word; min-width: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 14px; }
 .card { background: var(--card); border: 1px solid var(--line); border-top: 4px solid var(--c, #999); border-radius: 8px; padding: 12px 16px; }
 .card .name { font-weight: 600; overflow-wrap: anywhere; }
 .card .big { font-size: 30px; font-weight: 700; line-height: 1.2; margin: 4px 0 2px; }
 .card .big small { font-size: 13px; font-weight: 400; color: var(--muted); }
 .card dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 8px 0 0; font-size: 13px; }
 .card dt { color: var(--muted); }
-.card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
+.card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .good { color: var(--good); } .mid { color: var(--warn); } .bad { color: var(--bad); }
 .panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 18px; overflow-x: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 0 0 10px; font-size: 13px; }
@@ -75,7 +75,8 @@ table.data th:first-child, table.data td:first-child { text-align: left; }
 table.data th { color: var(--muted); font-weight: 600; }
 .filter { display: flex; align-items: center; gap: 8px; margin: 0 0 12px; font-size: 13px; }
 .filter select { font: inherit; padding: 3px 6px; }
-.model-failures > h3 { display: flex; align-items: center; gap: 8px; }
+.model-failures > summary { cursor: pointer; margin: 20px 0 8px; }
+.model-failures > summary h3 { display: inline; margin: 0 6px 0 2px; }
 .model-failures .count { color: var(--muted); font-weight: 400; }
 article.sample { background: var(--card); border: 1px solid var(--line); border-left: 4px solid var(--bad); border-radius: 8px;
   padding: 12px 16px; margin: 0 0 12px; }
@@ -305,7 +306,7 @@ def _sample_card(sample: SampleResult) -> str:
         items.append(f'<li><span class="rule warning">{escape(rule.rule_id)}</span><b>{escape(rule.title)}</b> — {escape(rule.message)} <span class="hint">(warning)</span></li>')
     for verdict in sample.judge or []:
         if not verdict.passed:
-            items.append(f'<li><span class="rule judge">judge:{escape(verdict.rule_id)}</span>{escape(verdict.reason or "failed")}</li>')
+            items.append(f'<li><span class="rule judge">judge:{escape(verdict.rule_id)}</span>{escape(verdict.reason or "failed")} <span class="hint">(judge)</span></li>')
     parts = [
         f'<article class="sample{" errored" if errored else ""}" data-rules="{escape(" ".join(_key(k) for k in keys))}">',
         f'<header><span class="case-id">{escape(sample.case_id)}</span>{"".join(badges)}</header>',
@@ -336,9 +337,9 @@ def _failures_section(log: EvalLog) -> str:
                 all_keys.setdefault(k, None)
         body = "".join(_sample_card(s) for s in failing) or '<p class="empty">Every sample passed.</p>'
         sections.append(
-            f'<section class="model-failures" data-model="{escape(m)}">'
-            f'<h3>{escape(m)} <span class="count">{len(failing)} of {len(samples)} failing</span> <span class="count shown"></span></h3>'
-            f"{body}</section>"
+            f'<details class="model-failures" data-model="{escape(m)}" open>'
+            f'<summary><h3>{escape(m)}</h3> <span class="count">{len(failing)} of {len(samples)} failing</span> <span class="count shown"></span></summary>'
+            f"{body}</details>"
         )
     keys = sorted(all_keys, key=lambda k: (order.get(k, len(order)), k))
     options = "".join(f'<option value="{escape(_key(k))}">{escape(k)}</option>' for k in keys)

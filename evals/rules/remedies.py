@@ -14,55 +14,58 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from evals.rules.model import Span
 from evals.rules.policy import Remedy
-from evals.rules.text import Sentence, all_clauses, mask_apologies, normalize, rx, sentences
+from evals.rules.text import Sentence, all_clauses, mask_apologies, normalize, rx, sentences, word_rx
 
 REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
-    Remedy.partial_refund: rx(
+    Remedy.partial_refund: word_rx(
         r"\bpartial(ly)? refund\w*", r"\brefund(ed|ing)? (half|part|\d+ ?%)", r"\bhalf (of )?(your|the) (money|fee|cost|price) back",
         r"\brefund(ed|ing)? (you )?(the |a )?[$£€₦₹]?[\d,.]*\s*(difference|excess|overcharge|extra)\b",
+        r"\brefund(ed|ing)? (you )?[$£€₦₹][\d,.]+ (of|from|toward|towards) ",
     ),
-    Remedy.refund: rx(
+    Remedy.refund: word_rx(
         r"\brefund(s|ed|ing)?\b", r"\bmoney back\b", r"\breimburs\w*", r"\brevers(e|ed|ing) (the|that|this|your) (\w+ )?(charge|payment|transaction|debit)s?",
         r"\b(put|paid|pay|paying|going) (the )?[$£€₦₹][\d,.]+ back\b(?! (as|in the form of) (a |an )?(\w+ )?credit)", r"\b(is|are|will be|'ll be) (going |paid )?back (on|onto|to) your (card|account)\b",
     ),
-    Remedy.replacement: rx(
+    Remedy.replacement: word_rx(
         r"\breplacements?\b",
-        r"\breplac(e|ed|ing) (it|them|the (item|order|product|phone|handset|device|unit|laptop|set|parcel|package|goods|card|cushions?|jug|part)|your (item|order|product|phone|handset|device|unit|laptop|set|card|goods))\b",
+        r"\breplac(e|ed|ing) (it|them|(the|your) (\w+ )?(item|order|product|phone|handset|device|unit|laptop|set|parcel|package|goods|card|part|machine|appliance|charger|tv|television|tablet|console|purchase)s?)\b",
         r"\bsen(d|t|ding) (you )?(out )?(a |an )?(new|fresh|another|brand-new|second|correct|right) ",
         r"\breship\w*", r"\bre-?sen(d|t|ding) (it|them|the (item|order|parcel|package|goods)|your (item|order|parcel|package))\b", r"\bre-?deliver\w*",
     ),
-    Remedy.repair: rx(
+    Remedy.repair: word_rx(
         r"\brepair(s|ed|ing)?\b",
         r"\bfix(ed|ing)? (the|your) (\w+ )?(leak|boiler|heater|roof|fence|wall|walkway|door|window|fitting|pipe|sink|car|bike|screen|phone|laptop|machine|appliance|pavers?|floor|tap)\b",
     ),
-    Remedy.account_credit: rx(
-        r"\b(account|service|bill|billing|store|loyalty|goodwill)? ?credit(ed|s|ing)?\b(?! (cards?|check|score|union|limit|rating|history|reports?|agenc\w+|bureaus?|files?|references?|records?))",
+    Remedy.account_credit: word_rx(
+        r"\b((account|service|bill|billing|store|loyalty|goodwill) )?credit(ed|s|ing)?\b(?! (cards?|check|score|union|limit|rating|history|reports?|agenc\w+|bureaus?|files?|references?|records?))",
         r"\badd(ed|ing)? [$£€₦₹][\d,.]+ (back )?to your (\w+ ){0,2}(account|balance|wallet)\b",
     ),
     Remedy.discount: rx(r"\bdiscount\w*", r"\b\d+ ?% off\b", r"\bcoupon\w*", r"\bpromo(tional)? code\b", r"\bprice (lock|freeze|match)\b"),
-    Remedy.expedited_shipping: rx(
+    Remedy.expedited_shipping: word_rx(
         r"\b(expedit\w*|express|overnight|next[- ]day|priority) (shipping|delivery|courier|post)\b(?! (charge|fee|cost|price|surcharge|option)s?\b)",
         r"\bupgrad\w* (the |your )?(shipping|delivery)\b", r"\bby (express|overnight courier|next-day courier)\b",
     ),
-    Remedy.technician_visit: rx(
+    Remedy.technician_visit: word_rx(
         r"\btechnician\b", r"\bengineer (visit|to (your|visit|come))", r"\b(home|site) visit\b",
         r"\bsen(d|t|ding) (an? |our |the )?(\w+ )?(engineer|plumber|electrician|fitter|someone|crew|adjuster|inspector|painter|installer)s? (round|over|out|back|to)\b",
         r"\bre-?book\w* (the|an|a|your|our) (engineer|technician|plumber|electrician|installer|fitter|visit|crew)\b",
         r"\b(engineer|plumber|electrician|crew|adjuster|inspector|installer|someone) (will|'ll|is going to) (be (with you|at your|there|out|round|on site)|inspect|visit|come)\b",
     ),
-    Remedy.fee_waiver: rx(r"\bwaiv(e|ed|ing|er)\b", r"\b(remove|removed|reverse|reversed|cancel|cancelled|canceled|drop|dropped) (the|that|this|your|those|these) ([\w-]+ ){0,2}(fee|charge|penalty|penalties|charges|fees)\b"),
-    Remedy.rebooking: rx(r"\bre-?book\w*", r"\bbook you (on|onto|into) (the next|another|a later|an earlier|tonight's|tomorrow's)\b", r"\breschedul\w*", r"\bmove(d)? you (to|into|onto) (a|an|the|tonight's|tomorrow's) (\w+ ){0,2}(flight|room|slot|appointment|session|seat|train)\b"),
-    Remedy.cancellation: rx(
+    Remedy.fee_waiver: word_rx(r"\bwaiv(e|ed|ing|er)\b", r"\b(remove|removed|reverse|reversed|cancel|cancelled|canceled|drop|dropped) (the|that|this|your|those|these) ([\w-]+ ){0,2}(fee|charge|penalty|penalties|charges|fees)\b"),
+    Remedy.rebooking: word_rx(r"\bre-?book\w*", r"\bbook you (on|onto|into) (the next|another|a later|an earlier|tonight's|tomorrow's)\b", r"\breschedul\w*", r"\bmove(d)? you (to|into|onto) (a|an|the|tonight's|tomorrow's) (\w+ ){0,2}(flight|room|slot|appointment|session|seat|train)\b"),
+    Remedy.cancellation: word_rx(
         r"\bcancel(led|ed|ling|ing)? (your|the) (\w+ )?(contract|subscription|plan|membership|policy|booking|account)\b",
         r"\b(end|release you from) (your|the) contract\b", r"\bwithout (an? |any )?(early )?(termination|cancellation) (fee|charge|penalty)",
         r"\bclos(e|ed|ing) (the|your) account\b",
     ),
-    Remedy.compensation: rx(
+    Remedy.compensation: word_rx(
         r"\bcompensat\w*", r"\bgoodwill (payment|gesture)\b", r"\bvoucher\w*", r"\bgift (card|certificate)s?\b(?! balance)",
-        r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to)\b[^.!?;]{0,30}?\b(free|complimentary)\b(?! of charge)",
+        r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to|with (a|an))\b[^.!?;]{0,30}?\bfree\b(?! of charge)",
+        r"\bcomplimentary\b",
         r"\bon the house\b", r"\bthrow(ing)? in\b",
     ),
 }
@@ -73,7 +76,7 @@ MONEY = re.compile(
     r"(?P<sym>[$£€₦₹])\s?(?P<n1>\d[\d,]*(\.\d+)?)|(?P<n2>\d[\d,]*(\.\d+)?)\s?(?P<cur>usd|gbp|eur|ngn|inr|aud|cad|dollars?|pounds?|euros?|naira|rupees?)\b",
     re.I,
 )
-_NEGATION = rx(r"\b(can't|cannot|can not|unable to|not able to|won't|will not|don't|do not|isn't|is not|aren't|not eligible|no longer|not in a position|no|never|not)\b[^.!?;]{0,40}$")
+_NEGATION = word_rx(r"\b(can't|cannot|can not|unable to|not able to|won't|will not|don't|do not|isn't|is not|aren't|not eligible|no longer|not in a position|no|never|not)\b[^.!?;]{0,40}$")
 _RESTATEMENT = rx(
     r"\b(you (asked|asking|want|wanted|requested|demanded|mentioned|said|were promised|were told|were offered|paid|were charged|were billed|expected)|you'?d like|your (request|demand)|asked for|"
     r"waiting (on|for)|still (no|haven't|hasn't|not)|hasn't (arrived|come|been)|haven't (received|had|got)|never (got|received))\b[^.!?;]{0,50}$"
@@ -90,9 +93,9 @@ _REFERENCE_AFTER = rx(
     r"^\w*\s+(has|have|had|is|are|was|were)( (now|already|finally))? (landed|arrived|reached|come through|gone through|cleared|shown|showing|posted|appeared|hit|been (received|applied)|taken|taking|delayed|stuck|pending)\b",
     r"^\w*\s+(never|hasn't|didn't|did not|has not) (triggered|arrived|came|come|went|gone|reached|showed|shown|happened|landed)\b",
 )
-_CHARGE_BEFORE = rx(r"(\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$")
+_CHARGE_BEFORE = rx(r"([$£€₦₹][\d,.]+\s+of (the|your)|\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$")
 _CHARGE_AFTER = rx(r"^\s*((a|per|/) ?(month|year|week|night|mo|yr)\b|(price|quote|plan|monthly|annual|deposit|premium|invoice|bill)\b)")
-GIVE_MONEY = rx(
+GIVE_MONEY = word_rx(
     r"\b(pay(ing)? (you|for)|paid (you|for)|cover(ing)?|approv\w*|add(ed|ing)?|credit\w*|giv(e|en|ing)|gave|tak(e|en|ing)|refund\w*|waiv\w*|reimburs\w*|compensat\w*|put|send(ing)?|transferr?\w*)\b"
 )
 
@@ -131,6 +134,11 @@ def _clause_at(clauses: list[Sentence], pos: int) -> Sentence | None:
 
 def find_offers(text: str) -> list[Offer]:
     """Remedies the reply offers, most specific kind first (a partial refund is not also a refund)."""
+    return list(_find_offers(text))
+
+
+@lru_cache(maxsize=512)
+def _find_offers(text: str) -> tuple[Offer, ...]:
     masked = mask_apologies(normalize(text))
     clauses = all_clauses(masked)
     offers: list[Offer] = []
@@ -151,10 +159,10 @@ def find_offers(text: str) -> list[Offer]:
     for remedy, pattern in REMEDY_PATTERNS.items():
         for m in pattern.finditer(masked):
             add(remedy, m.start(), m.end(), _aliases(remedy, masked, m.start()))
-    return sorted(offers, key=lambda o: o.span.start)
+    return tuple(sorted(offers, key=lambda o: o.span.start))
 
 
-_VISIT_TO_FIX = rx(r"\b(fix|repair|remove|replace|restore|mend|patch|clean|regrade|re-?sod|redo|finish)\w*\b")
+_VISIT_TO_FIX = rx(r"\b(fix|repair|remove|replace|restore|mend|patch|clean|redo|finish)\w*\b")
 _PERSON_SENT = rx(r"\b(technician|engineer|plumber|electrician|fitter|crew|painter|installer|someone)s?\b")
 
 

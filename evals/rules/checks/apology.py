@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from evals.rules.model import CheckContext, Verdict
-from evals.rules.text import find_all, find_spans, rx
+from evals.rules.text import find_all, find_spans, in_original, normalize, rx
 
 HEDGES = [
     rx(r"\b(sorry|apologi[sz]e|apologies|regret)\s*,?\s+(that\s+|for it\s+|for this\s+)?if\b"),
@@ -26,14 +26,15 @@ PLAIN = rx(
 
 
 def check_unconditional_apology(ctx: CheckContext) -> Verdict:
-    hedged = find_all(HEDGES, ctx.reply)
+    text = normalize(ctx.reply)
+    hedged = in_original(find_all(HEDGES, text), ctx.reply)
     if hedged:
         return Verdict(
             False,
             "Hedged or conditional apology: it apologizes for the customer's feelings or a possibility, not for what happened.",
             tuple(hedged),
         )
-    if find_spans(PLAIN, ctx.reply):
+    if find_spans(PLAIN, text):
         return Verdict(True, "Apologizes plainly, without conditions.")
     if ctx.company_at_fault is False:
         return Verdict(True, "The company is not at fault and no hedged apology is made.")

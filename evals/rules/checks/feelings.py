@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 from evals.rules.model import CheckContext, Verdict
-from evals.rules.text import Sentence, body_sentences, mask_apologies, normalize, rx
+from evals.rules.text import Sentence, body_sentences, mask_apologies, normalize, rx, word_rx
 
 ACK_WITHIN = 2
 """The acknowledgement must come in the first two sentences after the greeting."""
 
-FEELING = rx(
+FEELING = word_rx(
     r"\b(frustrat\w*|upset\w*|angr(y|ier|ily)|anger|annoy\w*|infuriat\w*|maddening|furious|fuming|livid|stress\w*|"
     r"worr\w*|anxi\w*|disappoint\w*|exasperat\w*|scar(y|ed|ing)|frighten\w*|distress\w*|unsettl\w*|alarm\w*|"
     r"fed up|outrag\w*|irritat\w*|aggravat\w*|heartbreak\w*|heartbroken|heart-?wrenching|gut-?wrenching|devastat\w*|"
     r"panic\w*|nerve-?(wracking|racking)|overwhelm\w*|exhaust\w*|let down|betrayed|insult\w*|embarrass\w*|humiliat\w*|"
     r"mortif\w*|uneasy|shaken|helpless|powerless|hurt|painful|miserable|nightmare|ordeal|awful|horrible|terrible|"
     r"galling|rattl\w*|gutted|nervous|fear\w*|afraid|grief|griev\w*|heartache|desperat\w*|abandoned|misled|conned|"
-    r"cheated|ignored|dismissed|fobbed off|brushed off|cross|sick of|tired of|demoralis\w*|demoraliz\w*|discourag\w*|"
+    r"cheated|ignored|dismissed|fobbed off|brushed off|cross(?!-)|sick of|tired of|demoralis\w*|demoraliz\w*|discourag\w*|"
     r"concern\w*|inconvenien\w*)\b"
 )
 NON_FEELING = ("inconvenien", "concern")
@@ -26,8 +26,9 @@ EXPERIENCER = rx(
     r"(so |really |genuinely |incredibly |deeply |truly |absolutely |completely |understandably |such |an? |just |pretty |very |utterly )*"
     r"(frustrat|upsett|infuriat|maddening|stress|worr|alarm|distress|scar|frighten|heartbreak|heart-?wrench|gut-?wrench|"
     r"nerve|exhaust|humiliat|embarrass|mortif|insult|galling|miserable|awful|horrible|terrible|devastat|painful|unsettl|exasperat)",
+    r"\b(sorry|apologi[sz]e|apologies)\b[^.!?]{0,12}\b(for|about) (the|all the|this|that|your|so much) (frustration|stress|worry|upset|anxiety|distress|anger|disappointment|heartache|embarrassment|fear)\b",
 )
-EMPATHY_FRAME = rx(
+EMPATHY_FRAME = word_rx(
     r"\b(every|a|full|complete) right to be\b",
     r"\bright to (be|feel)\b",
     r"\bi('d| would)( also)? (be|feel)\b[^.!?]{0,30}\b(too|same|as well|just as)\b",
@@ -44,14 +45,14 @@ EMPATHY_FRAME = rx(
     r"\bwhat a\b",
     r"\bhow (frustrating|upsetting|stressful|worrying|maddening|infuriating|disappointing|awful|hard|difficult)\b",
 )
-STRAIN_IDIOM = rx(
+STRAIN_IDIOM = word_rx(
     r"\b(wear|wears|wore|try|tries|test|tests|fray|frays|stretch|exhaust)\s+(anyone's|anybody's|everyone's|your|most people's|my)\s+(patience|nerves)\b",
     r"\b(drive|drives|drove|driving)\s+(me|anyone|anybody|you|most people)\s+(up the wall|mad|crazy|round the bend|spare)\b",
     r"\b(would|could|will|must|is enough to)\s+(scare|infuriate|upset|frustrate|anger|annoy|worry|rattle|unsettle|exhaust|stress|alarm|frighten)\s+(anyone|anybody|most people|me|you)\b",
     r"\b(sorry|condolences) (for|about|on) (the|your) (loss|passing|bereavement)\b",
 )
 YOU = rx(r"\b(you|your|you're|you've|yourself)\b")
-FIX = rx(
+FIX = word_rx(
     r"\b(i|we)('ve| have| had| will|'ll| am| 'm|'m| are|'re| can| just)( already| now| also| just| personally)?\b[^.!?]{0,40}\b(refund|credit|replac|reship|restor|reset|reinstat|repair|fix|patch|rebook|reimburs|compensat|waiv|cancel|issu|arrang|schedul|dispatch|sen[dt]|process|escalat|upgrad|appl|book|expedit|investigat|look|check|confirm|found|traced|identif|updat|correct|remov|revers|unlock|reactivat|reconnect|credit|add|mov|gone through|went through|review)",
     r"\b(i|we) (checked|reviewed|looked|investigated|confirmed|traced|found|identified|located|went through|pulled up)\b",
     r"\blet me (pull up|check|look|see)\b",
@@ -68,6 +69,8 @@ FIX = rx(
     r"^\s*actually\b",
     r"\b(your|the) (refund|replacement|order|package|parcel|service|account|site|website|server|outage|issue|problem|fault|engine|connection|extension|notice|payment)\b[^.!?]{0,20}\b(has been|have been|will be|is being|is now|is back|was|is valid)\b",
     r"\b(the )?(issue|problem|outage|fault|error|glitch|bug) (is|was|has been) (fixed|resolved|caused|on)\b",
+    r"\b(has|have) been (now )?(\w+ed|sent|paid|rebuilt|reset)\b",
+    r"\b(is|are) (now )?back (up|online|on|to normal)\b",
 )
 
 

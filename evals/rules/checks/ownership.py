@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from evals.rules.model import CheckContext, Span, Verdict
-from evals.rules.text import Sentence, find_all, mask_apologies, merge_spans, normalize, rx, sentences
+from evals.rules.text import WORD_START, find_all, in_original, mask_apologies, merge_spans, normalize, rx, sentences, word_rx
 
 # --- no-blame-shifting -------------------------------------------------------------------------
 
@@ -16,14 +16,53 @@ _PARTY_NOUN = (
 )
 _GROUP_NOUN = r"(teams?|staff|crews?|departments?|office|people|shift)"
 """Only a party with a qualifier: 'the billing department', 'the ground crew'; a bare 'our team' is just 'we'."""
-_FUNCTION_WORD = r"(the|a|an|and|or|but|so|like|by|to|of|for|with|on|in|at|from|who|which|that|is|was|are|were|it|its|we|i|you|they|our|their|your)"
-_MODIFIER = rf"((?!{_FUNCTION_WORD}\b)[\w-]+('s)?\s+)"
-PARTY = re.compile(
-    rf"(?<!')\b((the|our|a|an|their|your|that|this|one of (our|the|their))\s+)?"
-    rf"({_MODIFIER}{{0,3}}?{_PARTY_NOUN}('s)?(\s+({_PARTY_NOUN}|{_GROUP_NOUN}))?|{_MODIFIER}{{1,3}}?{_GROUP_NOUN})\b",
+_FUNCTION_WORD = re.compile(
+    r"(the|a|an|and|or|but|so|like|by|to|of|for|with|on|in|at|from|who|which|that|is|was|are|were|it|its|we|i|you|they|our|their|your|this|one)$",
     re.I,
 )
-FAILURE = rx(
+_DETERMINER = re.compile(r"(the|our|a|an|their|your|that|this)$", re.I)
+_PARTY_HEAD = re.compile(
+    WORD_START + rf"\b(?P<noun>{_PARTY_NOUN}('s)?(\s+({_PARTY_NOUN}|{_GROUP_NOUN}))?|(?P<group>{_GROUP_NOUN}))\b", re.I
+)
+_WORD_BEFORE = re.compile(r"([\w'-]+)\s+$")
+
+
+class _Party:
+    """A party noun phrase found in a sentence: 'our upstream data centre provider', 'the billing department'."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self._start, self._end = start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+def find_parties(sentence: str) -> list[_Party]:
+    """Party noun phrases: the head noun plus up to three modifiers and a determiner before it.
+
+    A group noun (team, staff, crew, department) needs a modifier: 'the billing department' is a
+    party, a bare 'our team' is just 'we'."""
+    out: list[_Party] = []
+    for m in _PARTY_HEAD.finditer(sentence):
+        start, modifiers = m.start(), 0
+        while modifiers < 3:
+            w = _WORD_BEFORE.search(sentence, max(0, start - 40), start)
+            if not w or _FUNCTION_WORD.match(w.group(1)) or w.group(1).startswith("'"):
+                break
+            start, modifiers = w.start(1), modifiers + 1
+        if m.group("group") and modifiers == 0:
+            continue
+        w = _WORD_BEFORE.search(sentence, max(0, start - 40), start)
+        if w and _DETERMINER.match(w.group(1)):
+            start = w.start(1)
+        out.append(_Party(start, m.end()))
+    return out
+
+
+FAILURE = word_rx(
     r"\b(picked|packed|sent|shipped|entered|put|applied|loaded|delivered|gave|booked|assigned|labell?ed|coded|keyed|scanned|filed|posted|charged|billed)\b"
     r"[^.!?;]{0,40}?\b(wrong|incorrect|incorrectly|wrongly)\b",
     r"\b(mixed|messed|screwed) (it |this |that |things |them )?up\b",
@@ -31,15 +70,19 @@ FAILURE = rx(
     r"\bgot (it|this|that|(your|the) \w+) wrong\b",
     r"\bmade (a|an|the) (mistake|error|mess|mix-?up)\b",
     r"\b(failed|forgot|neglected) to\b",
-    r"\b(didn't|did not|never|hasn't|has not|haven't|have not|wasn't|weren't) (\w+ )?(register|process|enter|send|pass|update|record|log|apply|deliver|turn|show|follow|check|tell|notify|flag|pick|pack|scan|file|submit|forward|call|reply|respond|action|book|honou?r|arrive|come|go)\w*\b",
+    r"\b(didn't|did not|never|hasn't|has not|haven't|have not) (\w+ )?(register|process|enter|send|sent|pass|update|record|log|apply|deliver|turn|show|follow|check|tell|told|notify|flag|pick|pack|scan|file|submit|forward|call|reply|respond|action|book|honou?r|arrive|come|bring|brought|leave|left|collect|attend|fix|repair|install|return|load|include|confirm|inform|ring|contact|finish|complete|transfer|pay|paid|sign|approve|read|label|print|mark|reach|get|got|do|done)\w*\b",
+    r"\b(wasn't|weren't|was not|were not) (\w+ )?(registered|processed|entered|sent|passed|updated|recorded|logged|applied|delivered|checked|notified|flagged|picked|packed|scanned|filed|submitted|forwarded|actioned|booked|honou?red|able)\b",
     r"\b(lost|broke|damaged|cracked|ignored|misplaced|dropped|mislaid) (your|the|it|them|his|her|my|our|a|an)\b",
     r"\bshort-?changed\b",
     r"\bglitch\w*|\bcrashed\b|\bwent down\b",
-    r"\b(had|has|have|'ve|been|having) (a |an )?(\w+ )?(failure|outage|glitch|problem|issue|error|fault|backlog|delays?)\b",
-    r"\b(have|has|'ve|had) been (having|slow|late|behind|down|holding)\b",
+    r"\b(had|has|have|\w+'ve|been|having) (a |an )?(\w+ )?(failure|outage|glitch|problem|issue|error|fault|backlog|delays?)\b",
+    r"\b(have|has|\w+'ve|had) been (having|slow|late|behind|down|holding)\b",
     r"\b(backlog|held up|caused (this|the|it|your|a|an))\b",
+    r"\b(is|are|was|were) (solely |entirely |fully )?(at fault|to blame)\b",
+    r"\b(is|are|was|were) (solely |entirely |fully )?(responsible|liable|accountable)"
+    r"(?=\s*[,.;]|\s+(rather than|not)\b|\s+for (the|this|that|any|your) (\w+ )?(delay|mistake|error|damage|problem|issue|mix-?up|fault|loss|failure)s?\b)",
 )
-OWNERSHIP = rx(
+OWNERSHIP = word_rx(
     r"\b(our|my) (own )?(fault|failure|mistake|error|job|responsibility|doing|bad|problem to (fix|solve)|delay)\b",
     r"\b(is|was|'s|are|were) (entirely |all |completely |squarely )?(on us|on me|ours|mine)\b",
     r"\bours to (fix|sort|put right|own)\b",
@@ -51,30 +94,29 @@ _WE = rx(r"\b(we|we're|we've|we'll|i|i'm|i've|i'll|us)\b")
 _THEY = rx(r"\b(they|they're|they've|they'd|they were|they had)\b")
 
 DEFLECT = [
-    rx(r"\bnot (my|our|really our|really my) (fault|problem|department|responsibility|area|job|call|issue|doing|mistake|error|end|side)\b"),
-    rx(r"\b(nothing|not much|little|not a lot|nothing much) (more |else )?(that )?(i|we) (can|could) do\b", r"\bout of (my|our) hands\b",
+    word_rx(r"\bnot (my|our|really our|really my) (fault|problem|department|responsibility|area|job|call|issue|doing|mistake|error|end|side)\b"),
+    word_rx(r"\b(nothing|not much|little|not a lot|nothing much) (more |else )?(that )?(i|we) (can|could) do\b", r"\bout of (my|our) hands\b",
        r"\bbeyond (my|our) control\b", r"\b(i|we) (simply |just )?(can't|cannot|can not|have no|don't have any|do not have any) control\b",
        r"\b(i|we) (just|only) (handle|deal with|work in)\b"),
-    rx(r"\bnot something (i|we) (handle|deal with|can help with|can do anything about)\b", r"\bnot (handled|managed|done) by us\b",
+    word_rx(r"\bnot something (i|we) (handle|deal with|can help with|can do anything about)\b", r"\bnot (handled|managed|done) by us\b",
        r"\b(wasn't|was not|isn't|is not) (us|me|our doing)\b"),
-    rx(r"\b(wasn't|was not|isn't|is not) (a|an|the) (mistake|error|decision|problem|fault|failure) (on our (end|part|side)|(that )?(anyone|anybody|someone) here made|we made|of ours|by us)\b",
-       r"\bnot (from|on|by) (us|our (end|side))\b", r"\brather than (us|ours)\b", r"\b(is|was|'s) theirs\b",
+    word_rx(r"\b(wasn't|was not|isn't|is not) (a|an|the) (mistake|error|decision|problem|fault|failure) (on our (end|part|side)|(that )?(anyone|anybody|someone) here made|we made|of ours|by us)\b",
+       r"\bnot (from|on|by) (us|our (end|side))\b", r"(?<=[,;] )not (us|ours|me|mine|our (fault|problem|doing))\b", r"\brather than (us|ours)\b", r"\b(is|was|'s) theirs\b",
        r"\btheir (responsibility|fault|mistake|error|doing)\b", r"\b(on|from) their (end|side|watch)\b"),
-    rx(r"\b(that|it|this|this one|that one|the (delay|problem|issue|mistake|error|blame|mix-?up|hold-?up|duplicate|hassle))('s| is| was) "
+    word_rx(r"\b(that|it|this|this one|that one|the (delay|problem|issue|mistake|error|blame|mix-?up|hold-?up|duplicate|hassle))('s| is| was) "
        r"(really |entirely |all |squarely |honestly |actually |just )?(on|down to|with) (them\b|(the|their|a|an|your|that|this)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b)"),
-    rx(r"\b(caused by|came from|comes from|(was|is) due to)\s+(our\s+|the\s+|a\s+|an\s+|their\s+)?([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b"),
-    rx(r"\b(they|they're|they are|they were|it's them|it was them) (are |were )?the ones (who|that)\b"),
-    rx(r"\byou (should|shouldn't|should not|ought to|needed to|need to) have (\w+ed|read|known|told|called|checked|done|sent|kept|taken|given|made|gone)\b",
-       r"(^|[,;:]\s*|\b(and|but|so|really|honestly|frankly|now)\s+)you should'?ve\b",
-       r"\byou (failed|neglected|forgot) to\b",
+    word_rx(r"\b(caused by|came from|comes from|(was|is) due to)\s+(our\s+|the\s+|a\s+|an\s+|their\s+)?([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b"),
+    word_rx(r"\b(they|they're|they are|they were|it's them|it was them) (are |were )?the ones (who|that)\b"),
+    word_rx(r"\byou (really |honestly |probably |certainly |clearly )?(should|shouldn't|should not|ought to|needed to|need to)( have|'ve) (\w+ed|read|known|told|called|checked|done|sent|kept|taken|given|made|gone)\b",
+       r"\byou (really |honestly |probably |certainly |clearly )?(should|ought to)( have|'ve) had (it|this|that|them|the \w+) \w+ed\b", r"\byou (failed|neglected|forgot) to\b",
        r"\b(your|the customer'?s) (own )?(fault|mistake|error)\b",
        r"\bif you had (read|followed|checked|paid|entered|told|called|updated)\b",
        r"\byou didn'?t (read|follow|check|enter|update)\b",
        r"\b(actually|in fact|it turns out|as it happens),? you (\w+ed|put|gave|chose|made|sent|set|forgot|missed|didn't)\b"),
-    rx(r"\b(you('ll| will)|you'd|you would) (need|have) to (contact|call|reach out to|take (it|this|that) up with|speak to|complain to|chase|go back to)\b",
-       r"\bplease (contact|call|reach out to|take (it|this|that) up with|speak to|complain to|chase) (the|your) (courier|carrier|bank|manufacturer|provider|supplier|card issuer|insurer|landlord|airline|hotel|restaurant|broker|merchant|store|shop)\b",
+    word_rx(r"\b(you('ll| will)|you'd|you would) (need|have) to (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase|go back to|ask)\b",
+       r"\bplease (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase) (the|your) (courier|carrier|bank|manufacturer|provider|supplier|card issuer|insurer|landlord|airline|hotel|restaurant|broker|merchant|store|shop)\b",
        r"\byour best bet is to\b", r"\bit'?s up to you to\b"),
-    rx(r"\b(the|a) \w+'s (fault|mistake|error|problem)\b", r"\bblame (lies|rests)\b", r"\b(is|was|are|were) to blame\b", r"\bwe (were|are) (just )?(let down|failed) by\b"),
+    word_rx(r"\b(the|a) \w+'s (fault|mistake|error|problem)\b", r"\b(his|her|their) (own )?(fault|mistake|error|doing)\b", r"\bblame (lies|rests)\b", r"\b(is|was|are|were) to blame\b", r"\bwe (were|are) (just )?(let down|failed) by\b"),
 ]
 
 
@@ -90,7 +132,7 @@ def _party_failures(text: str) -> list[Span]:
         nxt = sents[i + 1].text if i + 1 < len(sents) else ""
         if OWNERSHIP.search(s.text) or OWNERSHIP.search(nxt):
             continue
-        parties = list(PARTY.finditer(s.text))
+        parties = find_parties(s.text)
         if not parties:
             continue
         for f in FAILURE.finditer(s.text):
@@ -100,7 +142,7 @@ def _party_failures(text: str) -> list[Span]:
     return spans
 
 
-def _agent_start(sentence: str, parties: list[re.Match[str]], failure_at: int) -> int | None:
+def _agent_start(sentence: str, parties: list[_Party], failure_at: int) -> int | None:
     """Where the failing agent starts: the nearest party before the failure (or 'they' referring back
     to one), with no 'we'/'I' taking over as the subject in between."""
     agent = next((p for p in reversed(parties) if p.end() <= failure_at), None)
@@ -116,8 +158,7 @@ def _agent_start(sentence: str, parties: list[re.Match[str]], failure_at: int) -
 
 def check_no_blame_shifting(ctx: CheckContext) -> Verdict:
     text = normalize(ctx.reply)
-    spans = merge_spans(find_all(DEFLECT, mask_apologies(text)) + _party_failures(text))
-    spans = [Span(start=s.start, end=s.end, text=ctx.reply[s.start : s.end]) for s in spans]
+    spans = in_original(merge_spans(find_all(DEFLECT, mask_apologies(text)) + _party_failures(text)), ctx.reply)
     if spans:
         return Verdict(False, "Shifts blame to someone else (a colleague, department, partner or the customer) or deflects.", tuple(spans))
     return Verdict(True, "Takes ownership; no one else is blamed.")
@@ -127,32 +168,33 @@ def check_no_blame_shifting(ctx: CheckContext) -> Verdict:
 
 _CLAUSE_REST = r"[^.!?;:]*"
 ARGUING = [
-    rx(r"\bcalm down\b", r"\b(no|not any) need to (shout|yell|be rude|use (that|such) language|raise your voice|get (so )?(upset|worked up|angry)|be (so )?(upset|angry|aggressive))\b", r"\bplease (stop|refrain from) (shouting|yelling|swearing|using)\b"),
-    rx(r"\byou('re| are) (simply |clearly |obviously |quite )?(wrong|mistaken|incorrect|confused|overreacting|misinformed|misunderstanding)\b", r"\byou (have )?(misunderstood|misread|misremember\w*)\b",
+    word_rx(r"\bcalm down\b", r"\b(no|not any) need to (shout|yell|be rude|use (that|such) language|raise your voice|get (so )?(upset|worked up|angry)|be (so )?(upset|angry|aggressive))\b", r"\bplease (stop|refrain from) (shouting|yelling|swearing|using)\b"),
+    word_rx(r"\byou('re| are) (simply |clearly |obviously |quite )?(wrong|mistaken|incorrect|confused|overreacting|misinformed|misunderstanding)\b", r"\byou (have )?(misunderstood|misread|misremember\w*)\b",
        r"\byou must have (misread|forgotten|mistaken|misunderstood|missed|overlooked|clicked|entered|typed|confused|ignored|deleted)\b"),
-    rx(r"\b(that|this|it) is (simply |just )?(not true|incorrect|untrue|false|inaccurate|not (what|how) (happened|it works))\b", r"\b(that|it)'?s (simply |just )?(not true|incorrect|untrue|false|wrong|not (what|how) (happened|it works))\b",
-       r"\b(that|this|it)('s| is) not (quite |entirely |strictly |exactly )?(right|correct|accurate|true)\b",
+    word_rx(r"\b(that|this|it)('s| is| was)? (simply |just )?(incorrect|untrue|false|inaccurate)\b",
+       r"\b(that|this|it)('s| is| was)?( simply| just)?( not|n't) (quite |entirely |strictly |exactly )?(true|the case|what (happened|was agreed|we said)|how (it|this|that) (happened|works))\b",
+       r"\b(that|this|it)('s| is| was)?( simply| just)?( not|n't) (quite |entirely |strictly |exactly )?(right|correct|accurate)(?=\s*[.;:!,]|\s*$)",
        r"\b(that|this|it)( is|'s| was)?( not|n't) (a |an )?(rip[- ]?off|theft|stealing|scam|fraud|robbery|daylight robbery|con|lie|the case)\b",
-       r"\bnot something (we|i) (caused|did|broke|were responsible for|are responsible for)\b",
-       r"\b(so )?it did (reach|arrive|happen|apply|go through)\b", r"\bso technically\b", r"\bdidn'?t come out of nowhere\b"),
-    rx(r"(?:^|[.!?;:]\s+|\n\s*|\bbut\s+|\bwell,?\s+)actually\b,?" + _CLAUSE_REST, r"\bwith (all )?due respect\b",
+       r"\bnot something (we|i) (caused|did|broke|were responsible for|are responsible for)\b", r"\bso technically\b"),
+    word_rx(r"(?:^|(?<=[.!?;:] )|(?<=\n)|(?<=\bbut )|(?<=\bwell )|(?<=\bwell, ))actually\b,?" + _CLAUSE_REST, r"\bwith (all )?(due )?respect,",
        r"\bto be (fair|clear|honest),?[^.!?;:]{0,40}\b(not|n't|never|no|wrong|mistaken|incorrect|correct)\b" + _CLAUSE_REST),
-    rx(r"\bas (previously |already |clearly |was |is )*(stated|mentioned|explained|outlined|noted|indicated|advised|communicated)\b(?! by you)", r"\bas (i|we) (already |previously |have )*(said|explained|told you|stated|mentioned|advised)\b",
+    word_rx(r"\bas (previously |already |clearly |was |is )*(stated|mentioned|explained|outlined|noted|indicated|advised|communicated)\b(?! by you)", r"\bas (i|we) (already |previously |have )*(said|explained|told you|stated|mentioned|advised)\b",
+       r"\b(i|we)('ve| have)? (already|previously) (explained|told you|said|stated|mentioned|advised|answered)\b",
        r"\bas you were (told|advised|informed)\b"),
-    rx(r"\b(per|according to|under|in line with|as per|in accordance with) (our|the|your) ([\w-]+ )?(policy|policies|terms|t&cs|terms and conditions|agreement|contract|records|guidelines|rules|conditions( of (carriage|sale|service|use))?)\b" + _CLAUSE_REST,
+    word_rx(r"\b(per|according to|under|in line with|as per|in accordance with) (our|the|your) ([\w-]+ )?(policy|policies|terms|t&cs|terms and conditions|agreement|contract|records|guidelines|rules|conditions( of (carriage|sale|service|use))?)\b" + _CLAUSE_REST,
        r"\b(our|the) (\w+ )?policy (states|says|clearly|is (clear|that)|does not|doesn't|requires|stipulates)\b", r"\b(clearly )?(stated|outlined|explained|written|listed) (clearly )?in (our|the|your) ([\w-]+ )?(terms|policy|contract|agreement|faq|fine print|t&cs|conditions)\b"),
-    rx(r"\b(our|the) (records|system|systems|logs|data|notes|tracking) (show|shows|indicate|indicates|confirm|confirms|clearly|say|says)\b"),
-    rx(r"(?:^|[,;:]\s*|\b(?:and|but|since|because|when|as|though|however|that said|remember)\s+)you (agreed|consented|accepted|signed up) (to|that)\b" + _CLAUSE_REST,
+    word_rx(r"\b(our|the) (records|system|systems|logs|data|notes|tracking) (show|shows|indicate|indicates|confirm|confirms|clearly|say|says)\b"),
+    word_rx(r"(?:^|(?<=[,;:] )|(?<=\band )|(?<=\bbut )|(?<=\bsince )|(?<=\bbecause )|(?<=\bwhen )|(?<=\bas )|(?<=\bthough )|(?<=\bhowever )|(?<=\bsaid, )|(?<=\bremember, ))"
+            r"you (agreed|consented|accepted|signed up) (to|that)\b" + _CLAUSE_REST,
        r"\bwhich you (accepted|agreed to|signed|consented to)\b", r"\b(agreement|contract|terms|forms?) you signed\b",
        r"\b(it is|it's|that is|that's) your responsibility\b", r"\b(please|kindly) (read|review|refer to|re-?read|check) (the|our|your) (terms|policy|faq|contract|manual|instructions|agreement|fine print)\b"),
-    rx(r"\bif you continue\b[^.!?]*", r"\b(we|i) (will|may|reserve the right to|would have to|might have to) (close|terminate|suspend|ban|block|end)\b[^.!?]{0,30}\b(account|service|call|chat|conversation)\b", r"\b(we|i) (will|may) (take|pursue|consider) legal action\b"),
-    rx(r"\bthere (is|was) (nothing|no (error|fault|problem|mistake)) (wrong )?(with|on|in|from) (our|the)\b", r"\b(was|were|is) (processed|working|delivered|functioning|billed|charged) (normally|correctly|properly|as expected|accurately)\b"),
+    word_rx(r"\bif you continue\b[^.!?]*", r"\b(we|i) (will|may|reserve the right to|would have to|might have to) (close|terminate|suspend|ban|block|end)\b[^.!?]{0,30}\b(account|service|call|chat|conversation)\b", r"\b(we|i) (will|may) (take|pursue|consider) legal action\b"),
+    word_rx(r"\bthere (is|was) (nothing|no (error|fault|problem|mistake)) (wrong )?(with|on|in|from) (our|the)\b", r"\b(was|were|is) (processed|working|delivered|functioning|billed|charged) (normally|correctly|properly|as expected|accurately)\b"),
 ]
 
 
 def check_no_arguing(ctx: CheckContext) -> Verdict:
-    spans = find_all(ARGUING, normalize(ctx.reply))
-    spans = [Span(start=s.start, end=s.end, text=ctx.reply[s.start : s.end]) for s in spans]
+    spans = in_original(find_all(ARGUING, normalize(ctx.reply)), ctx.reply)
     if spans:
         return Verdict(False, "Argues with the customer: contradicts them, tells them to calm down, lectures with policy or records, or threatens back.", tuple(spans))
     return Verdict(True, "Does not argue with the customer.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from evals.rules.model import CheckContext, Span, Verdict
 from evals.rules.remedies import find_offers, offered_amounts
-from evals.rules.text import find_all, rx
+from evals.rules.text import find_all, in_original, normalize, rx
 
 GUARANTEES = [
     rx(r"\b(will|'ll) never happen again\b", r"\bnever (ever )?happen(s)? again\b", r"\bwon'?t (ever )?happen again\b",
@@ -12,9 +12,18 @@ GUARANTEES = [
 ]
 
 
+_NEGATED = rx(r"\b(can't|cannot|can not|won't|will not|unable to|not able to|couldn't|don't|do not|no one can|nobody can|not)\b[^.!?;]{0,15}$")
+
+
+def guarantees(text: str) -> list[Span]:
+    """Absolute guarantees, unless negated ("we can't guarantee a slot" promises nothing)."""
+    norm = normalize(text)
+    return in_original((s for s in find_all(GUARANTEES, norm) if not _NEGATED.search(norm[max(0, s.start - 40) : s.start])), text)
+
+
 def check_no_unauthorized_promises(ctx: CheckContext) -> Verdict:
     problems: list[str] = []
-    spans: list[Span] = list(find_all(GUARANTEES, ctx.reply))
+    spans: list[Span] = guarantees(ctx.reply)
     if spans:
         problems.append("an absolute guarantee nobody can keep")
     policy = ctx.policy

@@ -5,7 +5,7 @@ import re
 
 from evals.rules.model import CheckContext, Span, Verdict
 from evals.rules.remedies import find_offers
-from evals.rules.text import Sentence, all_clauses, find_spans, mask_apologies, normalize, rx
+from evals.rules.text import Sentence, all_clauses, find_spans, in_original, mask_apologies, merge_spans, normalize, rx, word_rx
 
 _DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)"
 _FULL_DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -16,30 +16,31 @@ _CLOCK = r"(\d{1,2}(:\d\d)? ?(am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d\d|noon|midday|midn
 TIME = rx(
     rf"\bby (the )?(end of (the )?(day|today|tomorrow|the week|this week|business|play|the month)|eod|cob|close of (business|play)|{_CLOCK}|tonight|tomorrow|{_DAY}|the \d+(st|nd|rd|th)|{_MONTH} \d+|\d+(st|nd|rd|th)? {_MONTH}|lunch(time)?|this (afternoon|evening|morning))\b",
     rf"\bwithin (the next )?{_NUM}[- ]?{_UNIT}\b",
-    rf"\b(within|in) (the next )?\d+ (to|-|–) \d+ (business |working )?(days|hours|weeks)\b",
+    rf"\b(within|in) (the next )?\d+\s*(to|-|–)\s*\d+ (business |working )?(days|hours|weeks)\b",
     r"\bwithin (the|an|the next) (hour|day|half hour|half-hour)\b",
     rf"\b(in|over) the next {_NUM} ?{_UNIT}\b",
-    rf"\bin {_NUM} {_UNIT}\b",
+    rf"\bin ((about|around|roughly|approximately|under|less than|no more than) )?{_NUM} {_UNIT}\b",
     rf"\b(today|tomorrow|tonight|this (morning|afternoon|evening|week|weekend)|first thing|later today|end of (the )?day|on {_DAY}|next {_DAY}|next week|{_DAY} (morning|afternoon|evening|night))\b",
-    rf"\b{_FULL_DAY}\b",
+    rf"\b(you|it|them|him|her|there|back|out|arrives?|ships?|lands?|delivered|due|this|starting)\s+{_FULL_DAY}s?\b",
     rf"\bon the \d+(st|nd|rd|th)\b",
     rf"\b(before|at|until|from|between) {_CLOCK}",
     r"\b(at|between) \d{1,2}(:\d\d)?( and \d{1,2}(:\d\d)?)?\b(?! ?(%|percent|st\b|nd\b|rd\b|th\b|[a-z]))",
     rf"\b{_CLOCK}\b",
-    r"\b\d+[-–]\d+ (business |working )?(days|hours)\b",
+    r"\b\d+\s*[-–]\s*\d+ (business |working )?(days|hours)\b",
 )
 FUTURE = rx(
     r"\b(will|'ll|shall|would|going to|is due|are due|due to|is set|are set|aiming to|plan to|expect|expected|can expect)\b",
     r"\b(should|ought to) (arrive|reach|land|be|show|have|appear|clear|go)\b",
     r"\b(i'm|i am|we're|we are|is|are|it's|they're)( now| already| currently)? \w+ing\b",
     r"\b(booked|scheduled|arranged|rebooked|reserved|set up|squeezed|lined up|confirmed)\b[^.!?;]{0,40}\b(for|on|at|between)\b",
-    r"^\s*(your|the|it|they|this|that)\b[^.!?;]{0,40}\b(arrives?|ships?|lands?|starts?|begins?|takes? effect|goes? (out|live)|comes? back|reaches|runs?)\b",
+    r"\b(arrives|ships|lands|starts|begins|takes effect|goes (out|live)|comes back|reaches|opens|is delivered|are delivered)\b",
+    r"\b(starting|from|beginning|effective) (this|next|on|from|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
 )
 PAST = rx(
     r"\b(was|were|had|did|didn't|'ve|have|has)\b",
     r"\b(i|we|you|they|he|she|it)\s+\w+ed\b",
 )
-ASK = rx(
+ASK = word_rx(
     r"\bwhat would (you like|you prefer|help|make (this|it|things) right|be (a )?(fair|fairer|most helpful|best)|work (best )?for you|you want)",
     r"\bwould you (prefer|like (me|us|a|an|to)|rather)\b",
     r"\b(which|what) (option|of these|outcome|resolution|remedy)\b[^.!?]{0,40}\?",
@@ -54,7 +55,7 @@ ASK = rx(
     r"\bif you'?d (rather|prefer|like) (i|me|us|we|a|an|to)\b",
     r"\b(does|would) (\w+ ){0,3}(work|suit) (better )?(for )?you\b[^.!?]*\?",
 )
-RESTORED = rx(
+RESTORED = word_rx(
     r"\b(is|are|has been|have been|was|were) (now )?(back (up|online|on)|restored|fixed|resolved|reconnected|corrected|reversed|unlocked|reactivated)\b",
     r"\b(our|an|the|a) (engineers?|technicians?|crew|team)\b(?! who)[^.!?]{0,20}\b(is|are) (now )?(restoring|fixing|repairing|rebuilding|reconnecting|replacing)\b",
     r"\bwill be back (up|online|on|to normal)?\b[^.!?;]{0,30}\b(by|within|at)\b",
@@ -69,7 +70,7 @@ COMMITMENT = (
     re.compile(rf"\b(i|we)('ll| will| shall| am going to|'m going to| are going to|'re going to|'d like to| would like to| can| could| want to|'d be happy to){_HELPERS}\s+{_VERB}", re.I),
     re.compile(rf"\b(i|we)('m| am|'re| are)(\s+(also|now|personally|currently|already|just))*\s+(?P<verb>[a-z]+ing)\b", re.I),
     re.compile(r"\b(i|we)(\s+(just|also|personally|already))?\s+(?P<verb>[a-z]+ed|sent|put|got|made|took|gave|paid|found|set)\b(?=[^.!?;]{0,60}\b(today|this morning|this afternoon|just now|earlier today|a moment ago|minutes ago|while we|right now)\b)", re.I),
-    re.compile(rf"\bwhat (i|we) (can|will|'ll|am going to|'m going to) do( right now| from (my|our) side| for you)? is\s+{_VERB}", re.I),
+    re.compile(rf"\bwhat (i|we)( can| will|'ll| am going to|'m going to) do( right now| from (my|our) side| for you)? is\s+{_VERB}", re.I),
     re.compile(rf"\blet me\s+{_VERB}", re.I),
     re.compile(r"\b(has|have|'ve|'s) been(\s+(now|already|fully|just))*\s+(?P<verb>[a-z]+(ed|en)|sent|put|paid|made|set)\b", re.I),
     re.compile(r"\b(will|'ll) be(\s+(fully|now))?\s+(?P<verb>[a-z]+(ed|en)|sent|paid|made|put|set)\b", re.I),
@@ -77,11 +78,14 @@ COMMITMENT = (
     re.compile(r"\b(was|were)\s+(?P<verb>[a-z]+ed|sent|paid|made|put|set)\b(?=[^.!?;]{0,60}\b(today|this morning|just now|earlier today|at \d))", re.I),
 )
 NOT_A_REMEDY = re.compile(
-    r"(look|investigat|review|check|examin|assess|explor|consider|research|pass|forward|shar|note|noting|log|record|report|relay|"
-    r"understand|know|hear|heard|see|seen|saw|imagin|apologi|regret|hope|want|wish|feel|felt|think|thought|believe|guarantee|promis|assur|"
-    r"be|been|call|ring|phon|email|e-mail|text|messag|contact|reach|writ|wrote|follow|let|keep|kept|talk|speak|spok|discuss|chat|explain|"
-    r"answer|respond|repl|remind|value|appreciat|treat|stay|try|tri|aim|expect|need|do|did|done|doing|help|tell|told|inform|notif|monitor|"
-    r"watch|track|chas|confirm|only|understood|realis|realiz|get back|listen|sympathi|acknowledg|agree|accept|receiv|ask|asked|ensure|mak)\w*$",
+    r"(look|investigat|review|check|examin|assess|explor|consider|research|forward|report|relay|understand|understood|know|hear|heard|"
+    r"imagin|apologi|regret|hope|wish|feel|felt|think|thought|believ|guarantee|promis|assur|call|ring|rang|phon|email|e-mail|messag|"
+    r"contact|reach|writ|wrote|follow|talk|speak|spok|discuss|chat|explain|answer|respond|remind|value|appreciat|treat|monitor|watch|"
+    r"track|chas|confirm|realis|realiz|listen|sympathi|acknowledg|agree|accept|receiv|ensur|improv|learn|striv|prevent|commit|"
+    r"endeavou?r|continu|strengthen|retrain|inform|notif)\w*$"
+    r"|(be|been|being|do|did|done|doing|see|seen|saw|seeing|want|wanted|need|needed|let|keep|kept|keeping|stay|stayed|staying|try|tried|"
+    r"trying|aim|aiming|help|helped|helping|tell|told|telling|text|texted|pass|passed|passing|share|shared|sharing|note|noted|noting|"
+    r"log|logged|logging|record|recorded|ask|asked|asking|reply|replied|replying|only|not|never|no|yet|get back)$",
     re.I,
 )
 """Verbs that relay, investigate, talk or feel: 'we're looking into it', 'I've passed it on', 'I'll call you'."""
@@ -96,7 +100,7 @@ _CAUSATIVE_REST = re.compile(r"\b(look|review|check|investigat|consider|contact|
 def _is_remedy_action(verb: str, rest: str) -> bool:
     """Is `verb` (with the clause text after it) a concrete action for the customer, not relaying or talking?"""
     v = verb.lower()
-    if v in ("make", "made", "making") and re.match(r"\s+sure\b", rest, re.I):
+    if v in ("make", "made", "making") and re.match(r"\s+(sure|certain|every effort|(it|this|that|things) (right|up to you|better))\b", rest, re.I):
         return False
     if v.startswith(("work",)) and re.match(r"\s+on (it|this|that|the (issue|problem)|your (case|issue|complaint))\b", rest, re.I):
         return False
@@ -108,7 +112,7 @@ def _is_remedy_action(verb: str, rest: str) -> bool:
         return bool(re.search(r"\bfor (priority|urgent|immediate|same-day|express)\b", rest, re.I))
     if NOT_A_REMEDY.match(v):
         return False
-    if v.startswith(("send", "sent", "giv", "gave", "drop", "add", "put", "leav", "left", "plac")) and _COMMUNICATION_OBJECT.match(rest):
+    if v.startswith(("send", "sent", "giv", "gave", "drop", "add", "put", "leav", "left", "plac", "mak", "made")) and _COMMUNICATION_OBJECT.match(rest):
         return False
     if v.startswith(("tak", "took")) and re.search(r"\bseriously\b", rest, re.I):
         return False
@@ -117,7 +121,30 @@ def _is_remedy_action(verb: str, rest: str) -> bool:
     return True
 
 
-def commitments(text: str) -> list[Span]:
+_COORDINATED = re.compile(
+    r"^[^.!?;]*?\band (then |also |personally )?(?P<verb>[a-z]+)(?=\s+(your|the|it|them|a|an|you|this|that|everything|all|his|her|their|back)\b)", re.I
+)
+
+
+_COGNITIVE = re.compile(r"(understand|understood|know|hear|heard|see|seen|imagin|feel|felt|think|believe|appreciat|realis|realiz|only|tell|value|regret|hope|wish|sympathi)\w*$", re.I)
+
+
+def _coordinated_action(verb: str, rest: str) -> bool:
+    """'I'll chase them and get your results to the nurse': the second verb carries the commitment.
+
+    Only for action verbs, and only when both verbs have the same form ('I can imagine how
+    frustrating and upsetting it is' coordinates adjectives, not actions)."""
+    if _COGNITIVE.match(verb):
+        return False
+    m = _COORDINATED.match(rest)
+    if not m:
+        return False
+    second = m.group("verb").lower()
+    same_form = second.endswith("ing") == verb.lower().endswith("ing") and not second.endswith("ly")
+    return same_form and _is_remedy_action(second, rest[m.end("verb") :])
+
+
+def commitments(text: str, first_only: bool = False) -> list[Span]:
     """First-person (or passive) commitments to do something concrete: 'I've reissued your card',
     'I'm sending replacements', 'your claim has been approved', 'what I can do is take $50 off'."""
     masked = mask_apologies(normalize(text))
@@ -126,18 +153,38 @@ def commitments(text: str) -> list[Span]:
         for pattern in COMMITMENT:
             for m in pattern.finditer(clause.text):
                 rest = clause.text[m.end("verb") :]
-                if _is_remedy_action(m.group("verb"), rest):
+                if _is_remedy_action(m.group("verb"), rest) or _coordinated_action(m.group("verb"), rest):
                     start, end = clause.start + m.start(), clause.end
                     spans.append(Span(start=start, end=end, text=text[start:end]))
+                    if first_only:
+                        return spans
     return spans
+
+
+VAGUE_ACTION = word_rx(
+    r"\b(look(s|ed|ing)? into|investigat\w*|review(s|ed|ing)?|check(ing)? what|pass(ed|ing)? (\w+ ){0,4}(on|along|up|to)|"
+    r"shar(e|ed|ing) (\w+ ){0,3}(with|to)|forward(ed|ing)?|not(e|ed|ing) (your|the)|logg?(ed|ing)? (your|the)|escalat\w*|"
+    r"(value|appreciate) (your|the|you)|tak(e|ing) (\w+ ){0,4}seriously|treat(ing)? (\w+ ){0,3}seriously|consider(ed|ing)?)\b",
+)
+"""Relaying and investigating instead of a remedy: 'we're looking into it', 'I've passed it on'."""
+
+
+def _clauses_matching(pattern: re.Pattern[str], text: str) -> list[Span]:
+    """Whole clauses (as spans of `text`) in which `pattern` matches, apology clauses ignored."""
+    masked = mask_apologies(normalize(text))
+    return [Span(start=c.start, end=c.end, text=text[c.start : c.end]) for c in all_clauses(masked) if pattern.search(c.text)]
 
 
 def check_solution_or_ask(ctx: CheckContext) -> Verdict:
     text = normalize(ctx.reply)
     offers = find_offers(ctx.reply)
-    if offers or commitments(ctx.reply) or find_spans(RESTORED, mask_apologies(text)) or find_spans(ASK, text):
+    if offers or commitments(ctx.reply, first_only=True) or find_spans(RESTORED, mask_apologies(text)) or find_spans(ASK, text):
         return Verdict(True, "Proposes a concrete remedy or asks what the customer wants.")
-    return Verdict(False, "No concrete remedy and no direct question about what the customer wants.")
+    return Verdict(
+        False,
+        "No concrete remedy and no direct question about what the customer wants.",
+        tuple(_clauses_matching(VAGUE_ACTION, ctx.reply)),
+    )
 
 
 # --- concrete-next-steps -----------------------------------------------------------------------
@@ -151,18 +198,29 @@ def _is_timed_step(clause: Sentence) -> bool:
     return bool(FUTURE.search(text) or not PAST.search(text))
 
 
+VAGUE_TIME = word_rx(
+    r"\bas soon as (possible|we can|i can|practicable)\b", r"\basap\b", r"\b(shortly|soon|presently)\b", r"\bin due course\b",
+    r"\b(at some point|in the near future|in the coming (days|weeks)|at a later date|in a (little|short) while|before long)\b",
+    r"\bas soon as (they|it|we|i|the|your|there)\b[^.!?;,]*", r"\b(when|once) (the|your|this|that) \w+ (is|has been|are) (complete|completed|done|finished|ready|resolved|in)\b",
+)
+"""Timing that names no time: 'as soon as possible', 'shortly', 'in due course'."""
+
+
 def check_concrete_next_steps(ctx: CheckContext) -> Verdict:
     masked = mask_apologies(normalize(ctx.reply))
     for clause in all_clauses(masked):
         if _is_timed_step(clause):
             return Verdict(True, "States a next step with a concrete time.")
-    return Verdict(False, "No time-bound next step: say who will do what, by when (e.g. 'by 5pm today'), not 'as soon as possible'.")
+    vague = in_original(find_spans(VAGUE_TIME, masked), ctx.reply)
+    return Verdict(
+        False, "No time-bound next step: say who will do what, by when (e.g. 'by 5pm today'), not 'as soon as possible'.", tuple(merge_spans(vague))
+    )
 
 
 # --- follow-up ---------------------------------------------------------------------------------
 
 _CONTACT = r"(follow(-| )up|check (back|in|with you|on)|call|ring|phone|email|e-mail|text|message|contact|update|get back|write|reach out|confirm|touch base|let you know|keep you|be in touch|circle back|send you|drop you|give you a (call|ring)|look in|stay on|be in contact|come back to you|see this through)"
-FOLLOW_UP = rx(
+FOLLOW_UP = word_rx(
     r"\bi('ll| will| am going to|'m going to| shall| would like to| want to| plan to)\s+(personally\s+|also\s+|then\s+|make sure to\s+|be sure to\s+|myself\s+|come back and\s+|follow that with\s+a\s+)*" + _CONTACT,
     r"\bi('ll| will| am going to|'m going to)\b[^.!?;]{0,90}?\band (then )?(personally )?(email|e-mail|message|call|ring|phone|text|update|contact|write to|get back to|let) (you|back)\b",
     r"\byou('ll| will) hear (back )?from me\b",
@@ -173,7 +231,19 @@ FOLLOW_UP = rx(
 )
 
 
+IMPERSONAL_CONTACT = word_rx(
+    r"\b(someone|somebody|the team|our team|the \w+ team|our \w+ (\w+ )?team|they|that team|the \w+ department|our \w+ department|a colleague|an agent|(someone|somebody) from [\w ]{1,30}?)\s+"
+    r"(will|'ll|should|is going to|are going to)\s+(be in touch|contact|reach out|follow up|write|get back|call|ring|email|message|give you a (ring|call)|update)",
+    r"\b(feel free|please (do )?(don't hesitate|feel free)?|don't hesitate|do not hesitate|you('re| are) (welcome|free)|you can always)\s*(to )?(contact|reach out|get in touch|call|email|write|let us know)\b",
+    r"\bplease (contact|call|email|reach out to|write to)\b",
+    r"\byou can expect (their|a|an) (response|reply|call|email|update)\b",
+)
+"""Follow-up handed to someone else or back to the customer: 'the team will be in touch', 'feel free to contact us'."""
+
+
 def check_follow_up(ctx: CheckContext) -> Verdict:
-    if find_spans(FOLLOW_UP, normalize(ctx.reply)):
+    text = normalize(ctx.reply)
+    if find_spans(FOLLOW_UP, text):
         return Verdict(True, "Commits personally to follow up.")
-    return Verdict(False, "No personal follow-up: the writer should say they will check back themselves.")
+    spans = in_original(find_spans(IMPERSONAL_CONTACT, text), ctx.reply)
+    return Verdict(False, "No personal follow-up: the writer should say they will check back themselves.", tuple(merge_spans(spans)))

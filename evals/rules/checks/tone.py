@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from evals.rules.model import CheckContext, Span, Verdict
-from evals.rules.text import find_all, rx
+from evals.rules.text import find_all, in_original, merge_spans, normalize, rx, sentences, word_rx
 
 ACRONYMS = frozenset(
     """SMS MMS DNS SSL TLS API URL USD GBP EUR NGN INR AUD CAD NZD ZAR ATM PIN VAT FAQ CEO CTO GP ID IT UK USA US EU NHS ISP
@@ -18,13 +18,25 @@ _CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
 EXCLAIM = re.compile(r"[!?]*![!?]*!+[!?]*|\?!|!\?")
 EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]|[:;]-?[)(DPp]\\B")
 SARCASM = [
-    rx(r"\b(thanks|thank you) (so much )?for your (patience|understanding|cooperation),? as (always|usual)\b", r"\bgood luck with that\b",
+    word_rx(r"\b(thanks|thank you) (so much )?for your (patience|understanding|cooperation),? as (always|usual)\b", r"\bgood luck with that\b",
        r"\bobviously\b", r"\bclearly you\b", r"\bwhat a (surprise|shock)\b", r"\bif you say so\b", r"\bsure,? (because|whatever)\b",
-       r"\bwhatever\b", r"\bnews ?flash\b", r"\b(congratulations|congrats),? you\b", r"\bbelieve it or not\b", r"\bnot that it matters\b",
+       r"(?:^|(?<=[.!?,]\s))whatever\b(?! (you|they|we|i|he|she|it|the|is|was|happens|works|suits)\b)", r"\bnews ?flash\b", r"\b(congratulations|congrats),? you\b", r"\bbelieve it or not\b", r"\bnot that it matters\b",
        r"\bshocking,? i know\b", r"\bas hard as (it|that) (may|might) be to believe\b"),
+    # mocking the customer's reaction: "hopefully the wait won't feel quite so tragic next time"
+    word_rx(r"\b(won'?t|not|isn'?t|wasn'?t|hardly|less) (feel |seem |be |sound )?(quite |that |so |such |as )+(tragic|dramatic|devastating|catastrophic|a big deal|the end of the world)\b",
+       r"\bnot the end of the world\b", r"\b(a bit|slightly|rather|a little|somewhat) (dramatic|over the top|much)\b",
+       r"\bbet you'?re (just |so |really )?(thrilled|delighted|loving|enjoying|having fun)\b"),
+    # defensive self-pity: "I'm not a magician, I can't just make files appear"
+    word_rx(r"\b(i'?m|i am|we'?re|we are) not (a |an )?(magician|miracle worker|mind reader|wizard|psychic)s?\b",
+       r"\bi can'?t (just )?(magically \w+|make (\w+ )?(appear|disappear)|wave a (magic )?wand)\b"),
+    # dismissive asides: "Not that she'll tell you anything different, but sure."
+    word_rx(r"(?:^|(?<=[.!?]\s))not that\b[^.!?]*", r"\bbut sure\b", r"\b(yeah|oh) (right|sure)\b", r"\b(sure|right),? whatever\b"),
 ]
+IRONIC_INTERJECTION = rx(r"^(oh,? )?(brilliant|great|fantastic|wonderful|lovely|perfect|super|marvell?ous|awesome|terrific|splendid|just great|great job|nice one|nice|classic|typical)[.!]*$")
+"""A one-word 'Brilliant.' straight after admitting a failure is sarcasm, not praise."""
+_FAILURE = rx(r"\b(can'?t|cannot|couldn'?t|didn'?t|doesn'?t|won'?t|wasn'?t|not|never|wrong|failed|broke|broken|lost|missed|crashed|outages?|delays?|errors?|glitch\w*|bugs?|mess)\b")
 SYRUP = [
-    rx(r"\bdear (most )?(valued|cherished|treasured|precious|beloved|esteemed|wonderful|lovely|special|amazing)\b",
+    word_rx(r"\bdear (most )?(valued|cherished|treasured|precious|beloved|esteemed|wonderful|lovely|special|amazing)\b",
        r"\b(cherished|treasured|precious|beloved|esteemed|adored|wonderful|amazing|special|lovely) (and \w+ )?(customer|client|member|guest|patient|friend|soul|subscriber)s?\b",
        r"\b(sweetie|honey|darling|sweetheart|hun|hon|my dear|dear friend)\b",
        r"\b(utmost|deepest|most heartfelt|humblest|profound(est)?|most sincere and heartfelt)\s+(honou?r|pleasure|gratitude|joy|delight)\b",
@@ -56,17 +68,23 @@ def emoji_string(text: str) -> list[Span]:
     return found if len(found) >= 2 else []
 
 
+def ironic_interjections(text: str) -> list[Span]:
+    sents = sentences(text)
+    return [s.span() for prev, s in zip(sents, sents[1:]) if IRONIC_INTERJECTION.search(s.text) and _FAILURE.search(prev.text)]
+
+
 def check_calm_tone(ctx: CheckContext) -> Verdict:
+    text = normalize(ctx.reply)
     problems: list[tuple[str, list[Span]]] = [
-        ("shouting in capitals", shouting(ctx.reply)),
-        ("an exclamation storm", exclamation_storm(ctx.reply)),
-        ("a string of emoji", emoji_string(ctx.reply)),
-        ("sarcasm", find_all(SARCASM, ctx.reply)),
-        ("syrupy over-politeness", find_all(SYRUP, ctx.reply)),
+        ("shouting in capitals", shouting(text)),
+        ("an exclamation storm", exclamation_storm(text)),
+        ("a string of emoji", emoji_string(text)),
+        ("sarcasm", merge_spans(find_all(SARCASM, text) + ironic_interjections(text))),
+        ("syrupy over-politeness", find_all(SYRUP, text)),
     ]
     found = [(name, spans) for name, spans in problems if spans]
     if not found:
         return Verdict(True, "Calm, plain, neutral register.")
     names = ", ".join(name for name, _ in found)
-    spans = sorted((s for _, group in found for s in group), key=lambda s: s.start)
+    spans = sorted(in_original((s for _, group in found for s in group), ctx.reply), key=lambda s: s.start)
     return Verdict(False, f"Tone is not calm and plain: {names}.", tuple(spans))

@@ -1,0 +1,74 @@
+"""Complaint analysis: a pure, deterministic, fast reading of an angry customer's message (no ML, no I/O).
+
+    analyze(complaint, history) -> Analysis
+
+history is the earlier turns as (role, text), role "customer" or "agent", oldest first. Only customer turns
+are read. Evidence offsets always point into `complaint`; findings that come only from earlier turns carry
+no evidence.
+"""
+from __future__ import annotations
+
+from api.analysis.asks import find_asks
+from api.analysis.contact import is_repeat_contact
+from api.analysis.deadline import find_deadline
+from api.analysis.emotions import find_emotions, overall_intensity
+from api.analysis.fault import judge_fault
+from api.analysis.flags import detect_flags
+from api.analysis.grievances import find_grievances
+from api.analysis.injection import injected_regions
+from api.analysis.model import Analysis, Ask
+from api.analysis.register import classify_register
+
+__all__ = ["Analysis", "analyze"]
+
+_THREATS = {"legal_threat", "authority_threat", "media_threat"}
+
+
+def _deadline(complaint: str, earlier: list[str]) -> Ask | None:
+    """The deadline the customer set, as a 'deadline' ask: the latest message first, then earlier turns."""
+    span = find_deadline(complaint)
+    if span is not None:
+        return Ask(kind="deadline", detail=span.text, evidence=span.evidence())
+    for turn in reversed(earlier):
+        span = find_deadline(turn)
+        if span is not None:
+            return Ask(kind="deadline", detail=span.text)
+    return None
+
+
+def _asks(complaint: str, earlier: list[str], deadline: Ask | None) -> list[Ask]:
+    """Asks from the complaint, then kinds only earlier turns asked for; a deadline the customer set fills
+    in (or becomes) the 'deadline' ask."""
+    asks = find_asks(complaint, injected_regions(complaint))
+    for turn in reversed(earlier):
+        kinds = {a.kind for a in asks}
+        asks += [a.model_copy(update={"evidence": None}) for a in find_asks(turn, injected_regions(turn))
+                 if a.kind not in kinds]
+    if deadline is None:
+        return asks
+    if any(a.kind == "deadline" for a in asks):
+        return [a.model_copy(update={"detail": deadline.detail}) if a.kind == "deadline" else a for a in asks]
+    return [*asks, deadline]
+
+
+def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Analysis:
+    """Read `complaint` (the latest customer message) in the light of earlier customer turns."""
+    earlier = [text for role, text in history or [] if role == "customer"]
+    flags = detect_flags(complaint, earlier)
+    emotions, loudness = find_emotions(complaint)
+    level, score = overall_intensity(complaint, emotions, loudness, sum(f.kind in _THREATS for f in flags))
+    deadline = _deadline(complaint, earlier)
+    fault, fault_reason = judge_fault([complaint, *reversed(earlier)])
+    return Analysis(
+        emotions=emotions,
+        intensity=level,
+        intensity_score=score,
+        grievances=find_grievances(complaint, earlier),
+        asks=_asks(complaint, earlier, deadline),
+        fault=fault,
+        fault_reason=fault_reason,
+        register=classify_register([complaint, *earlier]),
+        flags=flags,
+        deadline=deadline.detail if deadline else None,
+        repeat_contact=is_repeat_contact(complaint, earlier),
+    )
