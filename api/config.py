@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,14 +13,13 @@ class Settings(BaseSettings):
     model: str = Field(default="playbook", description="Default drafting model: 'playbook' or any litellm model string.")
     database_url: str = Field(default="sqlite:///./calmreply.db", description="SQLAlchemy URL; PostgreSQL works by changing it.")
     prompt_version: str = Field(default="v1", description="Prompt template version in prompts/ used when a request names none.")
-    request_deadline_s: float = Field(default=30.0, gt=0, description="Overall time budget for the LLM part of one draft.")
-    llm_timeout_s: float = Field(default=20.0, gt=0, description="Timeout of one LLM call.")
+    request_deadline_s: float = Field(default=120.0, gt=0, description="Overall time budget for the LLM part of one draft.")
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Timeout of one LLM call.")
     retry_backoff_s: float = Field(default=0.5, gt=0, description="Base of the jittered exponential backoff between transport retries.")
     transport_retries: int = Field(default=3, ge=0, le=10, description="Retries of transient provider failures per call.")
     max_reasks: int = Field(default=2, ge=0, le=5, description="Content re-asks after rule violations or invalid output.")
     temperature: float = Field(default=0.3, ge=0, le=2)
-    max_tokens: int = Field(default=900, gt=0)
-    local_model_path: Path | None = Field(default=None, description="GGUF file served as local/<name> instead of the bundled SmolLM2.")
+    max_tokens: int = Field(default=700, gt=0)
 
 
 @lru_cache

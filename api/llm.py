@@ -52,6 +52,7 @@ class CompletionClient(Protocol):
 @dataclass(frozen=True)
 class Completion:
     text: str
+    finish_reason: str | None
     usage: Usage
     cost_usd: float | None
     latency_ms: float
@@ -146,6 +147,7 @@ class LLMClient:
             raise ProviderError(model, attempts, exc) from exc
         return Completion(
             text=response.choices[0].message.content or "",
+            finish_reason=response.choices[0].finish_reason,
             usage=_usage(response),
             cost_usd=_cost(response),
             latency_ms=(time.monotonic() - started) * 1000,

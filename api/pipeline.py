@@ -115,6 +115,8 @@ class Drafter:
                 sections = parse_sections(completion.text)
             except (ValueError, ValidationError) as exc:
                 problem = _short_error(exc)
+                if completion.finish_reason == "length":
+                    problem = f"output cut off at the token limit ({problem}); write shorter fields"
                 calls.append(CallLog(Attempt(outcome="invalid_output", detail=problem, **base), model, messages, completion.text))
                 reason = "the model's output never matched the schema"
                 messages = reask_messages(template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"])

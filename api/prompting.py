@@ -46,7 +46,7 @@ def _analysis_summary(analysis: Analysis) -> str:
             "intensity": analysis.intensity,
             "problems": [g.summary for g in analysis.grievances],
             "asks": [a.kind for a in analysis.asks],
-            "register": analysis.register,
+            "register": analysis.customer_register,
             "escalation_flags": [f.kind for f in analysis.flags],
             "customer_deadline": analysis.deadline,
         }

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,14 +34,20 @@ class DraftRequest(BaseModel):
     prompt_version: str | None = Field(default=None, max_length=20)
 
 
+Sentence = Annotated[str, Field(min_length=1, max_length=400)]
+
+
 class Sections(BaseModel):
-    acknowledgement: str
-    apology: str
-    restatement: str
-    solution: str
-    next_steps: list[str]
-    follow_up: str
-    closing: str
+    """The parts of a reply, in order. Also the schema the LLM must fill: the length limits keep
+    replies plain and give grammar-constrained local models a bound (no runaway strings)."""
+
+    acknowledgement: Sentence
+    apology: Sentence
+    restatement: Sentence
+    solution: Annotated[str, Field(min_length=1, max_length=700)]
+    next_steps: list[Sentence] = Field(min_length=1, max_length=5)
+    follow_up: Sentence
+    closing: Annotated[str, Field(max_length=300)]
 
 
 class Usage(BaseModel):

@@ -36,7 +36,7 @@ class ResponseCache:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         return Completion(
-            text=data["text"], usage=Usage(**data["usage"]), cost_usd=data["cost_usd"],
+            text=data["text"], finish_reason=data.get("finish_reason"), usage=Usage(**data["usage"]), cost_usd=data["cost_usd"],
             latency_ms=data["latency_ms"], transport_attempts=data["transport_attempts"],
         )
 
@@ -45,7 +45,7 @@ class ResponseCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({
-            "text": completion.text, "usage": completion.usage.model_dump(), "cost_usd": completion.cost_usd,
+            "text": completion.text, "finish_reason": completion.finish_reason, "usage": completion.usage.model_dump(), "cost_usd": completion.cost_usd,
             "latency_ms": completion.latency_ms, "transport_attempts": completion.transport_attempts,
         }), encoding="utf-8")
         tmp.replace(path)

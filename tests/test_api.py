@@ -72,7 +72,7 @@ def test_checks_point_at_the_offending_words(client: TestClient) -> None:
         assert by_id[rule]["spans"], rule
     for span in by_id["unconditional-apology"]["spans"] + by_id["no-arguing"]["spans"]:
         assert reply[span["start"] : span["end"]] == span["text"]
-    assert "sorry if you feel" in [s["text"] for s in by_id["unconditional-apology"]["spans"]]
+    assert any("sorry if you feel" in s["text"] for s in by_id["unconditional-apology"]["spans"])
     assert any(s["text"].startswith("Our records show") for s in by_id["no-arguing"]["spans"])
 
 

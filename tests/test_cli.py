@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ def test_check_exits_nonzero_and_highlights_the_words(capsys: pytest.CaptureFixt
     code = main(["check", "We are sorry if you feel that you were overcharged.", "--complaint", "You overcharged me"])
     out = capsys.readouterr().out
     assert code == 1
-    assert ">>sorry if you feel<<" in out
+    assert ">>sorry if you feel" in out
     assert "FAIL  unconditional-apology" in out
 
 
@@ -28,8 +29,7 @@ def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert "emotion-first" in out and "Speak softly vs. speak normally" in out
 
 
-def test_draft_prints_a_reply(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    monkeypatch.setenv("CALMREPLY_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+def test_draft_prints_a_reply(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     complaint = tmp_path / "c.txt"
     complaint.write_text("My parcel is two weeks late and nobody answers my emails. I want a refund now.")
     assert main(["draft", "--file", str(complaint), "--channel", "chat", "--json"]) == 0

@@ -36,14 +36,16 @@ def _deadline(complaint: str, earlier: list[str]) -> Ask | None:
     return None
 
 
-def _asks(complaint: str, earlier: list[str], deadline: Ask | None) -> list[Ask]:
+def _asks(complaint: str, earlier: list[str], deadline: Ask | None, injected: bool) -> list[Ask]:
     """Asks from the complaint, then kinds only earlier turns asked for; a deadline the customer set fills
-    in (or becomes) the 'deadline' ask."""
-    asks = find_asks(complaint, injected_regions(complaint))
+    in (or becomes) the 'deadline' ask. Demands inside injected instructions are not the customer's."""
+    def own_asks(text: str) -> list[Ask]:
+        return find_asks(text, injected_regions(text) if injected else [])
+
+    asks = own_asks(complaint)
     for turn in reversed(earlier):
         kinds = {a.kind for a in asks}
-        asks += [a.model_copy(update={"evidence": None}) for a in find_asks(turn, injected_regions(turn))
-                 if a.kind not in kinds]
+        asks += [a.model_copy(update={"evidence": None}) for a in own_asks(turn) if a.kind not in kinds]
     if deadline is None:
         return asks
     if any(a.kind == "deadline" for a in asks):
@@ -64,10 +66,10 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
         intensity=level,
         intensity_score=score,
         grievances=find_grievances(complaint, earlier),
-        asks=_asks(complaint, earlier, deadline),
+        asks=_asks(complaint, earlier, deadline, any(f.kind == "prompt_injection" for f in flags)),
         fault=fault,
         fault_reason=fault_reason,
-        register=classify_register([complaint, *earlier]),
+        customer_register=classify_register([complaint, *earlier]),
         flags=flags,
         deadline=deadline.detail if deadline else None,
         repeat_contact=is_repeat_contact(complaint, earlier),

@@ -68,8 +68,10 @@ _LEXICON: dict[EmotionName, Lexicon] = {
     ),
     "sarcasm": rx(
         r"\bthanks\s+for\s+nothing\b", r"\bgreat\s+job\b", r"\bwell\s+done\b", r"\bwow,?\s+just\s+wow\b",
-        r"\b(?:oh|just)\s+great\b", r"\bcongratulations\b|\bcongrats\b", r"\bbravo\b", r"\bslow\s+clap\b", r"\bhats\s+off\b",
-        r"\b10/10\b", r"\b(?:truly|really|so|very)\s+(?:brave|classy|innovative|helpful|professional|impressive|efficient|"
+        r"\b(?:oh|just)\s+great\b", r"\bcongratulations\b|\bcongrats\b", r"\bbravo\b", r"\bslow\s+clap\b",
+        r"\bhats\s+off\b",
+        r"\b10/10\b",
+        r"\b(?:truly|really|so|very)\s+(?:brave|classy|innovative|helpful|professional|impressive|efficient|"
         r"adaptive|reassuring)\b", r"\blove\s+how\b", r"\blov(?:e|ed)\s+being\b", r"\bthoroughly\s+enjoyed\b",
         r"\bwhat\s+a\s+(?:lovely|novel|great|wonderful|brilliant)\s+(?:surprise|idea)\b", r"\bI\s+do\s+so\s+admire\b",
         r"\bbrilliant\s+business\s+model\b", r"\breally\s+great\s+how\b", r"\blove\s+the\s+new\b", r"[🙃🙄😒]",

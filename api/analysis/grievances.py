@@ -72,7 +72,7 @@ _THING = (r"(?P<thing>websites?|sites?|webpage|online\s+(?:store|shop)|store|sho
 _ROLE = (r"(?P<role>driver|technician|engineer|cleaner|electrician|plumber|crew|adjuster|agent|salesperson|receptionist|"
          r"foreman|rep|staff|chef|pharmacist|contractors?|installer|courier|manager|woman|man|guy)")
 _APPOINTMENT = rx(r"\b(?:appointments?|install\w*|visit|slot|technician|engineer|adjuster|plumber|electrician)\b")
-_DELIVERY = rx(r"\b(?:order\w*|parcel|package|deliver\w*|courier|tracking|shipp\w*|box|post(?:ed)?|arriv\w*)\b")
+_DELIVERY = rx(r"\b(?:order\w*|parcel|package|deliver\w*|courier|tracking|shipp\w*|box|post(?:ed)?)\b")
 _FOOD = rx(r"\b(?:food|meal|dish|restaurant|pizzas?|lasagne|ramen|curry|noodles|fries|burger|sushi|eat|ate|kitchen|"
            r"crust|taste\w*|vindaloo|tikka|platter|menu)\b")
 
@@ -190,6 +190,8 @@ _PATTERNS: list[_Pattern] = [
                             r"\bwrong\s+(?:size|item|colour|color|model|product|boots|shoes|pair)\b|"
                             r"\bfor\s+a\s+different\s+model\b|\bit'?s\s+the\s+wrong\b"),
              "receiving the wrong item", ("order", "product")),
+    _Pattern("delivery", rx(r"\b(?:delivered|sent|went|taken)\s+to\s+(?:the\s+)?wrong\s+(?:address|house|flat|door|person)\b"),
+             "your order going to the wrong address", ("order",)),
     _Pattern("delivery", rx(r"\b(?:missing|left\s+out|without\s+the)\b[^.!?\n]{0,40}\b(?:items?|fries|trays?|order)\b|"
                             r"\b(?:\d+|six|eight)\s+(?:trays?|items?)\s+out\s+of\b|\bstuff\s+missing\b"),
              "the items missing from your order", ("order",)),
@@ -203,6 +205,8 @@ _PATTERNS: list[_Pattern] = [
                             r"\bnot\s+arrive\b|\bin\s+transit\b"),
              "your order not arriving", ("order", "product"), requires=_DELIVERY),
     _Pattern("delivery", rx(r"\b(?:\d+|two|three)\s+(?:min(?:ute)?s?|hours?)\s+late\b|\blate\s+deliver\w*|"
+                            r"\b(?:order|parcel|package|delivery|food|shipment)\b[^.!?\n]{0,20}\b(?:is|was|are|were|arrived|came|"
+                            r"running|showed\s+up)\s+(?:\w+\s+)?late\b|"
                             r"\bpacked'?\s+since\b|\bout\s+for\s+delivery\b|\btwo\s+hours\s+for\b"),
              "your order arriving late", ("order",), requires=_DELIVERY),
     _Pattern("delivery", rx(r"\b(?:bag|luggage|suitcase)\b[^.!?\n]{0,40}\b(?:lost|missing|delayed|traced|next\s+flight)\b"),
@@ -222,7 +226,8 @@ _PATTERNS: list[_Pattern] = [
                            r"(?:min(?:ute)?s?|hours?)\s+late\b"),
              "our {role} arriving late"),
     _Pattern("booking", rx(r"\b(?:class|session|appointment|trip|tour|sailing|procedure|reservation|booking|course)s?\b"
-                           r"[^.!?\n]{0,40}\b(?:cancel\w*|given\s+away)\b|\bcancel\w*\b[^.!?\n]{0,30}\b(?:class|session|appointment)s?\b"),
+                           r"[^.!?\n]{0,40}\b(?:cancel\w*|given\s+away)\b|"
+                           r"\bcancel\w*\b[^.!?\n]{0,30}\b(?:class|session|appointment)s?\b"),
              "the cancellation of your booking", ("booking",)),
     _Pattern("booking", rx(r"\boverbook\w*|\bno\s+booking\s+under\b|\bmoved\s+(?:me\s+)?back\s+to\s+economy\b|\bdowngrad\w*|"
                            r"\bbooking\s+says\b|\bwrong\s+dates?\b"),
@@ -243,6 +248,7 @@ _PATTERNS: list[_Pattern] = [
     _Pattern("quality", rx(r"\bcold\b|\bhair\b|\bsoggy\b|\bstale\b|\bchicken\b|\bnot\s+hot\b"),
              "the quality of your meal", ("order",), requires=_FOOD),
     _Pattern("quality", rx(r"\b(?:different|wrong)\s+shade\b|\bdon'?t\s+match\b"), "the items not matching", ("order", "product")),
+    _Pattern("quality", rx(r"\b(?:dirty|filthy|unclean|stained|smelly|mou?ldy)\b"), "the state of what you were given"),
     _Pattern("quality", rx(r"\b(?:feature|button|option)\b[^.!?\n]{0,40}\b(?:disappeared|removed|gone|missing)\b"),
              "the feature that was taken away"),
     _Pattern("quality", rx(r"\b(?:are|is)\s+back\b|\bdidn'?t\s+work\b|\bsame\s+\w+\s+question\b|"
@@ -297,15 +303,24 @@ class _Candidate:
     score: float
 
 
+_SELF_NEGATING = re.compile(r"\b(?:not|never|no|nobody|without)\b|n't\b", re.IGNORECASE)
+REPEAT_CAP = 4
+"""Repetition raises a grievance's rank, up to this many mentions."""
+
+
 def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip().lower()
 
 
+def _score(topic: Topic, mentions: int, start: int, length: int, latest: bool) -> float:
+    """Topic weight, plus repetition, minus a little for coming late in the message or only in earlier turns."""
+    return (_WEIGHT[topic] + 0.25 * min(mentions, REPEAT_CAP) - 0.5 * start / max(length, 1)
+            - (0 if latest else EARLIER_PENALTY))
+
+
 def _negated_problem(text: str, m: Hit) -> bool:
     """Negation only cancels problem words that carry no negation themselves ('not damaged' vs 'not arrived')."""
-    if re.search(r"\b(?:not|never|no|nobody|without)\b|n't\b", m.group(0), re.IGNORECASE):
-        return False
-    return negated(text, m.start())
+    return not _SELF_NEGATING.search(m.group(0) or "") and negated(text, m.start())
 
 
 def _fill(pattern: _Pattern, m: Hit, text: str, refs: dict[str, str]) -> tuple[str, str | None] | None:
@@ -326,7 +341,7 @@ def _fill(pattern: _Pattern, m: Hit, text: str, refs: dict[str, str]) -> tuple[s
     )
     subject = None
     for kind in pattern.subject_kinds:
-        if kind == "product" and item:
+        if kind == "product":
             subject = item
         elif kind == "thing" and "thing" in groups:
             subject = re.split(r" being | not ", _THINGS.get(_norm(groups["thing"]), "service"))[0]
@@ -338,16 +353,25 @@ def _fill(pattern: _Pattern, m: Hit, text: str, refs: dict[str, str]) -> tuple[s
 
 
 def _pattern_candidate(pattern: _Pattern, text: str, refs: dict[str, str], latest: bool) -> _Candidate | None:
+    """The first usable match of `pattern` in `text`, ranked by how often the pattern recurs."""
     if pattern.requires is not None and not pattern.requires.search(text):
         return None
-    matches = [m for m in pattern.trigger.finditer(text) if not _negated_problem(text, m)]
-    for m in matches:
-        filled = _fill(pattern, m, text, refs)
-        if filled is not None:
-            score = (_WEIGHT[pattern.topic] + 0.25 * min(len(matches), 4) - 0.5 * m.start() / max(len(text), 1)
-                     - (0 if latest else EARLIER_PENALTY))
-            return _Candidate(pattern.topic, filled[0], filled[1], Span.of(m) if latest else None, score)
-    return None
+    found: tuple[Hit, tuple[str, str | None]] | None = None
+    mentions = 0
+    for m in pattern.trigger.finditer(text):
+        if _negated_problem(text, m):
+            continue
+        mentions += 1
+        if found is None:
+            filled = _fill(pattern, m, text, refs)
+            found = (m, filled) if filled is not None else None
+        if found is not None and mentions >= REPEAT_CAP:
+            break
+    if found is None:
+        return None
+    m, (summary, subject) = found
+    return _Candidate(pattern.topic, summary, subject, Span.of(m) if latest else None,
+                      _score(pattern.topic, mentions, m.start(), len(text), latest))
 
 
 def _data_candidate(text: str, latest: bool) -> _Candidate | None:
@@ -356,8 +380,8 @@ def _data_candidate(text: str, latest: bool) -> _Candidate | None:
         if span is not None:
             context = sentence_around(text, span.start).text
             what = next((name for p, name in _WHAT if p.search(context)), "files")
-            score = _WEIGHT["data"] + 0.25 - 0.5 * span.start / max(len(text), 1) - (0 if latest else EARLIER_PENALTY)
-            return _Candidate("data", summary.format(what=what), None, span if latest else None, score)
+            return _Candidate("data", summary.format(what=what), None, span if latest else None,
+                              _score("data", 1, span.start, len(text), latest))
     return None
 
 

@@ -61,7 +61,7 @@ class Analysis(BaseModel):
     asks: list[Ask]
     fault: Literal["company", "customer", "unclear"]
     fault_reason: str
-    register: Literal["technical", "non_technical"]
+    customer_register: Literal["technical", "non_technical"] = Field(description="Technical customers get specifics; others plain language.")
     flags: list[Flag]
     deadline: str | None = Field(default=None, description="A deadline the customer set, e.g. 'within 24 hours'.")
     repeat_contact: bool = Field(default=False, description="The customer says they already complained before.")

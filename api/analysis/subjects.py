@@ -8,7 +8,7 @@ from api.analysis.text import rx
 _ID = r"#?[a-z]{0,5}-?\d[\w-]{2,}"
 _REFERENCE = rx(
     rf"\b(?P<kind>order|booking|claim|ticket|invoice|account|policy|case|member|membership|contract|reservation|"
-    rf"confirmation)\s*(?:no\.?|number|#|ref(?:erence)?|ending(?:\s+in)?|id)?\s*[:#(]?\s*(?P<id>{_ID})"
+    rf"confirmation)\s*(?:no\.?|number|ref(?:erence)?|ending(?:\s+in)?|id)?\s*[:(]?\s*(?P<id>{_ID})"
 )
 _ORDER_HASH = re.compile(r"(?<![\w#])#(?P<id>\d{3,}[\w-]*)")
 _FLIGHT = rx(r"\b[Ff]light\s+(?P<id>(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4})\b", case=True)

@@ -6,7 +6,6 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from re import _constants, _parser  # type: ignore[attr-defined]  # the parser the re module itself uses
 from typing import Any
 
 from api.analysis.model import Evidence
@@ -61,68 +60,24 @@ def _lower_literals(pattern: str) -> str:
     return "".join(out)
 
 
-_ZERO_WIDTH = {_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT}
-_REPEATS = {_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT}
-
-
-def _prefixes(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """Literal strings one of which starts every match of the parsed pattern `items`; None when unknown
-    (a class, a wildcard, or a pattern that can match the empty string)."""
-    literal = ""
-    for i, (op, av) in enumerate(items):
-        if op is _constants.LITERAL:
-            literal += chr(av)
-            continue
-        if literal:
-            return {literal}
-        if op in _ZERO_WIDTH:
-            continue
-        rest = items[i + 1:]
-        if op is _constants.SUBPATTERN:
-            return _prefixes(list(av[3]) + rest)
-        if op is _constants.BRANCH:
-            options = [_prefixes(list(alt) + rest) for alt in av[1]]
-            return None if any(o is None for o in options) else set().union(*options)  # type: ignore[arg-type]
-        if op in _REPEATS:
-            low, _, sub = av
-            if low > 0:
-                return _prefixes(list(sub))
-            inner, after = _prefixes(list(sub)), _prefixes(rest)
-            return None if inner is None or after is None else inner | after
-        return None
-    return {literal} if literal else None
-
-
 class Lexicon:
     """A compiled pattern that matches case-insensitively by scanning the folded text without re.IGNORECASE,
-    which is about three times faster in Python's re; with `case` it matches the original text as written.
-
-    Every match must start with one of a few literal prefixes (when the pattern allows working them out), so a
-    text containing none of them is rejected with substring checks instead of a regex scan.
-    """
+    which is about three times faster in Python's re; with `case` it matches the original text as written."""
 
     def __init__(self, pattern: str, case: bool = False) -> None:
         self.case = case
         self._re = re.compile(pattern if case else _lower_literals(pattern), re.ASCII)
-        self._prefixes = _prefixes(list(_parser.parse(self._re.pattern, re.ASCII)))
 
     def _subject(self, text: str) -> str:
         return text if self.case else fold(text)
 
-    def _may_match(self, subject: str) -> bool:
-        return self._prefixes is None or any(p in subject for p in self._prefixes)
-
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Hit]:
         subject = self._subject(text)
-        if not self._may_match(subject):
-            return
         for m in self._re.finditer(subject, pos, len(text) if endpos is None else endpos):
             yield Hit(m, text)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Hit | None:
         subject = self._subject(text)
-        if not self._may_match(subject):
-            return None
         m = self._re.search(subject, pos, len(text) if endpos is None else endpos)
         return Hit(m, text) if m else None
 
@@ -162,22 +117,6 @@ class Span:
         return Evidence(start=self.start, end=self.end, text=self.text)
 
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)\]]*|\n|$)")
-
-
-def sentences(text: str) -> list[Span]:
-    """Sentences (or lines) with offsets into `text`, whitespace trimmed."""
-    out: list[Span] = []
-    for m in _SENTENCE.finditer(text):
-        raw = m.group(0)
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        start = m.start() + (len(raw) - len(raw.lstrip()))
-        out.append(Span(start, start + len(stripped), stripped))
-    return out
-
-
 def sentence_around(text: str, pos: int) -> Span:
     """The sentence containing character `pos` (cheap: scans outward to the nearest sentence ends)."""
     left = max(text.rfind(c, 0, pos) for c in ".!?\n") + 1
@@ -196,6 +135,14 @@ NEGATION_WINDOW = 60
 """How far back (characters) a negation cue can sit before the trigger."""
 
 
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:don'?t|do\s+not)\s+(?:make|force|push)\s+me\b|\bwon'?t\s+hesitate\b|\bnot\s+(?:afraid|joking|kidding|hesitate)\b"
+    r"|\bno\s+(?:choice|option|idea)\b",
+    re.IGNORECASE,
+)
+"""Negative words that do not negate what follows: "don't make me go to the regulator" is still a threat."""
+
+
 def negated(text: str, start: int) -> bool:
     """True when a negation cue governs the clause that ends at `start`.
 
@@ -207,7 +154,7 @@ def negated(text: str, start: int) -> bool:
     cut = 0
     for m in _CLAUSE_BREAK.finditer(left):
         cut = m.end()
-    return bool(_NEGATION.search(left[cut:]))
+    return bool(_NEGATION.search(_NOT_A_NEGATION.sub(" ", left[cut:])))
 
 
 _QUOTES = '"“”'

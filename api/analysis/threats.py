@@ -8,6 +8,12 @@ from api.analysis.text import rx
 
 _LAWYER_AS_DESCRIPTION = rx(r"\s+(?:friend|mate|pal|buddy|colleague|neighbou?r)s?\b")
 """'my lawyer friend said ...' mentions a lawyer without threatening to use one."""
+_LEGAL_STEP = rx(
+    r"\b(?:will|'ll|going\s+to|gonna|if|unless|or|otherwise|until|forward\w*|sent|send\w*|instruct\w*|spoken|speak\w*|spoke|"
+    r"talk\w*|consult\w*|contact\w*|call\w*|hear\w*|draft\w*|looking|look\w*|review\w*|advis\w*|file|filing|sue|court|"
+    r"legal|letter|claim|case|involv\w*|get(?:ting)?|hand\w*|book\w*|appointed|hire\w*|engag\w*|retain\w*|passed|pass)\b"
+)
+"""A step toward using the lawyer; "my friend is a solicitor and recommended you" is not a threat."""
 
 LEGAL: list[Rule] = [
     Rule("legal_threat", "threatens court action",
@@ -22,9 +28,11 @@ LEGAL: list[Rule] = [
             r"\bfil(?:e|ing)\s+(?:a\s+)?(?:suit|case|claim\s+for\s+damages)\b", r"\blitigation\b",
             r"\bclaim\s+for\s+(?:[\w-]+\s+){0,2}damages\b")),
     Rule("legal_threat", "mentions legal action",
-         rx(r"\blegal\s+(?:action|proceedings|route|claim|case|steps|advice|aid)\b")),
+         rx(r"\blegal\s+(?:action|proceedings|route|claim|case|steps|advice|aid)\b",
+            r"\b(?:my|our)\s+legal\s+(?:team|department|representatives?|counsel|advisers?|advisors?)\b")),
     Rule("legal_threat", "involves a lawyer",
-         rx(r"\b(?:lawyer|solicitor|attorney|barrister|advocate)s?\b(?!\s+general\b)(?!'s\s+office\s+general)"),
+         rx(r"\b(?:lawyer|solicitor|attorney|barrister|advocate)s?\b(?!\s+general\b)"),
+         context=_LEGAL_STEP,
          veto_before=rx(r"\b(?:power\s+of|district)\s*$|\b(?:your|their|the company's)\s+$"),
          veto_after=_LAWYER_AS_DESCRIPTION),
 ]
@@ -33,10 +41,12 @@ LEGAL: list[Rule] = [
 
 _TO_AUTHORITY = rx(
     r"\breport\w*\s+(?:(?:you|this|it|them|him|her|everything|the\s+\w+|your\s+\w+)\s+)?to\b", r"\bcomplain\w*",
-    r"\bfil(?:e|ed|es|ing)\s+(?:a|an|my|the|with)\b", r"\blodg\w*", r"\bescalat\w*\s+(?:this\s+|it\s+)?to\b",
+    r"\bfil(?:e|ed|es|ing)\s+(?:a|an|my|the|with)\b", r"\blodg\w*", r"\brais\w*",
+    r"\bescalat\w*\s+(?:this\s+|it\s+)?to\b",
     r"\brefer\w*\s+(?:\w+\s+)?to\b", r"\b(?:notif|alert|contact|involv|submit)\w*",
     r"\b(?:call|calling|called|rung|rang|ring|ringing|phon\w*)\b", r"\b(?:writ\w*|wrote)\s+to\b",
-    r"\b(?:go|going|went|gone)\s+to\b", r"\btak(?:e|ing)\s+(?:this|it|you|them|the\s+matter|my\s+complaint|things)\s+(?:further\s+)?to\b",
+    r"\b(?:go|going|went|gone)\s+to\b",
+    r"\btak(?:e|ing)\s+(?:this|it|you|them|the\s+matter|my\s+complaint|things)\s+(?:further\s+)?to\b",
     r"\bnext\s+(?:stop|step)\b",
 )
 """An action toward an authority; needed in the same sentence so that 'police report attached' is not a threat."""
@@ -64,7 +74,11 @@ AUTHORITY: list[Rule] = [
          rx(r"\bcharge[- ]?backs?\b", r"\bcharg(?:e|ing)\s+(?:it|this|that|them)\s+back\b", r"\bcharged\s+back\b",
             r"\bdisput\w*\s+(?:it\s+|this\s+|the\s+\w+\s+)?with\s+(?:my|the|our)?\s*(?:bank|card|credit|amex|visa|mastercard)",
             r"\b(?:bank|card\s+(?:company|issuer|provider)|credit\s+card\s+company|amex|american\s+express|visa|mastercard)"
-            r"\b[^.!?\n]{0,60}\bdisput\w*")),
+            r"\b[^.!?\n]{0,60}\bdisput\w*",
+            r"\b(?:ask\w*|get\w*|hav\w*)\s+my\s+(?:bank|card\s+(?:company|issuer|provider)|credit\s+card\s+company)\s+to\s+"
+            r"(?:reverse|refund|recall|claw|dispute|block|stop)\b",
+            r"\bsection\s+75\b",
+            r"\bclaim\s+(?:it\s+)?(?:back\s+)?(?:from|through|with)\s+my\s+(?:bank|credit\s+card)\b")),
     Rule("authority_threat", "threatens to report to a regulator",
          _REGULATOR_ACRONYM, context=_TO_AUTHORITY),
     Rule("authority_threat", "threatens to report to a regulator or public body",
@@ -90,8 +104,9 @@ MEDIA: list[Rule] = [
     Rule("media_threat", "threatens to go to the press",
          rx(r"\b(?:journalists?|reporters?|newspapers?|tabloids?|newsroom|press\s+release)\b",
             r"\b(?:the|to\s+the|local|national)\s+press\b(?!\s+(?:the|a|any|button))",
-            r"\b(?:local|national|daily|regional|evening)\s+paper\b",
-            r"\b(?:local|regional|national|evening|tv|television)\s+news\b", r"\bnews\s+(?:desk|outlet|channel|station|team)\b",
+            r"\b(?:local|national|daily|regional|evening)\s+paper\b", r"\b(?:in|to)\s+the\s+(?:papers|media)\b",
+            r"\b(?:local|regional|national|evening|tv|television)\s+news\b",
+            r"\bnews\s+(?:desk|outlet|channel|station|team)\b",
             r"\b(?:[A-Z][a-z]+\s+)(?:Herald|Gazette|Chronicle|Tribune)\b"),
          context=_GOING_PUBLIC),
     Rule("media_threat", "threatens to post about it publicly",
@@ -103,7 +118,8 @@ MEDIA: list[Rule] = [
             r"\byoutube\b", r"\blinkedin\b", r"\bsocial\s+media\b", r"\bforums?\b", r"\bblog\w*\b",
             r"\b\d[\d,.]*k?\s+(?:followers|subscribers|members)\b", r"\b(?:whatsapp|facebook)\s+groups?\b",
             r"\b(?:writ\w*|leav\w*|post\w*)\s+(?:a|an|my)?\s*(?:[\w-]+\s+){0,3}reviews?\b",
-            r"\bchannel\s+\d+\b", r"\b(?:on|to)\s+(?:the\s+)?(?:TV|telly|television|radio)\b", r"\b(?:BBC|CNN|ITV|Watchdog)\b"),
+            r"\bchannel\s+\d+\b", r"\b(?:on|to)\s+(?:the\s+)?(?:TV|telly|television|radio)\b",
+            r"\b(?:BBC|CNN|ITV|Watchdog)\b"),
          context=_GOING_PUBLIC, veto_after=rx(r"\s+(?:ads?|advert\w*|login|log-in|marketplace)\b")),
     Rule("media_threat", "threatens to post about it on X", rx(r"\b(?:on|to)\s+X\b", case=True), context=_GOING_PUBLIC),
 ]

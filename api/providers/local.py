@@ -15,7 +15,7 @@ and queued requests do not tie up the default executor that litellm itself uses.
 
 Parameters: temperature, top_p, max_tokens (or max_completion_tokens), stop, seed, plus top_k,
 min_p, presence_penalty, frequency_penalty and repeat_penalty; anything else is ignored, n > 1 is
-refused. response_format {"type": "json_schema", "json_schema": {"schema": ...}} or
+refused. Unset ones take Llama.create_chat_completion's defaults (temperature 0.2, ...). response_format {"type": "json_schema", "json_schema": {"schema": ...}} or
 {"type": "json_object", "schema": ...} constrains sampling with a llama.cpp grammar built from the
 schema (llama-cpp-python's json_schema_to_gbnf, the same conversion create_chat_completion applies
 to response_format), so the reply parses as JSON of that schema; {"type": "json_object"} alone
@@ -24,7 +24,7 @@ constrains to any JSON value.
 `timeout` (what litellm passes through) bounds a non-streaming call as a whole, and a streaming
 call up to the start of generation (waiting for the model); on expiry the generation is stopped at
 the next token and litellm.Timeout is raised. A cancelled async call, or a stream the consumer
-stops reading, likewise stops the generation at the next token and frees the model.
+closes or drops, likewise stops the generation at the next token and frees the model.
 
 Usage: non-streaming numbers are llama.cpp's own. Streaming: prompt_tokens is exact (the token
 list handed to llama.cpp); completion_tokens counts the tokens streamed out, which leaves out tokens

@@ -24,7 +24,7 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
     Remedy.partial_refund: word_rx(
         r"\bpartial(ly)? refund\w*", r"\brefund(ed|ing)? (half|part|\d+ ?%)", r"\bhalf (of )?(your|the) (money|fee|cost|price) back",
         r"\brefund(ed|ing)? (you )?(the |a )?[$£€₦₹]?[\d,.]*\s*(difference|excess|overcharge|extra)\b",
-        r"\brefund(ed|ing)? (you )?[$£€₦₹][\d,.]+ (of|from|toward|towards) ",
+        r"\brefund(ed|ing)? (you )?((up to|only|just|around|about|roughly) )?(the sum of )?[$£€₦₹][\d,.]+ (of|from|toward|towards) ",
     ),
     Remedy.refund: word_rx(
         r"\brefund(s|ed|ing)?\b", r"\bmoney back\b", r"\breimburs\w*", r"\brevers(e|ed|ing) (the|that|this|your) (\w+ )?(charge|payment|transaction|debit)s?",
@@ -34,7 +34,7 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
         r"\breplacements?\b",
         r"\breplac(e|ed|ing) (it|them|(the|your) (\w+ )?(item|order|product|phone|handset|device|unit|laptop|set|parcel|package|goods|card|part|machine|appliance|charger|tv|television|tablet|console|purchase)s?)\b",
         r"\bsen(d|t|ding) (you )?(out )?(a |an )?(new|fresh|another|brand-new|second|correct|right) ",
-        r"\breship\w*", r"\bre-?sen(d|t|ding) (it|them|the (item|order|parcel|package|goods)|your (item|order|parcel|package))\b", r"\bre-?deliver\w*",
+        r"\breship\w*", r"\bre-?sen(d|t|ding) (it|them|the (item|order|parcel|package|goods)|your (item|order|parcel|package))\b",
     ),
     Remedy.repair: word_rx(
         r"\brepair(s|ed|ing)?\b",
@@ -43,6 +43,7 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
     Remedy.account_credit: word_rx(
         r"\b((account|service|bill|billing|store|loyalty|goodwill) )?credit(ed|s|ing)?\b(?! (cards?|check|score|union|limit|rating|history|reports?|agenc\w+|bureaus?|files?|references?|records?))",
         r"\badd(ed|ing)? [$£€₦₹][\d,.]+ (back )?to your (\w+ ){0,2}(account|balance|wallet)\b",
+        r"\b(add(ed|ing)?|load(ed|ing)?|top(ped)? up|put) ([\d,]+|an? extra|extra) (bonus |free |extra )?([\w-]+ ){0,2}(to|into|on|onto) your (\w+ ){0,2}(account|balance|wallet)\b",
     ),
     Remedy.discount: rx(r"\bdiscount\w*", r"\b\d+ ?% off\b", r"\bcoupon\w*", r"\bpromo(tional)? code\b", r"\bprice (lock|freeze|match)\b"),
     Remedy.expedited_shipping: word_rx(
@@ -56,20 +57,25 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
         r"\b(engineer|plumber|electrician|crew|adjuster|inspector|installer|someone) (will|'ll|is going to) (be (with you|at your|there|out|round|on site)|inspect|visit|come)\b",
     ),
     Remedy.fee_waiver: word_rx(r"\bwaiv(e|ed|ing|er)\b", r"\b(remove|removed|reverse|reversed|cancel|cancelled|canceled|drop|dropped) (the|that|this|your|those|these) ([\w-]+ ){0,2}(fee|charge|penalty|penalties|charges|fees)\b"),
-    Remedy.rebooking: word_rx(r"\bre-?book\w*", r"\bbook you (on|onto|into) (the next|another|a later|an earlier|tonight's|tomorrow's)\b", r"\breschedul\w*", r"\bmove(d)? you (to|into|onto) (a|an|the|tonight's|tomorrow's) (\w+ ){0,2}(flight|room|slot|appointment|session|seat|train)\b"),
+    Remedy.rebooking: word_rx(r"\bre-?book\w*", r"\bre-?deliver\w*", r"\bbook you (on|onto|into) (the next|another|a later|an earlier|tonight's|tomorrow's)\b", r"\breschedul\w*", r"\bmove(d)? you (to|into|onto) (a|an|the|tonight's|tomorrow's) (\w+ ){0,2}(flight|room|slot|appointment|session|seat|train)\b"),
     Remedy.cancellation: word_rx(
         r"\bcancel(led|ed|ling|ing)? (your|the) (\w+ )?(contract|subscription|plan|membership|policy|booking|account)\b",
         r"\b(end|release you from) (your|the) contract\b", r"\bwithout (an? |any )?(early )?(termination|cancellation) (fee|charge|penalty)",
         r"\bclos(e|ed|ing) (the|your) account\b",
     ),
     Remedy.compensation: word_rx(
-        r"\bcompensat\w*", r"\bgoodwill (payment|gesture)\b", r"\bvoucher\w*", r"\bgift (card|certificate)s?\b(?! balance)",
+        r"\bcompensat\w*", r"(?<!as a )(?<!as )(?<!by way of a )\bgoodwill (payment|gesture)\b", r"\bgesture of goodwill\b(?<!as a gesture of goodwill)",
+        r"\bsettl(e|ed|ing) (the|your|this|that) ([\w£$€₦₹,.-]+ ){0,3}claims?\b", r"\bpay(ing)? out\b", r"\bpayout\b", r"\bvoucher\w*", r"\bgift (card|certificate)s?\b(?! balance)",
         r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to|with (a|an))\b[^.!?;]{0,30}?\bfree\b(?! of charge)",
         r"\bcomplimentary\b",
+        r"\bupgrad(e|ed|ing) (you|your (room|seat|ticket|flight|plan|booking|car|membership|cabin|package|stay|fare))\b(?! (shipping|delivery))",
         r"\bon the house\b", r"\bthrow(ing)? in\b",
     ),
 }
-MONEY_OFF = rx(r"\b(tak(e|en|ing)|knock(ed|ing)?) (?P<hit>[$£€₦₹][\d,.]+ off)\b", r"(?P<hit2>[$£€₦₹][\d,.]+ off (your|the|that|this) (\w+ )?(bill|invoice|balance|order|total|price|fee|premium))")
+MONEY_OFF = rx(
+    r"\b(tak(e|en|ing)|knock(ed|ing)?) (?P<hit>[$£€₦₹][\d,.]+ off)\b", r"(?P<hit2>[$£€₦₹][\d,.]+ off (your|the|that|this) (\w+ )?(bill|invoice|balance|order|total|price|fee|premium))",
+    r"(?P<hit3>\b(reduc|lower|cut|bring)\w* (down )?(the|your|that|this) ([\w-]+ )?(charge|fee|bill|price|invoice|premium|cost|deduction|balance|amount)s? (down )?by [$£€₦₹][\d,.]+)",
+)
 """'$50 off the bill' is a discount, a partial refund or a fee waiver depending on who names it."""
 
 MONEY = re.compile(
@@ -78,7 +84,9 @@ MONEY = re.compile(
 )
 _NEGATION = word_rx(r"\b(can't|cannot|can not|unable to|not able to|won't|will not|don't|do not|isn't|is not|aren't|not eligible|no longer|not in a position|no|never|not)\b[^.!?;]{0,40}$")
 _RESTATEMENT = rx(
-    r"\b(you (asked|asking|want|wanted|requested|demanded|mentioned|said|were promised|were told|were offered|paid|were charged|were billed|expected)|you'?d like|your (request|demand)|asked for|"
+    r"\b(you('ve| have| had)? (asked|asking|want|wanted|requested|demanded|mentioned|said|were promised|were told|were offered|paid|were charged|were billed|expected|"
+    r"bought|booked|ordered|chose|selected|purchased|upgraded to)|(after|when|despite|for|by) (paying|buying|booking|ordering|choosing|selecting) (extra )?(for )?|"
+    r"you'?d like|your (request|demand)|asked for|"
     r"waiting (on|for)|still (no|haven't|hasn't|not)|hasn't (arrived|come|been)|haven't (received|had|got)|never (got|received))\b[^.!?;]{0,50}$"
 )
 _CUSTOMER_STEP = rx(
@@ -93,7 +101,8 @@ _REFERENCE_AFTER = rx(
     r"^\w*\s+(has|have|had|is|are|was|were)( (now|already|finally))? (landed|arrived|reached|come through|gone through|cleared|shown|showing|posted|appeared|hit|been (received|applied)|taken|taking|delayed|stuck|pending)\b",
     r"^\w*\s+(never|hasn't|didn't|did not|has not) (triggered|arrived|came|come|went|gone|reached|showed|shown|happened|landed)\b",
 )
-_CHARGE_BEFORE = rx(r"([$£€₦₹][\d,.]+\s+of (the|your)|\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$")
+_CHARGE_BEFORE = rx(r"([$£€₦₹][\d,.]+\s+of (the|your)|\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|"
+    r"\b(leaving|leaves|left|remaining|outstanding|still owing|bringing (it|this|that|the \w+|your \w+) (down )?to|(reduc|lower|cut)\w* (it|this|that|the \w+|your \w+) to)( (just|only|a balance of|a total of))?|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$")
 _CHARGE_AFTER = rx(r"^\s*((a|per|/) ?(month|year|week|night|mo|yr)\b|(price|quote|plan|monthly|annual|deposit|premium|invoice|bill)\b)")
 GIVE_MONEY = word_rx(
     r"\b(pay(ing)? (you|for)|paid (you|for)|cover(ing)?|approv\w*|add(ed|ing)?|credit\w*|giv(e|en|ing)|gave|tak(e|en|ing)|refund\w*|waiv\w*|reimburs\w*|compensat\w*|put|send(ing)?|transferr?\w*)\b"
@@ -154,7 +163,7 @@ def _find_offers(text: str) -> tuple[Offer, ...]:
         offers.append(Offer(remedy, Span(start=start, end=end, text=text[start:end]), clause, also))
 
     for m in MONEY_OFF.finditer(masked):
-        group = "hit" if m.group("hit") else "hit2"
+        group = next(g for g in ("hit", "hit2", "hit3") if m.group(g))
         add(Remedy.discount, m.start(group), m.end(group), (Remedy.partial_refund, Remedy.fee_waiver))
     for remedy, pattern in REMEDY_PATTERNS.items():
         for m in pattern.finditer(masked):
@@ -166,11 +175,24 @@ _VISIT_TO_FIX = rx(r"\b(fix|repair|remove|replace|restore|mend|patch|clean|redo|
 _PERSON_SENT = rx(r"\b(technician|engineer|plumber|electrician|fitter|crew|painter|installer|someone)s?\b")
 
 
+_REDUCTION = rx(r"\b(reduc|lower|cut|knock|bring)\w* [^.!?;]{0,30}\bby [$£€₦₹][\d,.]+|[$£€₦₹][\d,.]+ off\b|\b(the )?difference\b")
+_REFUND_CONTEXT = rx(r"\b(refund\w*|deposit|reimburs\w*|money back|repay\w*)\b")
+_CREDITED_BACK = rx(r"\bcredited\b(?=[^.!?;]{0,20}\b(back|to your (card|bank|original)|shortly|within|in \d))|\b(be|been) credited\b")
+
+
 def _aliases(remedy: Remedy, text: str, pos: int) -> tuple[Remedy, ...]:
-    """Sending someone to fix a thing is both a repair and a technician visit; policy may list either."""
+    """Other remedy names policy may use for the same offer.
+
+    Sending someone to fix a thing is both a repair and a technician visit; a refund of part of a
+    charge ("I've reduced it by £30, which will be refunded") is a partial refund; money "credited"
+    back to the card as the refund lands is the refund, not an account credit."""
     sentence = next((s for s in sentences(text) if s.start <= pos < s.end), None)
     if sentence is None:
         return ()
+    if remedy is Remedy.refund and _REDUCTION.search(sentence.text):
+        return (Remedy.partial_refund, Remedy.fee_waiver)
+    if remedy is Remedy.account_credit and _REFUND_CONTEXT.search(sentence.text) and _CREDITED_BACK.match(text, pos):
+        return (Remedy.refund,)
     if remedy is Remedy.technician_visit and _VISIT_TO_FIX.search(sentence.text):
         return (Remedy.repair,)
     if remedy is Remedy.repair and _PERSON_SENT.search(sentence.text):

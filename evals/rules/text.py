@@ -14,7 +14,8 @@ _ABBREVIATION = re.compile(
 )
 """Words whose trailing period does not end a sentence ("Dear Mrs. Osei", "5 p.m. tomorrow")."""
 _GREETING = re.compile(
-    r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^!?\n]{0,50}[,!.:]?\s*$"
+    r"^\s*(hi|hiya|hello|hey|dear(est)?|good (morning|afternoon|evening)|greetings|g'?day|respected|namaste|hola)\b[^!?\n]{0,50}[,!.:]*\s*$"
+    r"|^\s*(?-i:([A-Z][\w'.-]*\s+|and\s+|&\s+){0,4}[A-Z][\w'.-]*)\s*[,:]\s*$"
     r"|^\s*(thank(s| you)( so much)? for (calling|reaching out|contacting|getting in touch|writing|telling us|letting us know|your (message|email|call|patience))"
     r"|this is \w+|you'?re through to)",
     re.I,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from evals.rules.model import CheckContext, Verdict
-from evals.rules.text import Sentence, body_sentences, mask_apologies, normalize, rx, word_rx
+from evals.rules.text import Sentence, is_greeting, is_stage_direction, mask_apologies, normalize, rx, sentences, word_rx
 
 ACK_WITHIN = 2
 """The acknowledgement must come in the first two sentences after the greeting."""
@@ -15,6 +15,10 @@ FEELING = word_rx(
     r"mortif\w*|uneasy|shaken|helpless|powerless|hurt|painful|miserable|nightmare|ordeal|awful|horrible|terrible|"
     r"galling|rattl\w*|gutted|nervous|fear\w*|afraid|grief|griev\w*|heartache|desperat\w*|abandoned|misled|conned|"
     r"cheated|ignored|dismissed|fobbed off|brushed off|cross(?!-)|sick of|tired of|demoralis\w*|demoraliz\w*|discourag\w*|"
+    r"terrif(y|ied|ying)|petrif\w*|horrif\w*|shock\w*|appall\w*|dread\w*|gutting|crush(ed|ing)|heartsick|sad|sadden\w*|"
+    r"disgust\w*|harrowing|trauma\w*|horrendous|hurtful|sickening|unnerv\w*|bewilder\w*|confus\w*|dismay\w*|indignan\w*|"
+    r"resent\w*|bitter|sting(s|ing)?|stung|deflat\w*|dishearten\w*|crestfallen|on edge|wits'? end|end of (your|the) tether|"
+    r"last straw|kick in the teeth|losing sleep|up at night|hair out|"
     r"concern\w*|inconvenien\w*)\b"
 )
 NON_FEELING = ("inconvenien", "concern")
@@ -22,10 +26,15 @@ NON_FEELING = ("inconvenien", "concern")
 
 EXPERIENCER = rx(
     r"\b(you|your|you're|you've|yourself|anyone|anybody|everyone|most people|any(one|body)'s|me too|i'd|i would)\b",
-    r"\b(is|was|'s|sounds|sounded|must be|must have been|would be|would have been|feels|felt|seems|looks)\s+"
-    r"(so |really |genuinely |incredibly |deeply |truly |absolutely |completely |understandably |such |an? |just |pretty |very |utterly )*"
+    r"\b(is|was|are|were|'s|'re|sounds|sounded|must be|must have been|would be|would have been|would've been|feels|felt|seems|looks|"
+    r"is enough to (make|leave) (anyone|anybody|someone|you)|leaves? (anyone|anybody|you)|left you)\s+"
+    r"(so |really |genuinely |incredibly |deeply |truly |absolutely |completely |understandably |such |an? |just |pretty |very |utterly |"
+    r"beyond |properly |seriously |hugely |enormously |extremely |quite |a (real|genuine|horrible|terrible) )*"
     r"(frustrat|upsett|infuriat|maddening|stress|worr|alarm|distress|scar|frighten|heartbreak|heart-?wrench|gut-?wrench|"
-    r"nerve|exhaust|humiliat|embarrass|mortif|insult|galling|miserable|awful|horrible|terrible|devastat|painful|unsettl|exasperat)",
+    r"nerve|exhaust|humiliat|embarrass|mortif|insult|galling|miserable|awful|horrible|terrible|devastat|painful|unsettl|exasperat|"
+    r"annoy|aggravat|irritat|terrif|petrif|horrif|shock|appall|dread|gutt|crush|disappoint|demoralis|demoraliz|dishearten|"
+    r"disheart|hurtful|sickening|harrowing|traumat|unnerv|nightmare|ordeal|anxi|overwhelm|upsetting|distressing|"
+    r"kick in the teeth|blow|slap in the face)",
     r"\b(sorry|apologi[sz]e|apologies)\b[^.!?]{0,12}\b(for|about) (the|all the|this|that|your|so much) (frustration|stress|worry|upset|anxiety|distress|anger|disappointment|heartache|embarrassment|fear)\b",
 )
 EMPATHY_FRAME = word_rx(
@@ -35,7 +44,7 @@ EMPATHY_FRAME = word_rx(
     r"\bin your (shoes|position|place)\b",
     r"\bi can (only )?(imagine|hear|see|tell|understand)\b",
     r"\bi hear (you|how|that|the)\b",
-    r"\bi (completely |totally |fully |really |absolutely )?(understand|get|know|appreciate|realis|realiz)\w* (how|why|that you|that this|what|just how|your)\b",
+    r"\bi (completely |totally |fully |really |absolutely |can |do |truly )*(understand|get|know|appreciate|realis|realiz|see|recognis|recogniz)\w* (how|why|that you|that this|what|just how|your)\b",
     r"\bi (really |truly )?feel for you\b",
     r"\bno wonder\b",
     r"\bunderstandabl[ey]\b",
@@ -59,6 +68,8 @@ FIX = word_rx(
     r"\bi have your (case|account|file|booking|order|claim)\b",
     r"\bplease (try|restart|reboot|clear|click|log|check|update|reinstall|make sure|ensure|note|be aware|read|refer)\b",
     r"\b(was|were) caused by\b",
+    r"\b(was|were|has been|have been|got) \w+ed because\b", r"\bbecause (the|your|our|a|an|of (a|an|the|our|an?))\b[^.!?]{0,40}\b(failed|was|were|didn't|did not|wasn't|weren't|had|error|fault|outage)\b",
+    r"\bwhich is why\b",
     r"\bthe (root )?cause\b",
     r"\bdue to (a|an|the|our)\b",
     r"\b(policy|policies|terms and conditions|terms of service|our terms|conditions of (carriage|sale|service|use)|our records|the system shows|according to|as stated|as per|regarding your)\b",
@@ -67,11 +78,24 @@ FIX = word_rx(
     r"\b(is|are|get|gets) (stored|synced|scheduled|handled|processed|routed|sent|reviewed|issued|billed|charged) (by|to|on|in|through|automatically|annually|monthly)\b",
     r"\b(requests?|claims?|orders?|payments?|refunds?|bills?|tickets?|applications?) (go|goes|are sent|get sent) (to|through)\b",
     r"^\s*actually\b",
+    r"\bas (i|we)( have| had|'ve)? (already |previously |clearly )*(explained|said|mentioned|stated|advised|told you|outlined|noted)\b",
+    r"\bas (previously |already |clearly )*(stated|explained|mentioned|outlined|advised)\b",
+    r"\b(window|deadline|cut-?off|grace period|time limit|period)\b[^.!?]{0,30}\b(closed|ended|expired|lapsed|passed|ran out)\b",
+    r"\b(is|are|was|were) (strictly |completely )?(non-?refundable|not refundable|non-?transferable|final sale)\b",
     r"\b(your|the) (refund|replacement|order|package|parcel|service|account|site|website|server|outage|issue|problem|fault|engine|connection|extension|notice|payment)\b[^.!?]{0,20}\b(has been|have been|will be|is being|is now|is back|was|is valid)\b",
     r"\b(the )?(issue|problem|outage|fault|error|glitch|bug) (is|was|has been) (fixed|resolved|caused|on)\b",
     r"\b(has|have) been (now )?(\w+ed|sent|paid|rebuilt|reset)\b",
     r"\b(is|are) (now )?back (up|online|on|to normal)\b",
 )
+
+
+FEELING_FRAME = word_rx(
+    r"\bi (completely |totally |fully |really |absolutely |can |do |truly )*(understand|get|know|appreciate|realis|realiz|see|recognis|recogniz)\w*"
+    r"( (it|that|this))?\b",
+    r"\b(totally|completely|fully|absolutely) (get|understand) (it|that|this)\b",
+    r"\b(of course|naturally|no surprise|small wonder|little wonder|not surprising|unsurprising\w*)\b",
+)
+"""Frames that count only with a feeling word in the same sentence: "I get that finding $210 extra is aggravating"."""
 
 
 def is_acknowledgement(sentence: Sentence) -> bool:
@@ -88,6 +112,8 @@ def is_acknowledgement(sentence: Sentence) -> bool:
     real = [f for f in feelings if not f.startswith(NON_FEELING)]
     if EMPATHY_FRAME.search(text) and (real or YOU.search(text)):
         return True
+    if real and FEELING_FRAME.search(text):
+        return True
     return bool(real and EXPERIENCER.search(text))
 
 
@@ -95,8 +121,17 @@ def _is_fix(sentence: Sentence) -> bool:
     return bool(FIX.search(mask_apologies(normalize(sentence.text))))
 
 
+def _reader_sentences(reply: str) -> list[Sentence]:
+    """Body sentences, plus an opener that carries an acknowledgement of its own
+    ("Thank you for getting in touch, and I can tell how irritated you are")."""
+    return [
+        s for s in sentences(reply)
+        if not is_stage_direction(s, reply) and (not is_greeting(s) or (len(s.text) > 60 and is_acknowledgement(s)))
+    ]
+
+
 def check_emotion_first(ctx: CheckContext) -> Verdict:
-    body = body_sentences(ctx.reply)
+    body = _reader_sentences(ctx.reply)
     if not body:
         return Verdict(False, "The reply is empty.")
     ack_at = next((i for i, s in enumerate(body) if is_acknowledgement(s)), None)

@@ -79,6 +79,9 @@ FAILURE = word_rx(
     r"\b(have|has|\w+'ve|had) been (having|slow|late|behind|down|holding)\b",
     r"\b(backlog|held up|caused (this|the|it|your|a|an))\b",
     r"\b(is|are|was|were) (solely |entirely |fully )?(at fault|to blame)\b",
+    r"\b(short-?staffed|under-?staffed|overbooked|double-?booked|backed out|pulled out|no-?show|didn't (turn|show) up|ran out of)\b",
+    r"\b(expectations|plans?|position|mind|requirements|terms|price|schedule|instructions)\b (\w+ )?(shifted|changed|moved)\b",
+    r"\bchanged (their|his|her|its) (mind|plans?|position|terms|requirements)\b",
     r"\b(is|are|was|were) (solely |entirely |fully )?(responsible|liable|accountable)"
     r"(?=\s*[,.;]|\s+(rather than|not)\b|\s+for (the|this|that|any|your) (\w+ )?(delay|mistake|error|damage|problem|issue|mix-?up|fault|loss|failure)s?\b)",
 )
@@ -98,25 +101,36 @@ DEFLECT = [
     word_rx(r"\b(nothing|not much|little|not a lot|nothing much) (more |else )?(that )?(i|we) (can|could) do\b", r"\bout of (my|our) hands\b",
        r"\bbeyond (my|our) control\b", r"\b(i|we) (simply |just )?(can't|cannot|can not|have no|don't have any|do not have any) control\b",
        r"\b(i|we) (just|only) (handle|deal with|work in)\b"),
-    word_rx(r"\bnot something (i|we) (handle|deal with|can help with|can do anything about)\b", r"\bnot (handled|managed|done) by us\b",
+    word_rx(r"\b(i|we) (can't|cannot|can not|am unable to|are unable to|'m not able to|am not able to|'re not able to) (help|assist)( you)? with (it|this|that|those|these)\b",
+       r"\b(that|this|it|the decision|that decision|the call|that call|the matter|responsibility)('s| is| was)? (sits|lies|rests|stays|one) with\b",
+       r"\b(a|an|the|that) ([\w-]+ ){0,2}(department|team|office|desk|division|branch|depot|store)('s)? (issue|matter|problem|thing|area|responsibility|call|decision)\b",
+       r"\b(mistake|error|fault|oversight|slip|failure|mix-?up)s? (made )?(by|on the part of) (a|an|the|one of (our|the|their)|their|that|this)\b"),
+    word_rx(r"\bnot something (i|we) (handle|deal with|can help with|can do anything about|could (have )?(control|prevent|foresee)\w*|can control|control)\b",
+       r"\b(wasn't|was not|isn't|is not) (something )?(within|in) (our|my) control\b", r"\bnot (handled|managed|done) by us\b",
        r"\b(wasn't|was not|isn't|is not) (us|me|our doing)\b"),
     word_rx(r"\b(wasn't|was not|isn't|is not) (a|an|the) (mistake|error|decision|problem|fault|failure) (on our (end|part|side)|(that )?(anyone|anybody|someone) here made|we made|of ours|by us)\b",
        r"\bnot (from|on|by) (us|our (end|side))\b", r"(?<=[,;] )not (us|ours|me|mine|our (fault|problem|doing))\b", r"\brather than (us|ours)\b", r"\b(is|was|'s) theirs\b",
        r"\btheir (responsibility|fault|mistake|error|doing)\b", r"\b(on|from) their (end|side|watch)\b"),
     word_rx(r"\b(that|it|this|this one|that one|the (delay|problem|issue|mistake|error|blame|mix-?up|hold-?up|duplicate|hassle))('s| is| was) "
-       r"(really |entirely |all |squarely |honestly |actually |just )?(on|down to|with) (them\b|(the|their|a|an|your|that|this)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b)"),
+       r"(really |entirely |all |squarely |honestly |actually |just |mainly |mostly |largely )?(on|down to|with|because of) (them\b|(the|their|a|an|your|that|this|our|one of our)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b)"),
     word_rx(r"\b(caused by|came from|comes from|(was|is) due to)\s+(our\s+|the\s+|a\s+|an\s+|their\s+)?([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b"),
     word_rx(r"\b(they|they're|they are|they were|it's them|it was them) (are |were )?the ones (who|that)\b"),
     word_rx(r"\byou (really |honestly |probably |certainly |clearly )?(should|shouldn't|should not|ought to|needed to|need to)( have|'ve) (\w+ed|read|known|told|called|checked|done|sent|kept|taken|given|made|gone)\b",
        r"\byou (really |honestly |probably |certainly |clearly )?(should|ought to)( have|'ve) had (it|this|that|them|the \w+) \w+ed\b", r"\byou (failed|neglected|forgot) to\b",
        r"\b(your|the customer'?s) (own )?(fault|mistake|error)\b",
        r"\bif you had (read|followed|checked|paid|entered|told|called|updated)\b",
+       r"\b(if you('d| had)|had you)( only| just| simply)? [a-z]+\b[^.!?;]{0,80}\b(none of this|wouldn't have|would not have|would have|could have been avoided)\b",
        r"\byou didn'?t (read|follow|check|enter|update)\b",
-       r"\b(actually|in fact|it turns out|as it happens),? you (\w+ed|put|gave|chose|made|sent|set|forgot|missed|didn't)\b"),
+       r"\byou (\w+ )?(entered|typed|selected|chose|picked|gave|provided|put|booked|ordered|clicked|ticked|used|set|filled in)\b[^.!?;]{0,60}(, not (the|your|our|a)\b|\bthe wrong\b|\bincorrect(ly)?\b)",
+       r"\b(please )?(make sure|ensure|remember|be sure) (that )?you (always|never)\b",
+       r"\b(in future|next time|going forward|from now on),? (please )?(you (should|must|need to|will need to|'ll need to|have to) )?"
+       r"(make sure|ensure|remember|(double-)?check|read|allow|arrive|bring|verify|follow|keep|download|save|always|never)\b",
+       r"\byou (should|must|need to|have to) (always|never)\b"),
     word_rx(r"\b(you('ll| will)|you'd|you would) (need|have) to (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase|go back to|ask)\b",
        r"\bplease (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase) (the|your) (courier|carrier|bank|manufacturer|provider|supplier|card issuer|insurer|landlord|airline|hotel|restaurant|broker|merchant|store|shop)\b",
        r"\byour best bet is to\b", r"\bit'?s up to you to\b"),
-    word_rx(r"\b(the|a) \w+'s (fault|mistake|error|problem)\b", r"\b(his|her|their) (own )?(fault|mistake|error|doing)\b", r"\bblame (lies|rests)\b", r"\b(is|was|are|were) to blame\b", r"\bwe (were|are) (just )?(let down|failed) by\b"),
+    word_rx(r"\b(the|a|that|this) \w+'s (own )?(fault|mistake|error|problem|decision|call|choice|doing|responsibility|negligence)\b",
+       r"\b(are|is|were|was) (all )?(independent|self-employed|third[- ]party|external|separate|freelance) (contractors?|compan(y|ies)|business(es)?|operators?|providers?|firms?|traders?|sellers?)\b", r"\b(his|her|their) (own )?(fault|mistake|error|doing)\b", r"\bblame (lies|rests)\b", r"\b(is|was|are|were) to blame\b", r"\bwe (were|are) (just )?(let down|failed) by\b"),
 ]
 
 
@@ -166,6 +180,12 @@ def check_no_blame_shifting(ctx: CheckContext) -> Verdict:
 
 # --- no-arguing --------------------------------------------------------------------------------
 
+SURE_IT_WONT_MATTER = word_rx(
+    r"\bi'?m sure\b[^.!?;]{0,60}\b(won't|wouldn't|didn't|isn't|wasn't|hasn't|haven't|can't|doesn't) (have )?(really |actually |even |truly )?"
+    r"(undone|hurt|harmed|ruined|matter|mattered|made (much|any|a) difference|that bad|the end|a big deal|affected|spoiled|set)\w*[^.!?;]*"
+)
+"""'I'm sure a few missed sessions won't have undone everything': brushes off the customer's worry (also sarcasm for calm-tone)."""
+
 _CLAUSE_REST = r"[^.!?;:]*"
 ARGUING = [
     word_rx(r"\bcalm down\b", r"\b(no|not any) need to (shout|yell|be rude|use (that|such) language|raise your voice|get (so )?(upset|worked up|angry)|be (so )?(upset|angry|aggressive))\b", r"\bplease (stop|refrain from) (shouting|yelling|swearing|using)\b"),
@@ -182,12 +202,23 @@ ARGUING = [
        r"\b(i|we)('ve| have)? (already|previously) (explained|told you|said|stated|mentioned|advised|answered)\b",
        r"\bas you were (told|advised|informed)\b"),
     word_rx(r"\b(per|according to|under|in line with|as per|in accordance with) (our|the|your) ([\w-]+ )?(policy|policies|terms|t&cs|terms and conditions|agreement|contract|records|guidelines|rules|conditions( of (carriage|sale|service|use))?)\b" + _CLAUSE_REST,
-       r"\b(our|the) (\w+ )?policy (states|says|clearly|is (clear|that)|does not|doesn't|requires|stipulates)\b", r"\b(clearly )?(stated|outlined|explained|written|listed) (clearly )?in (our|the|your) ([\w-]+ )?(terms|policy|contract|agreement|faq|fine print|t&cs|conditions)\b"),
-    word_rx(r"\b(our|the) (records|system|systems|logs|data|notes|tracking) (show|shows|indicate|indicates|confirm|confirms|clearly|say|says)\b"),
+       r"\b(our|the) (\w+ )?policy (states|says|clearly|is (clear|that)|does not|doesn't|requires|stipulates)\b",
+       r"\b(clearly |plainly |explicitly )?(stated|outlined|explained|written|listed|printed|shown|set out|displayed|spelled out|mentioned) (clearly |plainly |explicitly )?(in|on) (our|the|your) ([\w-]+ ){0,2}"
+       r"(terms|policy|contract|agreement|faq|fine print|small print|t&cs|conditions|receipt|invoice|confirmation|booking|ticket|paperwork|documents?|documentation|website|listing|form|email|letter|page)\b",
+       r"\b(is|was|are|were) (all )?(clearly|plainly|explicitly) (stated|written|printed|shown|displayed|explained|listed|set out|marked|spelled out)\b",
+       r"\bnot (exactly |really )?hidden\b", r"\bplease understand\b"),
+    word_rx(r"\b(our|the) ([\w-]+ ){0,2}(records|system|systems|logs|data|notes|tracking|history|footage|files) (clearly )?(show|shows|showed|indicate|indicates|indicated|confirm|confirms|confirmed|say|says|said|prove|proves)\b"),
     word_rx(r"(?:^|(?<=[,;:] )|(?<=\band )|(?<=\bbut )|(?<=\bsince )|(?<=\bbecause )|(?<=\bwhen )|(?<=\bas )|(?<=\bthough )|(?<=\bhowever )|(?<=\bsaid, )|(?<=\bremember, ))"
-            r"you (agreed|consented|accepted|signed up) (to|that)\b" + _CLAUSE_REST,
+            r"you (agreed|consented|accepted|signed up|signed|initial(l)?ed|ticked|confirmed|acknowledged) (to|that|in|when|under|on)\b" + _CLAUSE_REST,
+       r"\byou (signed|accepted|agreed to|initial(l)?ed|ticked|read and accepted) (the|our|your|a|an|this) ([\w-]+ ){0,2}(contract|agreement|terms|t&cs|waiver|box|form|policy|conditions)\b" + _CLAUSE_REST,
+       r"\b(the|that|this|your) (fee|charge|price|bill|invoice|penalty|fine|deduction|amount) (still )?(stands|is valid|was valid|is correct|was correct|is legitimate|is fair|was fair)\b",
        r"\bwhich you (accepted|agreed to|signed|consented to)\b", r"\b(agreement|contract|terms|forms?) you signed\b",
        r"\b(it is|it's|that is|that's) your responsibility\b", r"\b(please|kindly) (read|review|refer to|re-?read|check) (the|our|your) (terms|policy|faq|contract|manual|instructions|agreement|fine print)\b"),
+    # minimising what the customer went through contests their feelings
+    SURE_IT_WONT_MATTER,
+    word_rx(r"\b((it'?s|that'?s|it was|this is) (not|hardly|really not)|it isn'?t|that isn'?t|it wasn'?t) (that|such|so) (a )?(big|bad|serious|major|terrible|awful)\b",
+            r"\bcould have been (a lot |much |far )?worse\b", r"\b(hardly|not exactly|not really|it'?s not|isn'?t) (the end of the world|a disaster|a catastrophe|a tragedy)\b", r"\bno (real )?harm done\b", r"\b(look on|on) the bright side\b",
+            r"\bat least,? (you|nobody|no one) (still |only |didn'?t |wasn'?t |weren'?t |got )"),
     word_rx(r"\bif you continue\b[^.!?]*", r"\b(we|i) (will|may|reserve the right to|would have to|might have to) (close|terminate|suspend|ban|block|end)\b[^.!?]{0,30}\b(account|service|call|chat|conversation)\b", r"\b(we|i) (will|may) (take|pursue|consider) legal action\b"),
     word_rx(r"\bthere (is|was) (nothing|no (error|fault|problem|mistake)) (wrong )?(with|on|in|from) (our|the)\b", r"\b(was|were|is) (processed|working|delivered|functioning|billed|charged) (normally|correctly|properly|as expected|accurately)\b"),
 ]

@@ -8,14 +8,35 @@ RUN_WORDS = 8
 """A verbatim run of this many words copied from the complaint counts as parroting."""
 
 
+_PERSPECTIVE = {
+    **dict.fromkeys(("i", "me", "you", "we", "us"), "<person>"),
+    **dict.fromkeys(("my", "your", "our"), "<their>"),
+    **dict.fromkeys(("mine", "yours", "ours"), "<theirs>"),
+    **dict.fromkeys(("myself", "yourself", "ourselves", "yourselves"), "<self>"),
+    **dict.fromkeys(("i'm", "you're", "we're"), "<person-is>"),
+    **dict.fromkeys(("i've", "you've", "we've"), "<person-has>"),
+    **dict.fromkeys(("i'll", "you'll", "we'll"), "<person-will>"),
+    **dict.fromkeys(("i'd", "you'd", "we'd"), "<person-would>"),
+    **dict.fromkeys(("am", "are"), "<be>"),
+}
+"""Echoing the complaint with the point of view flipped ("I prepaid ... the counter told me" ->
+"you prepaid ... the counter told you") is still the customer's words read back."""
+
+
+def _canonical(text: str) -> list[str]:
+    return [_PERSPECTIVE.get(w, w) for w, _, _ in words_with_offsets(text)]
+
+
 def copied_runs(complaint: str, reply: str, min_words: int = RUN_WORDS) -> list[Span]:
-    """Maximal runs of >= min_words consecutive reply words that also appear consecutively in the complaint."""
-    source = [w for w, _, _ in words_with_offsets(complaint)]
+    """Maximal runs of >= min_words consecutive reply words that also appear consecutively in the complaint
+    (first and second person folded together, so a perspective flip still counts as a copy)."""
+    source = _canonical(complaint)
     grams = {tuple(source[i : i + min_words]) for i in range(len(source) - min_words + 1)}
     words = words_with_offsets(reply)
+    canon = _canonical(reply)
     hit = [False] * len(words)
     for i in range(len(words) - min_words + 1):
-        if tuple(w for w, _, _ in words[i : i + min_words]) in grams:
+        if tuple(canon[i : i + min_words]) in grams:
             for j in range(i, i + min_words):
                 hit[j] = True
     spans: list[Span] = []

@@ -31,17 +31,27 @@ TIME = rx(
 FUTURE = rx(
     r"\b(will|'ll|shall|would|going to|is due|are due|due to|is set|are set|aiming to|plan to|expect|expected|can expect)\b",
     r"\b(should|ought to) (arrive|reach|land|be|show|have|appear|clear|go)\b",
+    r"\bdue (within|by|on|in|before|at|tomorrow|today|tonight|this|next)\b",
     r"\b(i'm|i am|we're|we are|is|are|it's|they're)( now| already| currently)? \w+ing\b",
     r"\b(booked|scheduled|arranged|rebooked|reserved|set up|squeezed|lined up|confirmed)\b[^.!?;]{0,40}\b(for|on|at|between)\b",
     r"\b(arrives|ships|lands|starts|begins|takes effect|goes (out|live)|comes back|reaches|opens|is delivered|are delivered)\b",
     r"\b(starting|from|beginning|effective) (this|next|on|from|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    # "I've logged a collection for tomorrow": a present-perfect booking whose time is ahead
+    rf"\bfor (tomorrow|tonight|later today|this (morning|afternoon|evening|weekend)|next (week|{_DAY})|{_FULL_DAY}\b(?!'s)|first thing)",
 )
+REPORTED = rx(
+    r"(?<!\bi )(?<!\bwe )(?<!\bthat )(?<!\bhaving )\b(says?|said|told (you|me|us)|promised|claimed|quoted|were told|was told|have been told|'ve been told|keeps? saying|kept saying|"
+    r"insisted|assured (you|me|us))\b",
+)
+"""Someone else's earlier promise ("your team says it will come in 7 working days", "the agent promised a
+callback within 24 hours") restates the complaint; a time after it is no step."""
 PAST = rx(
     r"\b(was|were|had|did|didn't|'ve|have|has)\b",
     r"\b(i|we|you|they|he|she|it)\s+\w+ed\b",
 )
 ASK = word_rx(
-    r"\bwhat would (you like|you prefer|help|make (this|it|things) right|be (a )?(fair|fairer|most helpful|best)|work (best )?for you|you want)",
+    r"\bwhat would (you like|you prefer|help|(make|put|set) (this|it|things) right|be (a )?(fair|fairer|most helpful|best)|work (best )?for you|you want|you consider fair|feel fair)",
+    r"\bwhat (would|could|can|should) (i|we) (do|offer)\b[^.!?]{0,40}\?",
     r"\bwould you (prefer|like (me|us|a|an|to)|rather)\b",
     r"\b(which|what) (option|of these|outcome|resolution|remedy)\b[^.!?]{0,40}\?",
     r"\bhow would you like (me|us|to)\b",
@@ -85,7 +95,8 @@ NOT_A_REMEDY = re.compile(
     r"endeavou?r|continu|strengthen|retrain|inform|notif)\w*$"
     r"|(be|been|being|do|did|done|doing|see|seen|saw|seeing|want|wanted|need|needed|let|keep|kept|keeping|stay|stayed|staying|try|tried|"
     r"trying|aim|aiming|help|helped|helping|tell|told|telling|text|texted|pass|passed|passing|share|shared|sharing|note|noted|noting|"
-    r"log|logged|logging|record|recorded|ask|asked|asking|reply|replied|replying|only|not|never|no|yet|get back)$",
+    r"log|logged|logging|record|recorded|ask|asked|asking|reply|replied|replying|only|not|never|no|yet|get back|"
+    r"read|re-?read|reading|go over|gone over|went over|walk|walked|talk|talked)$",
     re.I,
 )
 """Verbs that relay, investigate, talk or feel: 'we're looking into it', 'I've passed it on', 'I'll call you'."""
@@ -97,9 +108,33 @@ _COMMUNICATION_OBJECT = re.compile(
 _CAUSATIVE_REST = re.compile(r"\b(look|review|check|investigat|consider|contact|call|get back|be in touch|reach out)\w*", re.I)
 
 
+_NOT_A_VERB = re.compile(
+    r"(it|this|that|these|those|a|an|the|your|you|my|our|their|his|her|them|him|some|any|all|both|every|one|two|to|so|no|nothing|everything|here|there)$",
+    re.I,
+)
+"""'Just so I have it right': after 'I have' a pronoun or determiner is a possession, not a done action."""
+_SERVICE_OBJECT = re.compile(
+    r"^\s+(a|an|the|your|another)\s+([\w-]+\s+){0,2}?(collection|pick-?up|delivery|redelivery|visit|call-?out|repair|job|work order|booking|appointment|"
+    r"replacement|refund|credit|claim|reconnection|installation|inspection|clean-?up|uplift|service)s?\b(?!\s+(request|query|complaint|ticket|report|form))",
+    re.I,
+)
+"""'I've logged a special collection': logging or raising a job for the customer books the work, unlike logging a complaint."""
+_CASE_DESTINATION = re.compile(
+    r"^\s+(\w+\s+)?(to|on|in|into|onto|against|with) (the|our|your|this|that|a) ([\w-]+\s+)?(case|ticket|file|log|record|report|list|queue|notes|investigation|complaint|thread)s?\b",
+    re.I,
+)
+"""'Your report has been added to the case' files the complaint; it fixes nothing."""
+
+
 def _is_remedy_action(verb: str, rest: str) -> bool:
     """Is `verb` (with the clause text after it) a concrete action for the customer, not relaying or talking?"""
     v = verb.lower()
+    if _NOT_A_VERB.match(v):
+        return False
+    if _CASE_DESTINATION.match(rest):
+        return False
+    if re.match(r"(log|logg|rais|flag|lodg|book|submit|put)\w*$", v) and _SERVICE_OBJECT.match(rest):
+        return True
     if v in ("make", "made", "making") and re.match(r"\s+(sure|certain|every effort|(it|this|that|things) (right|up to you|better))\b", rest, re.I):
         return False
     if v.startswith(("work",)) and re.match(r"\s+on (it|this|that|the (issue|problem)|your (case|issue|complaint))\b", rest, re.I):
@@ -193,7 +228,11 @@ def _is_timed_step(clause: Sentence) -> bool:
     """A clause with a concrete time that looks ahead: 'I'll call you by 5pm', 'it ships Tuesday',
     'booked for tomorrow at 9' — not 'I refunded it today' or a question."""
     text = clause.text
-    if not TIME.search(text) or text.rstrip().endswith("?"):
+    time = TIME.search(text)
+    if not time or text.rstrip().endswith("?"):
+        return False
+    reported = REPORTED.search(text)
+    if reported and reported.start() < time.start():
         return False
     return bool(FUTURE.search(text) or not PAST.search(text))
 
@@ -219,10 +258,17 @@ def check_concrete_next_steps(ctx: CheckContext) -> Verdict:
 
 # --- follow-up ---------------------------------------------------------------------------------
 
-_CONTACT = r"(follow(-| )up|check (back|in|with you|on)|call|ring|phone|email|e-mail|text|message|contact|update|get back|write|reach out|confirm|touch base|let you know|keep you|be in touch|circle back|send you|drop you|give you a (call|ring)|look in|stay on|be in contact|come back to you|see this through)"
+_CONTACT = (
+    r"(follow(-| )up|check (back|in|with you|on)|call|ring|phone|email|e-mail|text|sms|whatsapp|dm|ping|message|contact|update|get back|write|"
+    r"reach out|confirm|touch base|let you know|keep you|be in touch|be back in touch|circle back|send you|drop you|give you a (call|ring|bell|buzz)|"
+    r"look in|stay on|be in contact|come back to you|see this through|walk you through|talk you through|take you through|"
+    r"go (over|through) (it|this|that|them|the \w+|everything|the results|what)[^.!?;]{0,30}with you|speak (to|with) you|talk (to|with) you|meet (with )?you|"
+    r"visit you|catch up with you)"
+)
 FOLLOW_UP = word_rx(
     r"\bi('ll| will| am going to|'m going to| shall| would like to| want to| plan to)\s+(personally\s+|also\s+|then\s+|make sure to\s+|be sure to\s+|myself\s+|come back and\s+|follow that with\s+a\s+)*" + _CONTACT,
-    r"\bi('ll| will| am going to|'m going to)\b[^.!?;]{0,90}?\band (then )?(personally )?(email|e-mail|message|call|ring|phone|text|update|contact|write to|get back to|let) (you|back)\b",
+    r"\bi('ll| will| am going to|'m going to)\b[^.!?;]{0,90}?\b(and|then) (then |also |personally )*"
+    r"((follow(-| )up|check (back|in)|circle back|touch base|be (back )?in touch|get back)\b|" + _CONTACT + r"(?=[^.!?;]{0,20}\b(you|back)\b))",
     r"\byou('ll| will) hear (back )?from me\b",
     r"\bi('ll| will)? (personally )?(be|remain) your (point of contact|contact|single point)\b",
     r"\bmy direct (line|number|email|extension)\b",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from evals.rules.checks.ownership import SURE_IT_WONT_MATTER
 from evals.rules.model import CheckContext, Span, Verdict
 from evals.rules.text import find_all, in_original, merge_spans, normalize, rx, sentences, word_rx
 
@@ -14,11 +15,20 @@ ACRONYMS = frozenset(
     ADA ACA HSA FSA COBRA HIPAA GDPR ICO CMA ASA ABTA ATOL IATA PNR NRI RBI SEBI IRDAI CBN NCC NDPR BVN NIN POS ATMS PINS IDS
     HR QA UX UI AI ML EV AC DC LED LCD USB HDMI NBN ADSL2 SEO CMS CV HQ PO BOGO MSRP RMA TBD AKA FYI OTC GPS""".split()
 )
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b|\b(SO|NO|DO|MY|WE|BE|IS|TO|GO)\b")
+_SHORT_WORDS = frozenset(
+    """ALL NOT ANY YOU AND THE FOR WAS ARE CAN NOW WHY HOW BUT DID HAS HAD OUR ONE TWO SIX TEN OFF OLD NEW BIG BAD WAY TOO YES
+    GET GOT PUT SEE SAY DAY HER HIM HIS SHE WHO OUT ASK USE WON NOR YET ITS LET TRY OWN FEW LOT MAY END DUE PAY SET RUN WIN
+    SAD MAD HOT WOW HAS ONE FAR ODD AGO OFF ADD ACT AIM BIT BOX BUY CUT FIX JOB KEY LOW MAN MEN MET NET OIL PER RED SIR WET
+    WHO SO NO DO MY WE BE IS TO GO""".split()
+)
+"""Two- and three-letter capitals that are English words ('ALL', 'NOT'); other short capitals are codes (LAX, UTR, PWD)."""
 EXCLAIM = re.compile(r"[!?]*![!?]*!+[!?]*|\?!|!\?")
 EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]|[:;]-?[)(DPp]\\B")
 SARCASM = [
-    word_rx(r"\b(thanks|thank you) (so much )?for your (patience|understanding|cooperation),? as (always|usual)\b", r"\bgood luck with that\b",
+    word_rx(r"\b(thanks|thank you) (so much )?for your (patience|understanding|cooperation),? as (always|usual)\b",
+       r"\b(good|best of) luck (with that|with (getting|finding|chasing|trying|that one)|getting|trying|finding|chasing|with the \w+)\b",
+       r"\b(is|are|was|were) famously\b", r"\bshockingly enough\b", r"\bwho knew\b",
        r"\bobviously\b", r"\bclearly you\b", r"\bwhat a (surprise|shock)\b", r"\bif you say so\b", r"\bsure,? (because|whatever)\b",
        r"(?:^|(?<=[.!?,]\s))whatever\b(?! (you|they|we|i|he|she|it|the|is|was|happens|works|suits)\b)", r"\bnews ?flash\b", r"\b(congratulations|congrats),? you\b", r"\bbelieve it or not\b", r"\bnot that it matters\b",
        r"\bshocking,? i know\b", r"\bas hard as (it|that) (may|might) be to believe\b"),
@@ -31,6 +41,7 @@ SARCASM = [
        r"\bi can'?t (just )?(magically \w+|make (\w+ )?(appear|disappear)|wave a (magic )?wand)\b"),
     # dismissive asides: "Not that she'll tell you anything different, but sure."
     word_rx(r"(?:^|(?<=[.!?]\s))not that\b[^.!?]*", r"\bbut sure\b", r"\b(yeah|oh) (right|sure)\b", r"\b(sure|right),? whatever\b"),
+    SURE_IT_WONT_MATTER,
 ]
 IRONIC_INTERJECTION = rx(r"^(oh,? )?(brilliant|great|fantastic|wonderful|lovely|perfect|super|marvell?ous|awesome|terrific|splendid|just great|great job|nice one|nice|classic|typical)[.!]*$")
 """A one-word 'Brilliant.' straight after admitting a failure is sarcasm, not praise."""
@@ -48,8 +59,23 @@ SYRUP = [
 ]
 
 
-def shouting(text: str) -> list[Span]:
-    words = [m for m in _CAPS_WORD.finditer(text) if m.group(0).replace("'", "") not in ACRONYMS]
+def _is_emphasis(word: str, complaint: str) -> bool:
+    """Is an all-caps token shouting rather than an acronym, code or name?
+
+    Known acronyms, vowel-less tokens (PWD, HR) and short tokens that are not English words
+    (LAX, UTR) are codes; a longer token the customer also wrote in capitals is a name they used
+    (a venue, a model) or their own words quoted back, not the writer raising their voice.
+    """
+    bare = word.replace("'", "")
+    if bare in ACRONYMS or not re.search(r"[AEIOUY]", bare):
+        return False
+    if len(bare) <= 3:
+        return bare in _SHORT_WORDS
+    return not re.search(rf"\b{re.escape(word)}\b", complaint)
+
+
+def shouting(text: str, complaint: str = "") -> list[Span]:
+    words = [m for m in _CAPS_WORD.finditer(text) if _is_emphasis(m.group(0), complaint)]
     if len(words) < 2:
         return []
     return [Span(start=m.start(), end=m.end(), text=m.group(0)) for m in words]
@@ -76,7 +102,7 @@ def ironic_interjections(text: str) -> list[Span]:
 def check_calm_tone(ctx: CheckContext) -> Verdict:
     text = normalize(ctx.reply)
     problems: list[tuple[str, list[Span]]] = [
-        ("shouting in capitals", shouting(text)),
+        ("shouting in capitals", shouting(text, normalize(ctx.complaint))),
         ("an exclamation storm", exclamation_storm(text)),
         ("a string of emoji", emoji_string(text)),
         ("sarcasm", merge_spans(find_all(SARCASM, text) + ironic_interjections(text))),
