@@ -36,6 +36,13 @@ def test_playbook_names_the_actual_problem_and_varies_between_cases() -> None:
     assert len(set(replies)) == len(replies), "every complaint gets its own reply"
     for reply in replies:
         assert "{" not in reply and "}" not in reply and "None" not in reply
+    named = 0
+    for case, reply in zip(CASES, replies):
+        grievances = analyze(case.complaint, [(t.role, t.text) for t in case.history]).grievances
+        if case.company_at_fault is not False and grievances:
+            assert grievances[0].summary in reply, case.id
+            named += 1
+    assert named >= 100, "most at-fault cases name their problem"
 
 
 def test_playbook_offers_only_allowed_remedies() -> None:

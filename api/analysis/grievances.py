@@ -105,6 +105,12 @@ _PATTERNS: list[_Pattern] = [
                           r"(?:\w+\s+){0,2}?(?:down|offline|dead|unreachable|not\s+(?:working|loading|sending)|"
                           r"stopped\s+working|dropp(?:ed|ing)\s+out|unusable|bouncing|cut\s+off)\b"),
              "your {thing}", ("domain", "thing")),
+    _Pattern("outage", rx(rf"\b{_THING}\b[^.!?\n]{{0,40}}?\b(?:not|n't|never|none)\b[^.!?\n]{{0,15}}?"
+                          r"\b(?:reachable|accessible|available|loading|load|online|back\s+up|up\s+and\s+running)\b"),
+             "your {thing}", ("domain", "thing")),
+    _Pattern("outage", rx(rf"\b(?:can'?t|cannot|couldn'?t|unable\s+to|nobody\s+can|no\s+one\s+can)\s+(?:reach|access|open|load|get\s+(?:on|into)(?:\s+to)?)\s+"
+                          rf"(?:my|our|the|your)\s+(?:\w+\s+)?{_THING}\b"),
+             "your {thing}", ("domain", "thing")),
     _Pattern("outage", rx(r"\b(?:no|without)\s+(?:any\s+)?(?P<thing>internet|broadband|wi-?fi|phone\s+line|landline)\b"),
              "your {thing}", ("thing",)),
     _Pattern("outage", rx(r"\b(?:power|electricity)(?:'s|\s+(?:has|is|was))?\s+(?:been\s+)?(?:off|out|cut)\b|"

@@ -66,9 +66,11 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
     Remedy.compensation: word_rx(
         r"\bcompensat\w*", r"(?<!as a )(?<!as )(?<!by way of a )\bgoodwill (payment|gesture)\b", r"\bgesture of goodwill\b(?<!as a gesture of goodwill)",
         r"\bsettl(e|ed|ing) (the|your|this|that) ([\w£$€₦₹,.-]+ ){0,3}claims?\b", r"\bpay(ing)? out\b", r"\bpayout\b", r"\bvoucher\w*", r"\bgift (card|certificate)s?\b(?! balance)",
-        r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to|with (a|an))\b[^.!?;]{0,30}?\bfree\b(?! of charge)",
+        r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to|with (a|an)|arrang\w*|provid\w*|send\w*|sent|set you up with|sort\w* you out with|get you|got you)\b[^.!?;]{0,30}?\bfree\b(?! of charge)",
         r"\bcomplimentary\b",
         r"\bupgrad(e|ed|ing) (you|your (room|seat|ticket|flight|plan|booking|car|membership|cabin|package|stay|fare))\b(?! (shipping|delivery))",
+        r"\b(free|complimentary|no-cost) upgrade\b",
+        r"\b(pay|paying|paid|cover|covering|covered|foot|footing|pick up|picking up) (for )?(the|your) ([\w$£€₦₹.,'-]+ ){0,3}(bills?|costs?|fares?|invoices?|expenses?|receipts?|taxi|hotel|meals?)\b",
         r"\bon the house\b", r"\bthrow(ing)? in\b",
     ),
 }
@@ -78,6 +80,7 @@ MONEY_OFF = rx(
 )
 """'$50 off the bill' is a discount, a partial refund or a fee waiver depending on who names it."""
 
+_CURRENCY = re.compile(r"[$£€₦₹]")
 MONEY = re.compile(
     r"(?P<sym>[$£€₦₹])\s?(?P<n1>\d[\d,]*(\.\d+)?)|(?P<n2>\d[\d,]*(\.\d+)?)\s?(?P<cur>usd|gbp|eur|ngn|inr|aud|cad|dollars?|pounds?|euros?|naira|rupees?)\b",
     re.I,
@@ -104,6 +107,11 @@ _REFERENCE_AFTER = rx(
 _CHARGE_BEFORE = rx(r"([$£€₦₹][\d,.]+\s+of (the|your)|\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|"
     r"\b(leaving|leaves|left|remaining|outstanding|still owing|bringing (it|this|that|the \w+|your \w+) (down )?to|(reduc|lower|cut)\w* (it|this|that|the \w+|your \w+) to)( (just|only|a balance of|a total of))?|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$")
 _CHARGE_AFTER = rx(r"^\s*((a|per|/) ?(month|year|week|night|mo|yr)\b|(price|quote|plan|monthly|annual|deposit|premium|invoice|bill)\b)")
+_GIVEN_BEFORE = rx(
+    r"\b(refund\w*|reimburs\w*|repay\w*|return\w*|pay\w* back|cover\w*|compensat\w*)( you)?( back)?( (of|for|on))?"
+    r"( (the|your|a|an|that|this|those|these))?( (full|entire|whole))?\s*$"
+)
+"""'a full refund of the $800 deposit': the amount right after a refund is what is given back, even if it names a deposit or a bill."""
 GIVE_MONEY = word_rx(
     r"\b(pay(ing)? (you|for)|paid (you|for)|cover(ing)?|approv\w*|add(ed|ing)?|credit\w*|giv(e|en|ing)|gave|tak(e|en|ing)|refund\w*|waiv\w*|reimburs\w*|compensat\w*|put|send(ing)?|transferr?\w*)\b"
 )
@@ -162,7 +170,7 @@ def _find_offers(text: str) -> tuple[Offer, ...]:
         taken.append((start, end))
         offers.append(Offer(remedy, Span(start=start, end=end, text=text[start:end]), clause, also))
 
-    for m in MONEY_OFF.finditer(masked):
+    for m in MONEY_OFF.finditer(masked) if _CURRENCY.search(masked) else ():
         group = next(g for g in ("hit", "hit2", "hit3") if m.group(g))
         add(Remedy.discount, m.start(group), m.end(group), (Remedy.partial_refund, Remedy.fee_waiver))
     for remedy, pattern in REMEDY_PATTERNS.items():
@@ -175,6 +183,7 @@ _VISIT_TO_FIX = rx(r"\b(fix|repair|remove|replace|restore|mend|patch|clean|redo|
 _PERSON_SENT = rx(r"\b(technician|engineer|plumber|electrician|fitter|crew|painter|installer|someone)s?\b")
 
 
+_COVER_COST = rx(r"(pay|paying|paid|cover|covering|covered|foot|footing|pick up|picking up) ")
 _REDUCTION = rx(r"\b(reduc|lower|cut|knock|bring)\w* [^.!?;]{0,30}\bby [$£€₦₹][\d,.]+|[$£€₦₹][\d,.]+ off\b|\b(the )?difference\b")
 _REFUND_CONTEXT = rx(r"\b(refund\w*|deposit|reimburs\w*|money back|repay\w*)\b")
 _CREDITED_BACK = rx(r"\bcredited\b(?=[^.!?;]{0,20}\b(back|to your (card|bank|original)|shortly|within|in \d))|\b(be|been) credited\b")
@@ -189,6 +198,8 @@ def _aliases(remedy: Remedy, text: str, pos: int) -> tuple[Remedy, ...]:
     sentence = next((s for s in sentences(text) if s.start <= pos < s.end), None)
     if sentence is None:
         return ()
+    if remedy is Remedy.compensation and _COVER_COST.match(text, pos):
+        return (Remedy.refund,)
     if remedy is Remedy.refund and _REDUCTION.search(sentence.text):
         return (Remedy.partial_refund, Remedy.fee_waiver)
     if remedy is Remedy.account_credit and _REFUND_CONTEXT.search(sentence.text) and _CREDITED_BACK.match(text, pos):
@@ -211,7 +222,7 @@ def offered_amounts(text: str) -> list[tuple[float, Span]]:
             continue
         for m in MONEY.finditer(clause.text):
             before, after = clause.text[: m.start()], clause.text[m.end() :]
-            if _CHARGE_BEFORE.search(before) or _CHARGE_AFTER.search(after):
+            if not _GIVEN_BEFORE.search(before) and (_CHARGE_BEFORE.search(before) or _CHARGE_AFTER.search(after)):
                 continue
             number = (m.group("n1") or m.group("n2")).replace(",", "")
             start = clause.start + m.start()

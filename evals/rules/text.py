@@ -119,6 +119,7 @@ _APOLOGY_CLAUSE = re.compile(
 """An apology word and the rest of its clause, up to punctuation or 'and I've ...' starting a new one."""
 
 
+@lru_cache(maxsize=1024)
 def mask_apologies(text: str) -> str:
     """Blank out what follows an apology word up to the next clause break, keeping offsets.
 
@@ -184,6 +185,7 @@ def rx(*alternatives: str) -> re.Pattern[str]:
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
+@lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
     """Straighten curly quotes so patterns written with ' match LLM output; keeps every offset."""
     return text.translate(_QUOTES)

@@ -10,6 +10,8 @@ HEDGES = [
     # "If the app was at fault, we apologise": a condition on what happened, whoever its subject is
     rx(r"\b(if|to the extent( that)?|insofar as|in case)\s+(\w+\s+){1,4}(was|were|is|are|has|have|had|did|caused|made|went|got|turns out)\b[^.!?]{0,60}\b(sorry|apologi[sz]e|apologies)\b"),
     rx(r"(^|[.!?\n]\s*)(should|had|were) (the|your|our|there|we|it|this|that|any|a|an)\b[^.!?]{0,60}\b(sorry|apologi[sz]e|apologies)\b"),
+    rx(r"\b(sorry|apologi[sz]e|apologies)\b[^.!?]{0,30}\bshould (you|there|it|we|this|that|any)\b"),
+    rx(r"\bany (issues|problems|trouble|difficult(y|ies)|distress|upset|frustration|confusion|disappointment)( (this|that|which|it))? (may|might|could) have\b"),
     rx(r"\b(sorry|apologi[sz]e|apologies)\b[^.!?]{0,30}\b(if|to the extent( that)?|insofar as|in case)\s+(\w+\s+){1,4}(was|were|is|are|has|have|had|did|caused|made|went|got)\b"),
     rx(r"\b(sorry|apologi[sz]e|apologies)\b[^.!?]{0,12}\b(that |if )?you\s+(feel|felt|think|thought|believe|perceive|see it|found|find|are upset|were upset|got upset|feel upset|are unhappy|were unhappy|took it)\b"),
     rx(r"\bsorry (for|about) (how|the way) you (feel|felt|see|took)\b"),
@@ -26,6 +28,7 @@ PLAIN = rx(
     r"\b(i|we)('m| am|'re| are)\b[^.!?]{0,20}\bsorry\b",
     r"\b(i|we) (\w+ )?apologi[sz]e\b",
     r"\b(my|our) (\w+ )?apolog",
+    r"\b(sincere|sincerest|deepest|humble|humblest|heartfelt|many|profuse|unreserved|huge|big|genuine) apologies\b", r"(^|[.!?\n]\s*)apologies\b",
     r"\bplease accept\b[^.!?]{0,20}\bapolog",
     r"(^|[.!?\n]\s*)sorry\b",
     r"\bso sorry\b",

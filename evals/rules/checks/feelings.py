@@ -51,7 +51,7 @@ EMPATHY_FRAME = word_rx(
     r"\b(must|would) (be|have been|feel|have felt)\b",
     r"\bthat sounds\b",
     r"\bit'?s (completely |totally |entirely )?(fair|reasonable|natural|normal) (to|that you)\b",
-    r"\bwhat a\b",
+    r"\bwhat an?\b",
     r"\bhow (frustrating|upsetting|stressful|worrying|maddening|infuriating|disappointing|awful|hard|difficult)\b",
 )
 STRAIN_IDIOM = word_rx(
@@ -68,8 +68,13 @@ FIX = word_rx(
     r"\bi have your (case|account|file|booking|order|claim)\b",
     r"\bplease (try|restart|reboot|clear|click|log|check|update|reinstall|make sure|ensure|note|be aware|read|refer)\b",
     r"\b(was|were) caused by\b",
+    r"\b(will|'ll|is going to|are going to|is booked to|are booked to|is scheduled to|is due to)\b( now| also| then)?\s+(visit|arrive|deliver|fix|repair|replace|refund|credit|attend|collect|"
+    r"be with you|be there|be back|ship|dispatch|reach|restore|reconnect|install|inspect|process|appear|clear|land|show)\b",
+    r"^\s*(to [^,]{3,40},\s*)?(please\s+)?(try|restart|reboot|reset|hold|press|click|tap|go to|open|unplug|plug|switch|turn|clear|update|reinstall|"
+    r"select|enter|log in|sign in|download|install|navigate|make sure|ensure|check)\b",
     r"\b(was|were|has been|have been|got) \w+ed because\b", r"\bbecause (the|your|our|a|an|of (a|an|the|our|an?))\b[^.!?]{0,40}\b(failed|was|were|didn't|did not|wasn't|weren't|had|error|fault|outage)\b",
     r"\bwhich is why\b",
+    r"\b(out of stock|sold out|unavailable|not available|no longer available|discontinued|back in stock|fully booked|non-?returnable)\b",
     r"\bthe (root )?cause\b",
     r"\bdue to (a|an|the|our)\b",
     r"\b(policy|policies|terms and conditions|terms of service|our terms|conditions of (carriage|sale|service|use)|our records|the system shows|according to|as stated|as per|regarding your)\b",
@@ -126,7 +131,7 @@ def _reader_sentences(reply: str) -> list[Sentence]:
     ("Thank you for getting in touch, and I can tell how irritated you are")."""
     return [
         s for s in sentences(reply)
-        if not is_stage_direction(s, reply) and (not is_greeting(s) or (len(s.text) > 60 and is_acknowledgement(s)))
+        if not is_stage_direction(s, reply) and (not is_greeting(s) or is_acknowledgement(s))
     ]
 
 

@@ -12,7 +12,11 @@ _PARTY_NOUN = (
     r"(couriers?|carriers?|drivers?|warehouse|suppliers?|vendors?|partners?|providers?|processors?|contractors?|subcontractors?|"
     r"manufacturers?|installers?|landlords?|airlines?|airports?|hotels?|restaurants?|kitchens?|labs?|laborator(y|ies)|pharmac(y|ies)|"
     r"insurers?|banks?|brokers?|merchants?|agents?|adjusters?|tutors?|colleagues?|desk|reception|handlers?|operators?|"
-    r"technicians?|engineers?|plumbers?|system|systems|software|(data ?cent(er|re))|third[- ]part(y|ies))"
+    r"technicians?|engineers?|plumbers?|system|systems|software|(data ?cent(er|re))|third[- ]part(y|ies)|"
+    r"secretar(y|ies)|consultants?|receptionists?|doctors?|nurses?|surger(y|ies)|clinics?|hospitals?|wards?|gp|practices?|pharmacists?|"
+    r"dispatchers?|planners?|cleaners?|porters?|councils?|authorit(y|ies)|agenc(y|ies)|branch(es)?|head office|depots?|hubs?|factor(y|ies)|"
+    r"customs|post office|postman|postie|riders?|chefs?|waiters?|employees?|reps?|representatives?|advis[oe]rs?|assistants?|managers?|supervisors?|"
+    r"gateways?|networks?|platforms?|apps?|websites?|portals?|scanners?|machines?|algorithms?|bots?)"
 )
 _GROUP_NOUN = r"(teams?|staff|crews?|departments?|office|people|shift)"
 """Only a party with a qualifier: 'the billing department', 'the ground crew'; a bare 'our team' is just 'we'."""
@@ -104,12 +108,15 @@ DEFLECT = [
     word_rx(r"\b(i|we) (can't|cannot|can not|am unable to|are unable to|'m not able to|am not able to|'re not able to) (help|assist)( you)? with (it|this|that|those|these)\b",
        r"\b(that|this|it|the decision|that decision|the call|that call|the matter|responsibility)('s| is| was)? (sits|lies|rests|stays|one) with\b",
        r"\b(a|an|the|that) ([\w-]+ ){0,2}(department|team|office|desk|division|branch|depot|store)('s)? (issue|matter|problem|thing|area|responsibility|call|decision)\b",
-       r"\b(mistake|error|fault|oversight|slip|failure|mix-?up)s? (made )?(by|on the part of) (a|an|the|one of (our|the|their)|their|that|this)\b"),
+       r"\b(mistake|error|fault|oversight|slip|failure|mix-?up)s? (made )?(by|on the part of) (a|an|the|one of (our|the|their)|their|that|this)\b",
+       r"\bso (they|them|the [\w-]+)( [\w-]+)? (handle|deal with|are responsible for|is responsible for|look after|take care of|decide|process) \w+",
+       r"\b(handled|dealt with|covered|decided|managed) by (the|their) ([\w-]+ )?(manufacturer|courier|bank|insurer|supplier|airline|partner|provider|warranty|landlord|vendor|carrier)\b",
+       r"\b(that|it|this|the (delay|problem|issue|mistake|error|mix-?up|hold-?up))('s| is| was) (really |entirely |all |just |actually )?(down to|the fault of|because of) (?-i:[A-Z][\w&'-]+)(?<!Monday)(?<!Tuesday)(?<!Wednesday)(?<!Thursday)(?<!Friday)(?<!Saturday)(?<!Sunday)"),
     word_rx(r"\bnot something (i|we) (handle|deal with|can help with|can do anything about|could (have )?(control|prevent|foresee)\w*|can control|control)\b",
        r"\b(wasn't|was not|isn't|is not) (something )?(within|in) (our|my) control\b", r"\bnot (handled|managed|done) by us\b",
        r"\b(wasn't|was not|isn't|is not) (us|me|our doing)\b"),
     word_rx(r"\b(wasn't|was not|isn't|is not) (a|an|the) (mistake|error|decision|problem|fault|failure) (on our (end|part|side)|(that )?(anyone|anybody|someone) here made|we made|of ours|by us)\b",
-       r"\bnot (from|on|by) (us|our (end|side))\b", r"(?<=[,;] )not (us|ours|me|mine|our (fault|problem|doing))\b", r"\brather than (us|ours)\b", r"\b(is|was|'s) theirs\b",
+       r"\bnot (from|on|by|with|at) (us|our (end|side))\b", r"(?<=[,;] )not (us|ours|me|mine|our (fault|problem|doing))\b", r"\brather than (us|ours)\b", r"\b(is|was|'s) theirs\b",
        r"\btheir (responsibility|fault|mistake|error|doing)\b", r"\b(on|from) their (end|side|watch)\b"),
     word_rx(r"\b(that|it|this|this one|that one|the (delay|problem|issue|mistake|error|blame|mix-?up|hold-?up|duplicate|hassle))('s| is| was) "
        r"(really |entirely |all |squarely |honestly |actually |just |mainly |mostly |largely )?(on|down to|with|because of) (them\b|(the|their|a|an|your|that|this|our|one of our)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b)"),
@@ -126,7 +133,9 @@ DEFLECT = [
        r"\b(in future|next time|going forward|from now on),? (please )?(you (should|must|need to|will need to|'ll need to|have to) )?"
        r"(make sure|ensure|remember|(double-)?check|read|allow|arrive|bring|verify|follow|keep|download|save|always|never)\b",
        r"\byou (should|must|need to|have to) (always|never)\b"),
-    word_rx(r"\b(you('ll| will)|you'd|you would) (need|have) to (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase|go back to|ask)\b",
+    word_rx(r"\b(you('ll| will)|you'd|you would|you) (need|have|must|should) to (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase|go back to|ask|"
+            r"raise (it|this|that|the \w+) with|get in touch with|write to|email|claim (it |this |that )?(from|with|through)|apply to|go through)\b",
+       r"\b(my|our) hands are tied\b", r"\b(is|'s|was) (a matter|an issue|a question|something|one) for (the|your|their)\b",
        r"\bplease (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase) (the|your) (courier|carrier|bank|manufacturer|provider|supplier|card issuer|insurer|landlord|airline|hotel|restaurant|broker|merchant|store|shop)\b",
        r"\byour best bet is to\b", r"\bit'?s up to you to\b"),
     word_rx(r"\b(the|a|that|this) \w+'s (own )?(fault|mistake|error|problem|decision|call|choice|doing|responsibility|negligence)\b",
@@ -188,6 +197,10 @@ SURE_IT_WONT_MATTER = word_rx(
 
 _CLAUSE_REST = r"[^.!?;:]*"
 ARGUING = [
+    word_rx(r"\bno need (for|to take) (that|such|this) (tone|language|attitude|behaviou?r)\b", r"\b(watch|mind) your (language|tone)\b",
+            r"\b(i|we) (will not|won't|do not|don't) (tolerate|accept) (abuse|rudeness|that|this|language|behaviou?r)\b",
+            r"\b(i|we) (must|have to|need to|should|would like to|'d like to) (just )?(point out|remind you|stress|emphasi[sz]e)\b", r"\b(may|can) i remind you\b", r"\bjust to remind you\b",
+            r"\bi'?m sure you('ll| will| can| would) (agree|understand|appreciate|see)\b", r"\byou (must|will surely|surely) (agree|understand|appreciate|see)\b"),
     word_rx(r"\bcalm down\b", r"\b(no|not any) need to (shout|yell|be rude|use (that|such) language|raise your voice|get (so )?(upset|worked up|angry)|be (so )?(upset|angry|aggressive))\b", r"\bplease (stop|refrain from) (shouting|yelling|swearing|using)\b"),
     word_rx(r"\byou('re| are) (simply |clearly |obviously |quite )?(wrong|mistaken|incorrect|confused|overreacting|misinformed|misunderstanding)\b", r"\byou (have )?(misunderstood|misread|misremember\w*)\b",
        r"\byou must have (misread|forgotten|mistaken|misunderstood|missed|overlooked|clicked|entered|typed|confused|ignored|deleted)\b"),
@@ -206,8 +219,11 @@ ARGUING = [
        r"\b(clearly |plainly |explicitly )?(stated|outlined|explained|written|listed|printed|shown|set out|displayed|spelled out|mentioned) (clearly |plainly |explicitly )?(in|on) (our|the|your) ([\w-]+ ){0,2}"
        r"(terms|policy|contract|agreement|faq|fine print|small print|t&cs|conditions|receipt|invoice|confirmation|booking|ticket|paperwork|documents?|documentation|website|listing|form|email|letter|page)\b",
        r"\b(is|was|are|were) (all )?(clearly|plainly|explicitly) (stated|written|printed|shown|displayed|explained|listed|set out|marked|spelled out)\b",
-       r"\bnot (exactly |really )?hidden\b", r"\bplease understand\b"),
-    word_rx(r"\b(our|the) ([\w-]+ ){0,2}(records|system|systems|logs|data|notes|tracking|history|footage|files) (clearly )?(show|shows|showed|indicate|indicates|indicated|confirm|confirms|confirmed|say|says|said|prove|proves)\b"),
+       r"\bnot (exactly |really )?hidden\b", r"\bplease understand\b",
+       r"\b(per|under|as per|according to|in accordance with|in line with) (clause|section|paragraph|article|condition|rule|term|schedule) \d" + _CLAUSE_REST,
+       r"\bthe rules are the rules\b", r"\b(rules|policy|policies) (is|are) (the )?(rules|policy|policies)\b", r"\bthat'?s (just )?(how|the way) (it|things) (is|are|works?)\b",
+       r"\byou (may not|might not|don't have to) like it\b", r"\byou did (agree|sign|accept|consent|order|book|receive|authori[sz]e|confirm|tick|click|request|ask for)\b"),
+    word_rx(r"\b(our|the) ([\w-]+ ){0,2}(records|system|systems|logs|data|notes|tracking|history|footage|files|recordings?|photos|statement) (clearly )?(show|shows|showed|indicate|indicates|indicated|confirm|confirms|confirmed|say|says|said|prove|proves)\b"),
     word_rx(r"(?:^|(?<=[,;:] )|(?<=\band )|(?<=\bbut )|(?<=\bsince )|(?<=\bbecause )|(?<=\bwhen )|(?<=\bas )|(?<=\bthough )|(?<=\bhowever )|(?<=\bsaid, )|(?<=\bremember, ))"
             r"you (agreed|consented|accepted|signed up|signed|initial(l)?ed|ticked|confirmed|acknowledged) (to|that|in|when|under|on)\b" + _CLAUSE_REST,
        r"\byou (signed|accepted|agreed to|initial(l)?ed|ticked|read and accepted) (the|our|your|a|an|this) ([\w-]+ ){0,2}(contract|agreement|terms|t&cs|waiver|box|form|policy|conditions)\b" + _CLAUSE_REST,
@@ -219,6 +235,11 @@ ARGUING = [
     word_rx(r"\b((it'?s|that'?s|it was|this is) (not|hardly|really not)|it isn'?t|that isn'?t|it wasn'?t) (that|such|so) (a )?(big|bad|serious|major|terrible|awful)\b",
             r"\bcould have been (a lot |much |far )?worse\b", r"\b(hardly|not exactly|not really|it'?s not|isn'?t) (the end of the world|a disaster|a catastrophe|a tragedy)\b", r"\bno (real )?harm done\b", r"\b(look on|on) the bright side\b",
             r"\bat least,? (you|nobody|no one) (still |only |didn'?t |wasn'?t |weren'?t |got )"),
+    word_rx(r"\b(we|i) (have|has|can find|could find|can see|could see|found) no (record|trace|evidence|sign|note|log)\b" + _CLAUSE_REST,
+            r"\bthere (is|was|'s) no (record|trace|evidence) (of|that)\b" + _CLAUSE_REST, r"\b(we|i) (can't|cannot|couldn't|could not) find (any )?(record|trace|evidence)\b" + _CLAUSE_REST,
+            r"\byou were (?!never\b|not\b)(clearly |fully |duly |already )?(informed|notified|advised|made aware|warned)\b" + _CLAUSE_REST),
+    word_rx(r"\b(further|continued|any more|any further) (abuse|rudeness|calls|messages|threats|abusive \w+|behaviou?r like this)\b[^.!?]*",
+            r"\b(will|may|could) result in (your )?(account|service|booking|membership|contract)\b[^.!?]*"),
     word_rx(r"\bif you continue\b[^.!?]*", r"\b(we|i) (will|may|reserve the right to|would have to|might have to) (close|terminate|suspend|ban|block|end)\b[^.!?]{0,30}\b(account|service|call|chat|conversation)\b", r"\b(we|i) (will|may) (take|pursue|consider) legal action\b"),
     word_rx(r"\bthere (is|was) (nothing|no (error|fault|problem|mistake)) (wrong )?(with|on|in|from) (our|the)\b", r"\b(was|were|is) (processed|working|delivered|functioning|billed|charged) (normally|correctly|properly|as expected|accurately)\b"),
 ]

@@ -8,7 +8,9 @@ from evals.rules.text import find_all, in_original, normalize, rx
 GUARANTEES = [
     rx(r"\b(will|'ll) never happen again\b", r"\bnever (ever )?happen(s)? again\b", r"\bwon'?t (ever )?happen again\b",
        r"\b(i|we) (can |personally |absolutely )?guarantee\b", r"\bguaranteed?\b(?! (delivery|next-day))", r"\b100 ?% (sure|certain|guarantee)\b",
-       r"\b(i|we) promise (you )?(this|it|that) (will never|won'?t)\b", r"\bnever again\b"),
+       r"\b(i|we) promise (you )?(this|it|that) (will never|won'?t)\b", r"\bnever again\b",
+       r"\b(will not|shall not|will never|is never going to|isn't going to|is not going to|won't ever) (ever )?(happen|occur|recur|be repeated)( again)?\b",
+       r"\bwon'?t (occur|recur|be repeated)\b"),
 ]
 
 

@@ -23,6 +23,8 @@ TIME = rx(
     rf"\b(today|tomorrow|tonight|this (morning|afternoon|evening|week|weekend)|first thing|later today|end of (the )?day|on {_DAY}|next {_DAY}|next week|{_DAY} (morning|afternoon|evening|night))\b",
     rf"\b(you|it|them|him|her|there|back|out|arrives?|ships?|lands?|delivered|due|this|starting)\s+{_FULL_DAY}s?\b",
     rf"\bon the \d+(st|nd|rd|th)\b",
+    r"\b\d{1,2}(st|nd|rd|th)? (january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b",
+    r"\b(january|february|march|april|june|july|august|september|october|november|december|jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec) \d{1,2}(st|nd|rd|th)?\b",
     rf"\b(before|at|until|from|between) {_CLOCK}",
     r"\b(at|between) \d{1,2}(:\d\d)?( and \d{1,2}(:\d\d)?)?\b(?! ?(%|percent|st\b|nd\b|rd\b|th\b|[a-z]))",
     rf"\b{_CLOCK}\b",
@@ -69,6 +71,7 @@ RESTORED = word_rx(
     r"\b(is|are|has been|have been|was|were) (now )?(back (up|online|on)|restored|fixed|resolved|reconnected|corrected|reversed|unlocked|reactivated)\b",
     r"\b(our|an|the|a) (engineers?|technicians?|crew|team)\b(?! who)[^.!?]{0,20}\b(is|are) (now )?(restoring|fixing|repairing|rebuilding|reconnecting|replacing)\b",
     r"\bwill be back (up|online|on|to normal)?\b[^.!?;]{0,30}\b(by|within|at)\b",
+    r"\b(is|are)( now| already)? (on (its|their|the) way|in the post|in transit|being (sent|shipped|couriered|posted|delivered|reissued|replaced|refunded|repaired|rebuilt))\b",
 )
 
 # --- commitments (solution-or-ask) -------------------------------------------------------------
@@ -263,13 +266,14 @@ _CONTACT = (
     r"reach out|confirm|touch base|let you know|keep you|be in touch|be back in touch|circle back|send you|drop you|give you a (call|ring|bell|buzz)|"
     r"look in|stay on|be in contact|come back to you|see this through|walk you through|talk you through|take you through|"
     r"go (over|through) (it|this|that|them|the \w+|everything|the results|what)[^.!?;]{0,30}with you|speak (to|with) you|talk (to|with) you|meet (with )?you|"
-    r"visit you|catch up with you)"
+    r"visit you|catch up with you|revert( back)? to you|revert)"
 )
 FOLLOW_UP = word_rx(
     r"\bi('ll| will| am going to|'m going to| shall| would like to| want to| plan to)\s+(personally\s+|also\s+|then\s+|make sure to\s+|be sure to\s+|myself\s+|come back and\s+|follow that with\s+a\s+)*" + _CONTACT,
     r"\bi('ll| will| am going to|'m going to)\b[^.!?;]{0,90}?\b(and|then) (then |also |personally )*"
     r"((follow(-| )up|check (back|in)|circle back|touch base|be (back )?in touch|get back)\b|" + _CONTACT + r"(?=[^.!?;]{0,20}\b(you|back)\b))",
     r"\byou('ll| will) hear (back )?from me\b",
+    r"\b(expect|you'll get|you will get|you'll receive|you will receive|look out for|watch for) (a|an|my|another) (\w+ )?(call|email|text|message|update|ring|note|letter)s? (from me|i'll|i will)\b",
     r"\bi('ll| will)? (personally )?(be|remain) your (point of contact|contact|single point)\b",
     r"\bmy direct (line|number|email|extension)\b",
     r"\blet me (call|email|check in|follow up|get back)\b",

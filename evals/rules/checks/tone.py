@@ -28,7 +28,8 @@ EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]|[:
 SARCASM = [
     word_rx(r"\b(thanks|thank you) (so much )?for your (patience|understanding|cooperation),? as (always|usual)\b",
        r"\b(good|best of) luck (with that|with (getting|finding|chasing|trying|that one)|getting|trying|finding|chasing|with the \w+)\b",
-       r"\b(is|are|was|were) famously\b", r"\bshockingly enough\b", r"\bwho knew\b",
+       r"\b(is|are|was|were) famously\b", r"\bhow (will|did|would|do|can|could) you (ever |possibly )?(cope|survive)\b", r"\bsome people (just |simply )?(can't|cannot|don't|never|won't)\b",
+       r"(?:^|(?<=[.!?]\s))(oh,? )?(great|brilliant|fantastic|wonderful|lovely|perfect|marvell?ous|super),? (another|just what (i|we) needed|more of)\b", r"\bshockingly enough\b", r"\bwho knew\b",
        r"\bobviously\b", r"\bclearly you\b", r"\bwhat a (surprise|shock)\b", r"\bif you say so\b", r"\bsure,? (because|whatever)\b",
        r"(?:^|(?<=[.!?,]\s))whatever\b(?! (you|they|we|i|he|she|it|the|is|was|happens|works|suits)\b)", r"\bnews ?flash\b", r"\b(congratulations|congrats),? you\b", r"\bbelieve it or not\b", r"\bnot that it matters\b",
        r"\bshocking,? i know\b", r"\bas hard as (it|that) (may|might) be to believe\b"),
@@ -55,7 +56,9 @@ SYRUP = [
        r"\b(so|absolutely|truly|just|beyond) (thrilled|delighted|excited|overjoyed|honou?red) (to|that you)\b",
        r"\bit (is|was|'s) (an? )?(absolute |true |real )?(pleasure|joy|honou?r|privilege|delight) to (serve|assist|help|hear|receive)\b",
        r"\bfrom the (very )?bottom of (my|our) hearts?\b", r"\b(big )?(hugs?|xoxo|xx)\b", r"\ba (million|thousand) (times )?(thanks|apologies|sorr(y|ies))\b",
-       r"\byou (are|'re) (an? )?(absolute |true )?(star|angel|treasure|gem|sweetheart)\b", r"\bwarmest (hugs|wishes and)\b"),
+       r"\byou (are|'re) (an? )?(absolute |true )?(star|angel|treasure|gem|sweetheart)\b", r"\bwarmest (hugs|wishes and)\b",
+       r"\b(most|truly|deeply|greatly) (esteemed|cherished|treasured|beloved|honou?red|valued) (patron|customer|client|member|guest|friend|family|user|traveller|passenger|tenant|applicant|learner|student|shopper)s?\b",
+       r"\b(deepest|profound(est)?|utmost|most humble) (humility|regret|reverence|gratitude)\b"),
 ]
 
 
