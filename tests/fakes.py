@@ -29,6 +29,17 @@ def as_json(sections: dict[str, Any]) -> str:
     return json.dumps(sections)
 
 
+def respond(model: str, item: str | Exception, *, prompt_tokens: int, completion_tokens: int) -> ModelResponse:
+    """A scripted answer: raise it if it is an exception, else wrap the text as a litellm response."""
+    if isinstance(item, Exception):
+        raise item
+    return ModelResponse(
+        model=model,
+        choices=[{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": item}}],
+        usage={"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens},
+    )
+
+
 class FakeProvider(CustomLLM):
     def __init__(self) -> None:
         super().__init__()
@@ -44,14 +55,7 @@ class FakeProvider(CustomLLM):
         self.calls.append({"model": model, "messages": messages, "params": optional_params})
         if not self.queue:
             raise AssertionError("FakeProvider: no scripted response left")
-        item = self.queue.popleft()
-        if isinstance(item, Exception):
-            raise item
-        return ModelResponse(
-            model=f"fake/{model}",
-            choices=[{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": item}}],
-            usage={"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
-        )
+        return respond(f"fake/{model}", self.queue.popleft(), prompt_tokens=100, completion_tokens=50)
 
     def completion(self, model: str, messages: list, *args: Any, optional_params: dict | None = None, **kwargs: Any) -> ModelResponse:
         return self._next(model, messages, optional_params or {})
@@ -100,11 +104,4 @@ class PlannedProvider(CustomLLM):
         marker = next((k for k in self.plan if k in prompt), None)
         if marker is None or not self.plan[marker]:
             raise AssertionError("PlannedProvider: no response planned for this prompt")
-        item = self.plan[marker].popleft()
-        if isinstance(item, Exception):
-            raise item
-        return ModelResponse(
-            model=f"planned/{model}",
-            choices=[{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": item}}],
-            usage={"prompt_tokens": 80, "completion_tokens": 40, "total_tokens": 120},
-        )
+        return respond(f"planned/{model}", self.plan[marker].popleft(), prompt_tokens=80, completion_tokens=40)

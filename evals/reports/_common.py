@@ -62,6 +62,21 @@ def summaries_by_model(log: EvalLog) -> dict[str, ModelSummary]:
     return {s.model: s for s in log.summaries}
 
 
+def judge_agreement_rows(log: EvalLog) -> list[tuple[str, list[float | None]]]:
+    """(rule id, agreement per model in model order) for every rule some model has a judge figure for."""
+    summaries = summaries_by_model(log)
+    rows = []
+    for rule_id in rule_order(log):
+        values = []
+        for model in model_order(log):
+            s = summaries.get(model)
+            rule = next((r for r in s.rules if r.rule_id == rule_id), None) if s else None
+            values.append(rule.judge_agreement if rule else None)
+        if any(v is not None for v in values):
+            rows.append((rule_id, values))
+    return rows
+
+
 def samples_by_model(log: EvalLog) -> dict[str, list[SampleResult]]:
     out: dict[str, list[SampleResult]] = {m: [] for m in model_order(log)}
     for sample in log.samples:

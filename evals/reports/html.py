@@ -5,6 +5,7 @@ import re
 from html import escape
 
 from evals.reports._common import (
+    judge_agreement_rows,
     expectation_order,
     failing_error_rules,
     failing_scores,
@@ -243,15 +244,7 @@ def _rules_section(log: EvalLog) -> str:
         exp_groups = [(n, "", [summaries[m].expectations.get(n) if m in summaries else None for m in models]) for n in names]
         parts.append("<h3>Expectation scorers</h3>")
         parts.append(f'<div class="panel">{_legend(models)}{grouped_bar_chart(exp_groups, models, "Pass rate per expectation scorer and model")}</div>')
-    judge_rows = []
-    for rule_id in rule_order(log):
-        values = []
-        for m in models:
-            s = summaries.get(m)
-            rule = next((r for r in s.rules if r.rule_id == rule_id), None) if s else None
-            values.append(rule.judge_agreement if rule else None)
-        if any(v is not None for v in values):
-            judge_rows.append((rule_id, values))
+    judge_rows = judge_agreement_rows(log)
     if judge_rows:
         head = "".join(f"<th>{escape(m)}</th>" for m in models)
         body = "".join(

@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evals.reports._common import (
+    judge_agreement_rows,
     expectation_order,
     fmt_cost,
     fmt_int,
@@ -92,17 +93,8 @@ def expectations_table(log: EvalLog) -> Table | None:
 
 
 def judge_table(log: EvalLog) -> Table | None:
-    summaries = summaries_by_model(log)
     models = model_order(log)
-    rows = []
-    for rule_id in rule_order(log):
-        values = []
-        for model in models:
-            s = summaries.get(model)
-            rule = next((r for r in s.rules if r.rule_id == rule_id), None) if s else None
-            values.append(rule.judge_agreement if rule else None)
-        if any(v is not None for v in values):
-            rows.append((rule_id, values))
+    rows = judge_agreement_rows(log)
     if not rows:
         return None
     title = "Judge agreement" + (f" ({log.spec.judge})" if log.spec.judge else "")

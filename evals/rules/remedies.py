@@ -68,7 +68,8 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
         r"\bsettl(e|ed|ing) (the|your|this|that) ([\w£$€₦₹,.-]+ ){0,3}claims?\b", r"\bpay(ing)? out\b", r"\bpayout\b", r"\bvoucher\w*", r"\bgift (card|certificate)s?\b(?! balance)",
         r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to|with (a|an)|arrang\w*|provid\w*|send\w*|sent|set you up with|sort\w* you out with|get you|got you)\b[^.!?;]{0,30}?\bfree\b(?! of charge)",
         r"\bcomplimentary\b",
-        r"\bupgrad(e|ed|ing) (you|your (room|seat|ticket|flight|plan|booking|car|membership|cabin|package|stay|fare))\b(?! (shipping|delivery))",
+        r"\bupgrad(e|ed|ing) (you|your (room|seat|ticket|flight|plan|booking|car|membership|cabin|package|stay|fare)s?)\b(?! (shipping|delivery))",
+        r"\b(plus|also|and) (a|an|one) (free|complimentary)\b",
         r"\b(free|complimentary|no-cost) upgrade\b",
         r"\b(pay|paying|paid|cover|covering|covered|foot|footing|pick up|picking up) (for )?(the|your) ([\w$£€₦₹.,'-]+ ){0,3}(bills?|costs?|fares?|invoices?|expenses?|receipts?|taxi|hotel|meals?)\b",
         r"\bon the house\b", r"\bthrow(ing)? in\b",
@@ -89,7 +90,7 @@ _NEGATION = word_rx(r"\b(can't|cannot|can not|unable to|not able to|won't|will n
 _RESTATEMENT = rx(
     r"\b(you('ve| have| had)? (asked|asking|want|wanted|requested|demanded|mentioned|said|were promised|were told|were offered|paid|were charged|were billed|expected|"
     r"bought|booked|ordered|chose|selected|purchased|upgraded to)|(after|when|despite|for|by) (paying|buying|booking|ordering|choosing|selecting) (extra )?(for )?|"
-    r"you'?d like|your (request|demand)|asked for|"
+    r"you'?d like|your (request|demand)|asked for|(?<!\bi )(?<!'ve )(?<!\bwe )(?<!'ll )promis(ed|ing)|"
     r"waiting (on|for)|still (no|haven't|hasn't|not)|hasn't (arrived|come|been)|haven't (received|had|got)|never (got|received))\b[^.!?;]{0,50}$"
 )
 _CUSTOMER_STEP = rx(
@@ -179,6 +180,11 @@ def _find_offers(text: str) -> tuple[Offer, ...]:
     return tuple(sorted(offers, key=lambda o: o.span.start))
 
 
+_SPARE_PART = rx(
+    r"replacement ([\w-]+ )?(parts?|pumps?|components?|screens?|batter(y|ies)|valves?|fuses?|filters?|motors?|compressors?|fittings?|hoses?|belts?|"
+    r"seals?|hinges?|handles?|elements?|thermostats?|boards?|panels?|switch(es)?|cables?|bulbs?|tiles?|glass|pane)\b"
+)
+"""'He'll bring the replacement pump with him': a part fitted in a repair, not replacement goods."""
 _VISIT_TO_FIX = rx(r"\b(fix|repair|remove|replace|restore|mend|patch|clean|redo|finish)\w*\b")
 _PERSON_SENT = rx(r"\b(technician|engineer|plumber|electrician|fitter|crew|painter|installer|someone)s?\b")
 
@@ -204,6 +210,8 @@ def _aliases(remedy: Remedy, text: str, pos: int) -> tuple[Remedy, ...]:
         return (Remedy.partial_refund, Remedy.fee_waiver)
     if remedy is Remedy.account_credit and _REFUND_CONTEXT.search(sentence.text) and _CREDITED_BACK.match(text, pos):
         return (Remedy.refund,)
+    if remedy is Remedy.replacement and _SPARE_PART.match(text, pos):
+        return (Remedy.repair, Remedy.technician_visit)
     if remedy is Remedy.technician_visit and _VISIT_TO_FIX.search(sentence.text):
         return (Remedy.repair,)
     if remedy is Remedy.repair and _PERSON_SENT.search(sentence.text):

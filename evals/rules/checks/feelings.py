@@ -56,9 +56,12 @@ EMPATHY_FRAME = word_rx(
 )
 STRAIN_IDIOM = word_rx(
     r"\b(wear|wears|wore|try|tries|test|tests|fray|frays|stretch|exhaust)\s+(anyone's|anybody's|everyone's|your|most people's|my)\s+(patience|nerves)\b",
-    r"\b(drive|drives|drove|driving)\s+(me|anyone|anybody|you|most people)\s+(up the wall|mad|crazy|round the bend|spare)\b",
+    r"\b(drive|drives|drove|driving)\s+(me|anyone|anybody|you|most people)\s+(up the wall|mad|crazy|round the bend|spare|to distraction)\b",
+    r"\b(wear|wears|wore|wearing|grind|grinds|ground|get|gets|got|getting)\s+(anyone|anybody|you|most people|people|me)\s+down\b",
+    r"\b(put|puts|putting) (you|anyone) through the (wringer|mill)\b",
     r"\b(would|could|will|must|is enough to)\s+(scare|infuriate|upset|frustrate|anger|annoy|worry|rattle|unsettle|exhaust|stress|alarm|frighten)\s+(anyone|anybody|most people|me|you)\b",
     r"\b(sorry|condolences) (for|about|on) (the|your) (loss|passing|bereavement)\b",
+    r"\b(the )?last thing (you|anyone|anybody|any of us|most people) (need|needs|needed|want|wants|wanted)\b",
 )
 YOU = rx(r"\b(you|your|you're|you've|yourself)\b")
 FIX = word_rx(

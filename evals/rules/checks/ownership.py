@@ -83,7 +83,7 @@ FAILURE = word_rx(
     r"\b(have|has|\w+'ve|had) been (having|slow|late|behind|down|holding)\b",
     r"\b(backlog|held up|caused (this|the|it|your|a|an))\b",
     r"\b(is|are|was|were) (solely |entirely |fully )?(at fault|to blame)\b",
-    r"\b(short-?staffed|under-?staffed|overbooked|double-?booked|backed out|pulled out|no-?show|didn't (turn|show) up|ran out of)\b",
+    r"\b(short of staff|short-?handed|staff shortages?|short-?staffed|under-?staffed|overbooked|double-?booked|backed out|pulled out|no-?show|didn't (turn|show) up|ran out of)\b",
     r"\b(expectations|plans?|position|mind|requirements|terms|price|schedule|instructions)\b (\w+ )?(shifted|changed|moved)\b",
     r"\bchanged (their|his|her|its) (mind|plans?|position|terms|requirements)\b",
     r"\b(is|are|was|were) (solely |entirely |fully )?(responsible|liable|accountable)"
@@ -165,12 +165,16 @@ def _party_failures(text: str) -> list[Span]:
     return spans
 
 
+_RELATIVE_WE = re.compile(r"^\s*((that|who|which|whom)\s+)?(we|i)\s+(use|used|work with|worked with|hired|contract|contracted|partner with|employ|employed|chose|rely on|appointed|instructed|booked)\b", re.I)
+"""'the loss adjuster we use mislaid your file': the 'we' is inside the party's description, not taking over as subject."""
+
+
 def _agent_start(sentence: str, parties: list[_Party], failure_at: int) -> int | None:
     """Where the failing agent starts: the nearest party before the failure (or 'they' referring back
     to one), with no 'we'/'I' taking over as the subject in between."""
     agent = next((p for p in reversed(parties) if p.end() <= failure_at), None)
     if agent is not None:
-        gap = sentence[agent.end() : failure_at]
+        gap = _RELATIVE_WE.sub("", sentence[agent.end() : failure_at])
         if len(gap) <= 60 and not _WE.search(gap):
             return agent.start()
         they = [t for t in _THEY.finditer(sentence, agent.end(), failure_at)]
@@ -214,7 +218,7 @@ ARGUING = [
     word_rx(r"\bas (previously |already |clearly |was |is )*(stated|mentioned|explained|outlined|noted|indicated|advised|communicated)\b(?! by you)", r"\bas (i|we) (already |previously |have )*(said|explained|told you|stated|mentioned|advised)\b",
        r"\b(i|we)('ve| have)? (already|previously) (explained|told you|said|stated|mentioned|advised|answered)\b",
        r"\bas you were (told|advised|informed)\b"),
-    word_rx(r"\b(per|according to|under|in line with|as per|in accordance with) (our|the|your) ([\w-]+ )?(policy|policies|terms|t&cs|terms and conditions|agreement|contract|records|guidelines|rules|conditions( of (carriage|sale|service|use))?)\b" + _CLAUSE_REST,
+    word_rx(r"\b(per|according to|under|in line with|as per|in accordance with) (our|the|your) ([\w-]+ )?(policy|policies|terms|t&cs|terms and conditions|agreement|contract|records|guidelines|rules|system|systems|logs|data|notes|files|tracking|conditions( of (carriage|sale|service|use))?)\b" + _CLAUSE_REST,
        r"\b(our|the) (\w+ )?policy (states|says|clearly|is (clear|that)|does not|doesn't|requires|stipulates)\b",
        r"\b(clearly |plainly |explicitly )?(stated|outlined|explained|written|listed|printed|shown|set out|displayed|spelled out|mentioned) (clearly |plainly |explicitly )?(in|on) (our|the|your) ([\w-]+ ){0,2}"
        r"(terms|policy|contract|agreement|faq|fine print|small print|t&cs|conditions|receipt|invoice|confirmation|booking|ticket|paperwork|documents?|documentation|website|listing|form|email|letter|page)\b",

@@ -7,14 +7,16 @@ from evals.rules.text import find_all, in_original, normalize, rx
 
 GUARANTEES = [
     rx(r"\b(will|'ll) never happen again\b", r"\bnever (ever )?happen(s)? again\b", r"\bwon'?t (ever )?happen again\b",
-       r"\b(i|we) (can |personally |absolutely )?guarantee\b", r"\bguaranteed?\b(?! (delivery|next-day))", r"\b100 ?% (sure|certain|guarantee)\b",
+       r"\b(i|we)( can| personally| absolutely| fully| 100%| will)* guarantee\b", r"\bguarantee (that|you|it|this|your|the|we|our|a|an)\b",
+       r"\b(is|are|'s|'re|it's|you're|be) (\w+ )?guaranteed\b", r"\bguaranteed (to|that|you|by|within|before)\b", r"\b100 ?% (sure|certain|guarantee)\w*",
+       r"\b(you have|you've got) my (word|promise)\b",
        r"\b(i|we) promise (you )?(this|it|that) (will never|won'?t)\b", r"\bnever again\b",
        r"\b(will not|shall not|will never|is never going to|isn't going to|is not going to|won't ever) (ever )?(happen|occur|recur|be repeated)( again)?\b",
        r"\bwon'?t (occur|recur|be repeated)\b"),
 ]
 
 
-_NEGATED = rx(r"\b(can't|cannot|can not|won't|will not|unable to|not able to|couldn't|don't|do not|no one can|nobody can|not)\b[^.!?;]{0,15}$")
+_NEGATED = rx(r"\b(can't|cannot|can not|won't|will not|unable to|not able to|couldn't|don't|do not|doesn't|does not|didn't|isn't|aren't|wasn't|no one can|nobody can|not|never|without|no)\b[^.!?;]{0,15}$")
 
 
 def guarantees(text: str) -> list[Span]:

@@ -266,7 +266,7 @@ _CONTACT = (
     r"reach out|confirm|touch base|let you know|keep you|be in touch|be back in touch|circle back|send you|drop you|give you a (call|ring|bell|buzz)|"
     r"look in|stay on|be in contact|come back to you|see this through|walk you through|talk you through|take you through|"
     r"go (over|through) (it|this|that|them|the \w+|everything|the results|what)[^.!?;]{0,30}with you|speak (to|with) you|talk (to|with) you|meet (with )?you|"
-    r"visit you|catch up with you|revert( back)? to you|revert)"
+    r"visit you|catch up with you|revert( back)? to you|revert|join (you|your [\w-]+ ?(call|meeting|stand-?up|session|sync|review))|be on (the|a|your) call with you)"
 )
 FOLLOW_UP = word_rx(
     r"\bi('ll| will| am going to|'m going to| shall| would like to| want to| plan to)\s+(personally\s+|also\s+|then\s+|make sure to\s+|be sure to\s+|myself\s+|come back and\s+|follow that with\s+a\s+)*" + _CONTACT,
