@@ -30,11 +30,17 @@ serve: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
 
+# CI gates. The playbook engine must pass every error rule on every case; the checks must keep
+# their precision/recall on the labeled corpus (tighter where the check is purely lexical).
+ERROR_RULES := emotion-first unconditional-apology no-blame-shifting no-arguing solution-or-ask \
+               concrete-next-steps calm-tone no-unauthorized-promises
 eval: $(VENV)/.installed
-	$(BIN)/calmreply eval run --model playbook --out eval-results/playbook --fail-under 0.95
+	$(BIN)/calmreply eval run --model playbook --out eval-results/playbook --no-cache --quiet \
+	  --fail-under 0.95 $(foreach r,$(ERROR_RULES),--rule-threshold $(r)=1.0)
 
 eval-checker: $(VENV)/.installed
-	$(BIN)/calmreply eval checker --min 0.9
+	$(BIN)/calmreply eval checker --min 0.9 --json eval-results/checker.json \
+	  --rule-threshold unconditional-apology=0.95 --rule-threshold no-parroting=0.95 --rule-threshold calm-tone=0.95
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_local_provider.py

@@ -30,6 +30,7 @@ def cmd_checker(args: argparse.Namespace) -> int:
     """Precision / recall / F1 of each rule's check on the labeled replies; non-zero exit under thresholds."""
     scores = score_checks(load_corpus(args.corpus))
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(scores_as_json(scores), encoding="utf-8")
     per_rule = _thresholds(args.rule_threshold)
     failed: list[str] = []

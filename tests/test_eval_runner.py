@@ -100,3 +100,17 @@ def test_cli_compare(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     capsys.readouterr()
     assert main(["eval", "compare", str(tmp_path / "a" / "results.json"), str(tmp_path / "b" / "results.json")]) == 0
     assert "emotion-first" in capsys.readouterr().out
+
+
+async def test_llm_judge_agreement_is_reported_beside_the_checks(settings: Settings, planned_llm: PlannedProvider, tmp_path: Path) -> None:
+    from evals.rules import RULES
+
+    verdicts = json.dumps({"verdicts": [{"rule_id": r.id, "passed": True, "reason": "looks fine"} for r in RULES]})
+    planned_llm.set_plan({c.complaint: [verdicts] for c in CASES})
+    log = await run_eval(CASES, ["playbook"], settings=settings, out_dir=tmp_path, dataset_name="t", prompt_version="v1",
+                         judge="planned/judge")
+    assert log.spec.judge == "planned/judge"
+    assert all(s.judge and len(s.judge) == len(RULES) for s in log.samples)
+    for rule in log.summaries[0].rules:
+        deterministic = [c.passed for s in log.samples for c in s.checks if c.rule_id == rule.rule_id]
+        assert rule.judge_agreement == pytest.approx(sum(deterministic) / len(deterministic))

@@ -105,6 +105,11 @@ _REFERENCE_AFTER = rx(
     r"^\w*\s+(has|have|had|is|are|was|were)( (now|already|finally))? (landed|arrived|reached|come through|gone through|cleared|shown|showing|posted|appeared|hit|been (received|applied)|taken|taking|delayed|stuck|pending)\b",
     r"^\w*\s+(never|hasn't|didn't|did not|has not) (triggered|arrived|came|come|went|gone|reached|showed|shown|happened|landed)\b",
 )
+_NAMES_A_CHARGE = re.compile(
+    r"[-\s]+(fees?|charges?|costs?|bills?|invoices?|surcharges?|polic(y|ies)|requests?|forms?|windows?|deadlines?|process|department|team|desk|line|rules?|terms)\b",
+    re.I,
+)
+"""'the $12 redelivery fee', 'our refund policy': the remedy word names a charge or a process, it offers nothing."""
 _CHARGE_BEFORE = rx(r"([$£€₦₹][\d,.]+\s+of (the|your)|\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|"
     r"\b(leaving|leaves|left|remaining|outstanding|still owing|bringing (it|this|that|the \w+|your \w+) (down )?to|(reduc|lower|cut)\w* (it|this|that|the \w+|your \w+) to)( (just|only|a balance of|a total of))?|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$")
 _CHARGE_AFTER = rx(r"^\s*((a|per|/) ?(month|year|week|night|mo|yr)\b|(price|quote|plan|monthly|annual|deposit|premium|invoice|bill)\b)")
@@ -143,6 +148,7 @@ def _is_offer(text: str, start: int, end: int, clause: Sentence) -> bool:
         or _TOPIC.search(before)
         or _REFERENCE_BEFORE.search(before)
         or _REFERENCE_AFTER.search(after)
+        or _NAMES_A_CHARGE.match(after)
     )
 
 
@@ -190,6 +196,9 @@ _PERSON_SENT = rx(r"\b(technician|engineer|plumber|electrician|fitter|crew|paint
 
 
 _COVER_COST = rx(r"(pay|paying|paid|cover|covering|covered|foot|footing|pick up|picking up) ")
+_BARE_AMOUNT = rx(r"refund(ed|ing)?( you)? [$£€₦₹][\d,.]+(?! (deposit|fare|fee|charge|ticket|order|bill|invoice|payment|subscription|booking)s?\b)")
+"""'I've refunded $34.50 for the missing items': an amount with no 'the/your' is part of what was paid."""
+_IN_FULL = rx(r"\b(in full|full|entire|whole|complete|everything|all of)\b")
 _REDUCTION = rx(r"\b(reduc|lower|cut|knock|bring)\w* [^.!?;]{0,30}\bby [$£€₦₹][\d,.]+|[$£€₦₹][\d,.]+ off\b|\b(the )?difference\b")
 _REFUND_CONTEXT = rx(r"\b(refund\w*|deposit|reimburs\w*|money back|repay\w*)\b")
 _CREDITED_BACK = rx(r"\bcredited\b(?=[^.!?;]{0,20}\b(back|to your (card|bank|original)|shortly|within|in \d))|\b(be|been) credited\b")
@@ -208,6 +217,10 @@ def _aliases(remedy: Remedy, text: str, pos: int) -> tuple[Remedy, ...]:
         return (Remedy.refund,)
     if remedy is Remedy.refund and _REDUCTION.search(sentence.text):
         return (Remedy.partial_refund, Remedy.fee_waiver)
+    if remedy is Remedy.refund and _BARE_AMOUNT.match(text, pos) and not _IN_FULL.search(sentence.text):
+        return (Remedy.partial_refund,)
+    if remedy is Remedy.technician_visit and text[pos : pos + 6].lower() in ("rebook", "re-boo"):
+        return (Remedy.rebooking,)
     if remedy is Remedy.account_credit and _REFUND_CONTEXT.search(sentence.text) and _CREDITED_BACK.match(text, pos):
         return (Remedy.refund,)
     if remedy is Remedy.replacement and _SPARE_PART.match(text, pos):

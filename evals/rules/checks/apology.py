@@ -31,7 +31,7 @@ PLAIN = rx(
     r"\b(sincere|sincerest|deepest|humble|humblest|heartfelt|many|profuse|unreserved|huge|big|genuine) apologies\b", r"(^|[.!?\n]\s*)apologies\b",
     r"\bplease accept\b[^.!?]{0,20}\bapolog",
     r"(^|[.!?\n]\s*)sorry\b",
-    r"\bso sorry\b",
+    r"\bso sorry\b", r"(?<!not )(?<!n't )(?<!never )(?<!be )(?<!feel )\bsorry\b",
 )
 
 

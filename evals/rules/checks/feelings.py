@@ -28,7 +28,7 @@ EXPERIENCER = rx(
     r"\b(you|your|you're|you've|yourself|anyone|anybody|everyone|most people|any(one|body)'s|me too|i'd|i would)\b",
     r"\b(is|was|are|were|'s|'re|sounds|sounded|must be|must have been|would be|would have been|would've been|feels|felt|seems|looks|"
     r"is enough to (make|leave) (anyone|anybody|someone|you)|leaves? (anyone|anybody|you)|left you)\s+"
-    r"(so |really |genuinely |incredibly |deeply |truly |absolutely |completely |understandably |such |an? |just |pretty |very |utterly |"
+    r"([a-z]+ly |so |really |genuinely |incredibly |deeply |truly |absolutely |completely |understandably |such |an? |just |pretty |very |utterly |"
     r"beyond |properly |seriously |hugely |enormously |extremely |quite |a (real|genuine|horrible|terrible) )*"
     r"(frustrat|upsett|infuriat|maddening|stress|worr|alarm|distress|scar|frighten|heartbreak|heart-?wrench|gut-?wrench|"
     r"nerve|exhaust|humiliat|embarrass|mortif|insult|galling|miserable|awful|horrible|terrible|devastat|painful|unsettl|exasperat|"

@@ -262,7 +262,7 @@ def check_concrete_next_steps(ctx: CheckContext) -> Verdict:
 # --- follow-up ---------------------------------------------------------------------------------
 
 _CONTACT = (
-    r"(follow(-| )up|check (back|in|with you|on)|call|ring|phone|email|e-mail|text|sms|whatsapp|dm|ping|message|contact|update|get back|write|"
+    r"(follow(-| )up|check (back|in|with you|on)|call|ring|phone|email|e-mail|text|sms|whatsapp|dm|ping|message|msg|txt|contact|update|get back|write|"
     r"reach out|confirm|touch base|let you know|keep you|be in touch|be back in touch|circle back|send you|drop you|give you a (call|ring|bell|buzz)|"
     r"look in|stay on|be in contact|come back to you|see this through|walk you through|talk you through|take you through|"
     r"go (over|through) (it|this|that|them|the \w+|everything|the results|what)[^.!?;]{0,30}with you|speak (to|with) you|talk (to|with) you|meet (with )?you|"
