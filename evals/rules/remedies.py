@@ -44,6 +44,7 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
         r"\b((account|service|bill|billing|store|loyalty|goodwill) )?credit(ed|s|ing)?\b(?! (cards?|check|score|union|limit|rating|history|reports?|agenc\w+|bureaus?|files?|references?|records?))",
         r"\badd(ed|ing)? [$£€₦₹][\d,.]+ (back )?to your (\w+ ){0,2}(account|balance|wallet)\b",
         r"\b(add(ed|ing)?|load(ed|ing)?|top(ped)? up|put) ([\d,]+|an? extra|extra) (bonus |free |extra )?([\w-]+ ){0,2}(to|into|on|onto) your (\w+ ){0,2}(account|balance|wallet)\b",
+        r"\b(add|load|top(ped)? up|put|giv|gave|award|credit)\w* (you )?([\d,]+|an? extra|extra|bonus) (bonus |free |extra )?(loyalty |reward |rewards |bonus )?(points|miles|coins|tokens|credits|diamonds|gems|stars|avios)\b",
     ),
     Remedy.discount: rx(r"\bdiscount\w*", r"\b\d+ ?% off\b", r"\bcoupon\w*", r"\bpromo(tional)? code\b", r"\bprice (lock|freeze|match)\b"),
     Remedy.expedited_shipping: word_rx(
@@ -66,7 +67,7 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
     Remedy.compensation: word_rx(
         r"\bcompensat\w*", r"(?<!as a )(?<!as )(?<!by way of a )\bgoodwill (payment|gesture)\b", r"\bgesture of goodwill\b(?<!as a gesture of goodwill)",
         r"\bsettl(e|ed|ing) (the|your|this|that) ([\w£$€₦₹,.-]+ ){0,3}claims?\b", r"\bpay(ing)? out\b", r"\bpayout\b", r"\bvoucher\w*", r"\bgift (card|certificate)s?\b(?! balance)",
-        r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to|with (a|an)|arrang\w*|provid\w*|send\w*|sent|set you up with|sort\w* you out with|get you|got you)\b[^.!?;]{0,30}?\bfree\b(?! of charge)",
+        r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to|with (a|an)|arrang\w*|provid\w*|send\w*|sent|set you up with|sort\w* you out with|get you|got you)\b[^.!?;]{0,30}?\bfree\b(?! (of charge|to|for|and|in|with)\b)(?=\s+[a-z])",
         r"\bcomplimentary\b",
         r"\bupgrad(e|ed|ing) (you|your (room|seat|ticket|flight|plan|booking|car|membership|cabin|package|stay|fare)s?)\b(?! (shipping|delivery))",
         r"\b(plus|also|and) (a|an|one) (free|complimentary)\b",
@@ -111,6 +112,7 @@ _NAMES_A_CHARGE = re.compile(
 )
 """'the $12 redelivery fee', 'our refund policy': the remedy word names a charge or a process, it offers nothing."""
 _CHARGE_BEFORE = rx(r"([$£€₦₹][\d,.]+\s+of (the|your)|\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|"
+    r"\b(costs?|costing|priced at|retails? (at|for)|normally|usually|list price( of)?)|"
     r"\b(leaving|leaves|left|remaining|outstanding|still owing|bringing (it|this|that|the \w+|your \w+) (down )?to|(reduc|lower|cut)\w* (it|this|that|the \w+|your \w+) to)( (just|only|a balance of|a total of))?|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$")
 _CHARGE_AFTER = rx(r"^\s*((a|per|/) ?(month|year|week|night|mo|yr)\b|(price|quote|plan|monthly|annual|deposit|premium|invoice|bill)\b)")
 _GIVEN_BEFORE = rx(

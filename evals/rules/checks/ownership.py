@@ -120,7 +120,6 @@ DEFLECT = [
        r"\btheir (responsibility|fault|mistake|error|doing)\b", r"\b(on|from) their (end|side|watch)\b"),
     word_rx(r"\b(that|it|this|this one|that one|the (delay|problem|issue|mistake|error|blame|mix-?up|hold-?up|duplicate|hassle))('s| is| was) "
        r"(really |entirely |all |squarely |honestly |actually |just |mainly |mostly |largely )?(on|down to|with|because of) (them\b|(the|their|a|an|your|that|this|our|one of our)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b)"),
-    word_rx(r"\b(caused by|came from|comes from|(was|is) due to)\s+(our\s+|the\s+|a\s+|an\s+|their\s+)?([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b"),
     word_rx(r"\b(they|they're|they are|they were|it's them|it was them) (are |were )?the ones (who|that)\b"),
     word_rx(r"\byou (really |honestly |probably |certainly |clearly )?(should|shouldn't|should not|ought to|needed to|need to)( have|'ve) (\w+ed|read|known|told|called|checked|done|sent|kept|taken|given|made|gone)\b",
        r"\byou (really |honestly |probably |certainly |clearly )?(should|ought to)( have|'ve) had (it|this|that|them|the \w+) \w+ed\b", r"\byou (failed|neglected|forgot) to\b",
@@ -141,6 +140,32 @@ DEFLECT = [
     word_rx(r"\b(the|a|that|this) \w+'s (own )?(fault|mistake|error|problem|decision|call|choice|doing|responsibility|negligence)\b",
        r"\b(are|is|were|was) (all )?(independent|self-employed|third[- ]party|external|separate|freelance) (contractors?|compan(y|ies)|business(es)?|operators?|providers?|firms?|traders?|sellers?)\b", r"\b(his|her|their) (own )?(fault|mistake|error|doing)\b", r"\bblame (lies|rests)\b", r"\b(is|was|are|were) to blame\b", r"\bwe (were|are) (just )?(let down|failed) by\b"),
 ]
+
+
+ATTRIBUTION = word_rx(
+    r"\b(caused by|((delay|problem|issue|error|fault|mistake|mix-?up|hold-?up|damage|outage|failure|confusion|it|this|that)s?|which) (came|comes) from|"
+    r"originated (with|at|from|in)|stemmed from|(was|is) due to|(was|is) the result of)\s+"
+    r"(our\s+|the\s+|a\s+|an\s+|their\s+)?([\w'-]+\s+){0,5}?" + _PARTY_NOUN + r"\b"
+)
+"""'The delay came from a fault in the payment provider's system': the cause placed with someone else."""
+
+
+def _owned_sentences(text: str) -> list[tuple[int, int, bool]]:
+    sents = sentences(text)
+    return [
+        (s.start, s.end, bool(OWNERSHIP.search(s.text) or (i + 1 < len(sents) and OWNERSHIP.search(sents[i + 1].text))))
+        for i, s in enumerate(sents)
+    ]
+
+
+def _attributions(text: str) -> list[Span]:
+    """Causes placed with a third party, unless that sentence (or the next) owns the problem."""
+    owned = _owned_sentences(text)
+    return [
+        Span(start=m.start(), end=m.end(), text=m.group(0))
+        for m in ATTRIBUTION.finditer(text)
+        if not any(start <= m.start() < end and is_owned for start, end, is_owned in owned)
+    ]
 
 
 def _party_failures(text: str) -> list[Span]:
@@ -185,7 +210,8 @@ def _agent_start(sentence: str, parties: list[_Party], failure_at: int) -> int |
 
 def check_no_blame_shifting(ctx: CheckContext) -> Verdict:
     text = normalize(ctx.reply)
-    spans = in_original(merge_spans(find_all(DEFLECT, mask_apologies(text)) + _party_failures(text)), ctx.reply)
+    masked = mask_apologies(text)
+    spans = in_original(merge_spans(find_all(DEFLECT, masked) + _attributions(masked) + _party_failures(text)), ctx.reply)
     if spans:
         return Verdict(False, "Shifts blame to someone else (a colleague, department, partner or the customer) or deflects.", tuple(spans))
     return Verdict(True, "Takes ownership; no one else is blamed.")

@@ -49,6 +49,8 @@ REPORTED = rx(
 callback within 24 hours") restates the complaint; a time after it is no step."""
 PAST = rx(
     r"\b(was|were|had|did|didn't|'ve|have|has)\b",
+    r"\b(came|went|left|took|gave|got|made|said|told|rang|spoke|saw|met|brought|bought|kept|fell|broke|ran|held|stood|sat|lost|knew|wrote|drove|flew)\b",
+    r"\b[a-z]+ed (at|on|yesterday|last|earlier|this morning|this afternoon)\b",
     r"\b(i|we|you|they|he|she|it)\s+\w+ed\b",
 )
 ASK = word_rx(
@@ -95,7 +97,7 @@ NOT_A_REMEDY = re.compile(
     r"imagin|apologi|regret|hope|wish|feel|felt|think|thought|believ|guarantee|promis|assur|call|ring|rang|phon|email|e-mail|messag|"
     r"contact|reach|writ|wrote|follow|talk|speak|spok|discuss|chat|explain|answer|respond|remind|value|appreciat|treat|monitor|watch|"
     r"track|chas|confirm|realis|realiz|listen|sympathi|acknowledg|agree|accept|receiv|ensur|improv|learn|striv|prevent|commit|"
-    r"endeavou?r|continu|strengthen|retrain|inform|notif)\w*$"
+    r"endeavou?r|continu|strengthen|retrain|inform|notif|highlight|mention|alert|brief|refer)\w*$"
     r"|(be|been|being|do|did|done|doing|see|seen|saw|seeing|want|wanted|need|needed|let|keep|kept|keeping|stay|stayed|staying|try|tried|"
     r"trying|aim|aiming|help|helped|helping|tell|told|telling|text|texted|pass|passed|passing|share|shared|sharing|note|noted|noting|"
     r"log|logged|logging|record|recorded|ask|asked|asking|reply|replied|replying|only|not|never|no|yet|get back|"
@@ -270,7 +272,7 @@ _CONTACT = (
 )
 FOLLOW_UP = word_rx(
     r"\bi('ll| will| am going to|'m going to| shall| would like to| want to| plan to)\s+(personally\s+|also\s+|then\s+|make sure to\s+|be sure to\s+|myself\s+|come back and\s+|follow that with\s+a\s+)*" + _CONTACT,
-    r"\bi('ll| will| am going to|'m going to)\b[^.!?;]{0,90}?\b(and|then) (then |also |personally )*"
+    r"\bi('ll| will| am going to|'m going to|'m| am)\b[^.!?;]{0,90}?\b(and|then) (i )?((will|'ll|shall) )?(then |also |personally )*"
     r"((follow(-| )up|check (back|in)|circle back|touch base|be (back )?in touch|get back)\b|" + _CONTACT + r"(?=[^.!?;]{0,20}\b(you|back)\b))",
     r"\byou('ll| will) hear (back )?from me\b",
     r"\b(expect|you'll get|you will get|you'll receive|you will receive|look out for|watch for) (a|an|my|another) (\w+ )?(call|email|text|message|update|ring|note|letter)s? (from me|i'll|i will)\b",
