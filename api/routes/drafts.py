@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from api.deps import DrafterDep, StoreDep
 from api.errors import error_response
@@ -29,13 +30,13 @@ async def create_draft(
     load_prompt(req.prompt_version or drafter.settings.prompt_version)  # unknown version -> 422 before any work
     fingerprint = request_fingerprint(req)
     if idempotency_key is not None:
-        existing = store.find_by_key(idempotency_key, fingerprint)
+        existing = await run_in_threadpool(store.find_by_key, idempotency_key, fingerprint)
         if existing is not None:
             response.status_code = status.HTTP_200_OK
             response.headers["Idempotent-Replayed"] = "true"
             return existing
     outcome = await drafter.draft(req)
-    draft, created = store.save(req, fingerprint, outcome, idempotency_key)
+    draft, created = await run_in_threadpool(store.save, req, fingerprint, outcome, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
@@ -44,12 +45,12 @@ async def create_draft(
 
 
 @router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS)
-async def get_draft(draft_id: str, store: StoreDep) -> DraftPublic:
+def get_draft(draft_id: str, store: StoreDep) -> DraftPublic:
     return store.get(draft_id)
 
 
 @router.post("/{draft_id}/feedback", response_model=FeedbackPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
-async def add_feedback(draft_id: str, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
+def add_feedback(draft_id: str, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
     """Record what the agent did with the draft; the final text is checked against the same rules."""
     draft = store.get(draft_id)
     final_checks = None

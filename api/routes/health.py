@@ -11,7 +11,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-async def healthz(store: StoreDep) -> JSONResponse:
+def healthz(store: StoreDep) -> JSONResponse:
     try:
         with store.sessions() as session:
             session.execute(text("SELECT 1"))

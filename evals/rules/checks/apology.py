@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from evals.rules.model import CheckContext, Verdict
-from evals.rules.text import find_all, find_spans, in_original, normalize, rx
+from evals.rules.text import find_all, find_spans, in_original, normalize, rx, word_rx
 
 HEDGES = [
     rx(r"\b(sorry|apologi[sz]e|apologies|regret)\s*,?\s+(that\s+|for it\s+|for this\s+)?if\b"),
@@ -24,15 +24,8 @@ HEDGES = [
     rx(r"\bmistakes were made\b", r"\b(perceived|alleged|supposed) (error|mistake|issue|problem|delay|fault)s?\b"),
     rx(r"\b(i'?m|i am|we'?re|we are) sorry,? but\b", r"\b(apologi[sz]e|apologies),? but\b"),
 ]
-PLAIN = rx(
-    r"\b(i|we)('m| am|'re| are)\b[^.!?]{0,20}\bsorry\b",
-    r"\b(i|we) (\w+ )?apologi[sz]e\b",
-    r"\b(my|our) (\w+ )?apolog",
-    r"\b(sincere|sincerest|deepest|humble|humblest|heartfelt|many|profuse|unreserved|huge|big|genuine) apologies\b", r"(^|[.!?\n]\s*)apologies\b",
-    r"\bplease accept\b[^.!?]{0,20}\bapolog",
-    r"(^|[.!?\n]\s*)sorry\b",
-    r"\bso sorry\b", r"(?<!not )(?<!n't )(?<!never )(?<!be )(?<!feel )\bsorry\b",
-)
+PLAIN = word_rx(r"(?<!not )(?<!n't )(?<!never )(?<!be )(?<!feel )sorry\b", r"apologi[sz]e\b", r"apologies\b", r"(my|our) (\w+ )?apology\b")
+"""Any apology word counts once no hedge was found ("I'm sorry", "hey, sorry!", "sincere apologies", "I want to apologise")."""
 
 
 def check_unconditional_apology(ctx: CheckContext) -> Verdict:

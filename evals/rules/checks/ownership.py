@@ -174,16 +174,22 @@ def _party_failures(text: str) -> list[Span]:
     "Our warehouse team picked the wrong size" blames; "our team checks each bowl, but we missed
     your protein" and "the crew took down the wrong tree, and that's entirely our fault" own it.
     """
-    sents = sentences(mask_apologies(text))
+    masked = mask_apologies(text)
+    if not FAILURE.search(masked):
+        return []
+    sents = sentences(masked)
     spans: list[Span] = []
     for i, s in enumerate(sents):
+        failures = list(FAILURE.finditer(s.text))
+        if not failures:
+            continue
         nxt = sents[i + 1].text if i + 1 < len(sents) else ""
         if OWNERSHIP.search(s.text) or OWNERSHIP.search(nxt):
             continue
         parties = find_parties(s.text)
         if not parties:
             continue
-        for f in FAILURE.finditer(s.text):
+        for f in failures:
             start = _agent_start(s.text, parties, f.start())
             if start is not None:
                 spans.append(Span(start=s.start + start, end=s.start + f.end(), text=text[s.start + start : s.start + f.end()]))
