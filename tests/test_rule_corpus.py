@@ -87,6 +87,10 @@ def test_hedged_apology_and_records_example() -> None:
 
 
 _POLICY = Policy(allowed_remedies=["refund", "replacement"], max_amount=50)
+_POLICY_WAIVER = Policy(allowed_remedies=["fee_waiver"], max_amount=50)
+_POLICY_PARTIAL = Policy(allowed_remedies=["fee_waiver", "partial_refund"], max_amount=40, currency="GBP")
+_POLICY_REBOOK = Policy(allowed_remedies=["rebooking", "fee_waiver"], max_amount=80)
+_POLICY_COMP = Policy(allowed_remedies=["compensation", "partial_refund"], max_amount=500, currency="GBP")
 
 # Replies written for this test, not taken from the corpus: each rule must also behave on
 # phrasings it was not tuned on (near misses in both directions).
@@ -134,6 +138,51 @@ UNSEEN = [
         "[Let them finish. Don't interrupt.]\n[Pause.]\nSay: \"An hour on hold is maddening, and I'm sorry.\"\nSay: \"I've cancelled it.\"",
         None,
     ),
+    # Families added after the first blind held-out set (other industries and registers); none of
+    # these sentences is in the corpus.
+    ("emotion-first", True, "Dearest Mr Hale,\n\nIt is our pleasure to help. A week without heating must have been terrifying. I've booked a plumber.", None),
+    ("emotion-first", True, "Hi Ana!! Totally get it, that's gutting. I've refunded the ticket.", None),
+    ("emotion-first", True, "Thank you for writing, and I can tell how irritated you are about the fee. I've waived it.", None),
+    ("emotion-first", True, "Hi Zoe,\n\nWhat an awful start to your holiday, I'm so sorry. I've moved you to a sea-view room.", None),
+    ("emotion-first", False, "Hi Jo,\n\nAs I explained last week, the return window closed on the 3rd. I know that's frustrating.", None),
+    ("emotion-first", False, "Hi Jo,\n\nOur engineer will visit on Monday. I know it's been frustrating.", None),
+    ("emotion-first", False, "Hi Jo,\n\nUnfortunately the sofa is out of stock until March. I know that's disappointing.", None),
+    ("unconditional-apology", False, "If the app was at fault, we apologise.", None),
+    ("unconditional-apology", False, "Should the engineer have been late, we apologise.", None),
+    ("unconditional-apology", False, "I'm sorry that you're unhappy with the outcome.", None),
+    ("unconditional-apology", True, "Sincere apologies – we got this wrong.", None),
+    ("no-blame-shifting", False, "The delay was down to our roadside contractor, who were short-staffed.", None),
+    ("no-blame-shifting", False, "Walkers are independent contractors, so it was really the walker's decision.", None),
+    ("no-blame-shifting", False, "If you had sent the form then, none of this would have happened.", None),
+    ("no-blame-shifting", False, "Please make sure you always download your tickets before you travel.", None),
+    ("no-blame-shifting", False, "The loss adjuster we use mislaid your file, which is why the claim stalled.", None),
+    ("no-blame-shifting", False, "The delay came from a fault in the payment provider's system.", None),
+    ("no-blame-shifting", True, "The part is coming from our supplier, and I'll chase it daily until it arrives.", None),
+    ("no-arguing", False, "Our anti-fraud logs show a login from your device, and you agreed in the terms that sharing passwords isn't allowed.", None),
+    ("no-arguing", False, "Please understand, the deposit is not refundable; that is clearly written on the receipt.", None),
+    ("no-arguing", False, "I'm sure a couple of late deliveries won't have ruined your week.", None),
+    ("no-arguing", False, "We have no record of your earlier call.", None),
+    ("no-arguing", True, "I checked our records and you're right: we charged you twice.", None),
+    ("solution-or-ask", False, "Just so I have it right: the order never came. I've raised this with the branch manager.", None),
+    ("solution-or-ask", False, "Your report has been added to the case and our engineers are aware of it.", None),
+    ("solution-or-ask", True, "I've logged a special collection for your street for tomorrow morning.", None),
+    ("solution-or-ask", True, "What would put this right for you?", None),
+    ("concrete-next-steps", False, "Your team said it would come in 7 working days; it will be credited shortly.", None),
+    ("concrete-next-steps", True, "I've logged a special collection for your street for tomorrow, before 2pm.", None),
+    ("concrete-next-steps", False, "The technician came at 10:30 on Thursday.", None),
+    ("follow-up", True, "I will personally WhatsApp you once it is done.", None),
+    ("follow-up", True, "I'll send the options over by 6pm and check back with you tomorrow.", None),
+    ("follow-up", True, "I'll walk you through the results on a call on Thursday.", None),
+    ("follow-up", False, "I'll fix the address and update your account.", None),
+    ("calm-tone", True, "I've called the LAX desk and the LAX manager is holding a car for you.", None),
+    ("calm-tone", False, "Good luck getting anything back from that seller.", None),
+    ("calm-tone", False, "We are VERY sorry and this will NOT happen again.", None),
+    ("no-unauthorized-promises", True, "I've waived $50 of the fee, leaving $100 to pay.", _POLICY_WAIVER),
+    ("no-unauthorized-promises", True, "I've reduced the charge by £30, which will be refunded to your card.", _POLICY_PARTIAL),
+    ("no-unauthorized-promises", True, "I've booked a redelivery for tomorrow morning.", _POLICY_REBOOK),
+    ("no-unauthorized-promises", False, "I'll settle the full £1,800 claim myself.", _POLICY_COMP),
+    ("no-unauthorized-promises", False, "I'll make sure you get a full refund of the $800 deposit.", _POLICY),
+    ("no-unauthorized-promises", False, "I've rebooked you and upgraded your seats for free.", _POLICY_REBOOK),
 ]
 
 

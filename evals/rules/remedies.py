@@ -107,7 +107,7 @@ _REFERENCE_AFTER = rx(
     r"^\w*\s+(never|hasn't|didn't|did not|has not) (triggered|arrived|came|come|went|gone|reached|showed|shown|happened|landed)\b",
 )
 _NAMES_A_CHARGE = re.compile(
-    r"[-\s]+(fees?|charges?|costs?|bills?|invoices?|surcharges?|polic(y|ies)|requests?|forms?|windows?|deadlines?|process|department|team|desk|line|rules?|terms)\b",
+    r"[-\s]+(fees?|charges?|costs?|bills?|invoices?|surcharges?|polic(y|ies)|forms?|windows?|deadlines?|process|department|team|desk|rules?|terms)\b",
     re.I,
 )
 """'the $12 redelivery fee', 'our refund policy': the remedy word names a charge or a process, it offers nothing."""

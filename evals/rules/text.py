@@ -177,17 +177,22 @@ def words_with_offsets(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0).lower().replace("’", "'"), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
+_FLAGS = re.I | re.A
+"""Case-insensitive, ASCII word classes: about a third faster than Unicode case folding, and the
+vocabulary is English (curly quotes and no-break spaces are straightened by `normalize` first)."""
+
+
 def rx(*alternatives: str) -> re.Pattern[str]:
     """Compile word-bounded, case-insensitive alternatives."""
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.I)
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), _FLAGS)
 
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "\u202f": " ", "\u2009": " "})
 
 
 @lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
-    """Straighten curly quotes so patterns written with ' match LLM output; keeps every offset."""
+    """Straighten curly quotes (and no-break spaces) so patterns written with ' match LLM output; keeps every offset."""
     return text.translate(_QUOTES)
 
 
@@ -206,4 +211,4 @@ def word_rx(*alternatives: str) -> re.Pattern[str]:
     halves the time of large vocabulary patterns; use `rx` when an alternative can start with a
     digit, a symbol or mid-word.
     """
-    return re.compile(WORD_START + "(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", re.I)
+    return re.compile(WORD_START + "(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", _FLAGS)

@@ -15,7 +15,7 @@ FEELING = word_rx(
     r"mortif\w*|uneasy|shaken|helpless|powerless|hurt|painful|miserable|nightmare|ordeal|awful|horrible|terrible|"
     r"galling|rattl\w*|gutted|nervous|fear\w*|afraid|grief|griev\w*|heartache|desperat\w*|abandoned|misled|conned|"
     r"cheated|ignored|dismissed|fobbed off|brushed off|cross(?!-)|sick of|tired of|demoralis\w*|demoraliz\w*|discourag\w*|"
-    r"terrif(y|ied|ying)|petrif\w*|horrif\w*|shock\w*|appall\w*|dread\w*|gutting|crush(ed|ing)|heartsick|sad|sadden\w*|"
+    r"terrif(y|ied|ying)|petrif\w*|horrif\w*|shock(ed|ing)?(?! absorber)|appall\w*|dread(ful|ed|ing)?|gutting|heartsick|sad|sadden\w*|"
     r"disgust\w*|harrowing|trauma\w*|horrendous|hurtful|sickening|unnerv\w*|bewilder\w*|confus\w*|dismay\w*|indignan\w*|"
     r"resent\w*|bitter|sting(s|ing)?|stung|deflat\w*|dishearten\w*|crestfallen|on edge|wits'? end|end of (your|the) tether|"
     r"last straw|kick in the teeth|losing sleep|up at night|hair out|"
@@ -32,7 +32,7 @@ EXPERIENCER = rx(
     r"beyond |properly |seriously |hugely |enormously |extremely |quite |a (real|genuine|horrible|terrible) )*"
     r"(frustrat|upsett|infuriat|maddening|stress|worr|alarm|distress|scar|frighten|heartbreak|heart-?wrench|gut-?wrench|"
     r"nerve|exhaust|humiliat|embarrass|mortif|insult|galling|miserable|awful|horrible|terrible|devastat|painful|unsettl|exasperat|"
-    r"annoy|aggravat|irritat|terrif|petrif|horrif|shock|appall|dread|gutt|crush|disappoint|demoralis|demoraliz|dishearten|"
+    r"annoy|aggravat|irritat|terrif|petrif|horrif|shock|appall|dread|gutt|disappoint|demoralis|demoraliz|dishearten|"
     r"disheart|hurtful|sickening|harrowing|traumat|unnerv|nightmare|ordeal|anxi|overwhelm|upsetting|distressing|"
     r"kick in the teeth|blow|slap in the face)",
     r"\b(sorry|apologi[sz]e|apologies)\b[^.!?]{0,12}\b(for|about) (the|all the|this|that|your|so much) (frustration|stress|worry|upset|anxiety|distress|anger|disappointment|heartache|embarrassment|fear)\b",
@@ -44,7 +44,7 @@ EMPATHY_FRAME = word_rx(
     r"\bin your (shoes|position|place)\b",
     r"\bi can (only )?(imagine|hear|see|tell|understand)\b",
     r"\bi hear (you|how|that|the)\b",
-    r"\bi (completely |totally |fully |really |absolutely |can |do |truly )*(understand|get|know|appreciate|realis|realiz|see|recognis|recogniz)\w* (how|why|that you|that this|what|just how|your)\b",
+    r"\bi (completely |totally |fully |really |absolutely |can |do |truly )*(understand|get|know|appreciate|realis|realiz)\w* (how|why|that you|that this|what|just how|your)\b",
     r"\bi (really |truly )?feel for you\b",
     r"\bno wonder\b",
     r"\bunderstandabl[ey]\b",
@@ -65,7 +65,8 @@ STRAIN_IDIOM = word_rx(
 )
 YOU = rx(r"\b(you|your|you're|you've|yourself)\b")
 FIX = word_rx(
-    r"\b(i|we)('ve| have| had| will|'ll| am| 'm|'m| are|'re| can| just)( already| now| also| just| personally)?\b[^.!?]{0,40}\b(refund|credit|replac|reship|restor|reset|reinstat|repair|fix|patch|rebook|reimburs|compensat|waiv|cancel|issu|arrang|schedul|dispatch|sen[dt]|process|escalat|upgrad|appl|book|expedit|investigat|look|check|confirm|found|traced|identif|updat|correct|remov|revers|unlock|reactivat|reconnect|credit|add|mov|gone through|went through|review)",
+    r"\b(i|we)('ve| have| had| will|'ll| am| 'm|'m| are|'re| can| just)( already| now| also| just| personally)?\b[^.!?]{0,40}\b(refund|credit|replac|reship|restor|reset|reinstat|repair|fix|patch|rebook|reimburs|compensat|waiv|cancel|issu|arrang|schedul|dispatch|sen[dt]|process|escalat|upgrad|appl|book|expedit|investigat|look|check|confirm|found|traced|identif|updat|correct|remov|revers|unlock|reactivat|reconnect|credit|add|mov|gone through|went through|review|"
+    r"sort|resolv|unblock|clear|approv|extend|switch|activat|re-?enabl|cover|paid|pay|ship|post|deliver|organi[sz]|resubmit|amend|adjust|chang|rais|lodg|submit|flag|logg)",
     r"\b(i|we) (checked|reviewed|looked|investigated|confirmed|traced|found|identified|located|went through|pulled up)\b",
     r"\blet me (pull up|check|look|see)\b",
     r"\bi have your (case|account|file|booking|order|claim)\b",
@@ -90,7 +91,9 @@ FIX = word_rx(
     r"\bas (previously |already |clearly )*(stated|explained|mentioned|outlined|advised)\b",
     r"\b(window|deadline|cut-?off|grace period|time limit|period)\b[^.!?]{0,30}\b(closed|ended|expired|lapsed|passed|ran out)\b",
     r"\b(is|are|was|were) (strictly |completely )?(non-?refundable|not refundable|non-?transferable|final sale)\b",
-    r"\b(your|the) (refund|replacement|order|package|parcel|service|account|site|website|server|outage|issue|problem|fault|engine|connection|extension|notice|payment)\b[^.!?]{0,20}\b(has been|have been|will be|is being|is now|is back|was|is valid)\b",
+    r"\b(your|the) (refund|replacement|order|package|parcel|service|account|site|website|server|outage|issue|problem|fault|engine|connection|extension|notice|payment|"
+    r"bill|invoice|booking|card|balance|claim|application|appointment|delivery|ticket|subscription|plan|password|charge|fee|line|meter|record)\b[^.!?]{0,20}\b(has been|have been|will be|is being|is now|is back|was|is valid)\b",
+    r"\b(is|are) now (correct|fixed|sorted|resolved|working|active|live|back|cleared|showing|updated|closed|open|unlocked|restored)\b",
     r"\b(the )?(issue|problem|outage|fault|error|glitch|bug) (is|was|has been) (fixed|resolved|caused|on)\b",
     r"\b(has|have) been (now )?(\w+ed|sent|paid|rebuilt|reset)\b",
     r"\b(is|are) (now )?back (up|online|on|to normal)\b",
@@ -143,14 +146,15 @@ def check_emotion_first(ctx: CheckContext) -> Verdict:
     if not body:
         return Verdict(False, "The reply is empty.")
     ack_at = next((i for i, s in enumerate(body) if is_acknowledgement(s)), None)
-    fix_at = next((i for i, s in enumerate(body) if _is_fix(s) and not is_acknowledgement(s)), None)
     if ack_at is None:
         return Verdict(
             False,
             "The reply never acknowledges how the customer feels; it goes straight to facts.",
             (body[0].span(),),
         )
-    if fix_at is not None and fix_at < ack_at:
+    # only the sentences before the acknowledgement can put the fix first (none of them is an acknowledgement)
+    fix_at = next((i for i, s in enumerate(body[:ack_at]) if _is_fix(s)), None)
+    if fix_at is not None:
         return Verdict(
             False,
             "The reply turns to the fix or explanation before acknowledging the customer's feelings.",

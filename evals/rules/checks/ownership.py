@@ -16,7 +16,7 @@ _PARTY_NOUN = (
     r"secretar(y|ies)|consultants?|receptionists?|doctors?|nurses?|surger(y|ies)|clinics?|hospitals?|wards?|gp|practices?|pharmacists?|"
     r"dispatchers?|planners?|cleaners?|porters?|councils?|authorit(y|ies)|agenc(y|ies)|branch(es)?|head office|depots?|hubs?|factor(y|ies)|"
     r"customs|post office|postman|postie|riders?|chefs?|waiters?|employees?|reps?|representatives?|advis[oe]rs?|assistants?|managers?|supervisors?|"
-    r"gateways?|networks?|platforms?|apps?|websites?|portals?|scanners?|machines?|algorithms?|bots?)"
+    r"gateways?|algorithms?|bots?)"
 )
 _GROUP_NOUN = r"(teams?|staff|crews?|departments?|office|people|shift)"
 """Only a party with a qualifier: 'the billing department', 'the ground crew'; a bare 'our team' is just 'we'."""
@@ -26,7 +26,7 @@ _FUNCTION_WORD = re.compile(
 )
 _DETERMINER = re.compile(r"(the|our|a|an|their|your|that|this)$", re.I)
 _PARTY_HEAD = re.compile(
-    WORD_START + rf"\b(?P<noun>{_PARTY_NOUN}('s)?(\s+({_PARTY_NOUN}|{_GROUP_NOUN}))?|(?P<group>{_GROUP_NOUN}))\b", re.I
+    WORD_START + rf"\b(?P<noun>{_PARTY_NOUN}('s)?(\s+({_PARTY_NOUN}|{_GROUP_NOUN}))?|(?P<group>{_GROUP_NOUN}))\b", re.I | re.A
 )
 _WORD_BEFORE = re.compile(r"([\w'-]+)\s+$")
 
@@ -67,8 +67,8 @@ def find_parties(sentence: str) -> list[_Party]:
 
 
 FAILURE = word_rx(
-    r"\b(picked|packed|sent|shipped|entered|put|applied|loaded|delivered|gave|booked|assigned|labell?ed|coded|keyed|scanned|filed|posted|charged|billed)\b"
-    r"[^.!?;]{0,40}?\b(wrong|incorrect|incorrectly|wrongly)\b",
+    r"\b(picked|packed|sent|shipped|supplied|entered|put|applied|loaded|delivered|gave|booked|assigned|labell?ed|coded|keyed|scanned|filed|posted|charged|billed)\b"
+    r"[^.!?;]{0,40}?\b(wrong|incorrect|incorrectly|wrongly|faulty|defective|damaged|broken|expired)\b",
     r"\b(mixed|messed|screwed) (it |this |that |things |them )?up\b",
     r"\bdropped the ball\b",
     r"\bgot (it|this|that|(your|the) \w+) wrong\b",
@@ -106,10 +106,10 @@ DEFLECT = [
        r"\bbeyond (my|our) control\b", r"\b(i|we) (simply |just )?(can't|cannot|can not|have no|don't have any|do not have any) control\b",
        r"\b(i|we) (just|only) (handle|deal with|work in)\b"),
     word_rx(r"\b(i|we) (can't|cannot|can not|am unable to|are unable to|'m not able to|am not able to|'re not able to) (help|assist)( you)? with (it|this|that|those|these)\b",
-       r"\b(that|this|it|the decision|that decision|the call|that call|the matter|responsibility)('s| is| was)? (sits|lies|rests|stays|one) with\b",
+       r"\b(that|this|it|this one|that one|the decision|that decision|the call|that call|the matter|responsibility)('s| is| was)? (really |squarely |firmly |entirely )?(sits|lies|rests|stays|one) with\b",
        r"\b(a|an|the|that) ([\w-]+ ){0,2}(department|team|office|desk|division|branch|depot|store)('s)? (issue|matter|problem|thing|area|responsibility|call|decision)\b",
-       r"\b(mistake|error|fault|oversight|slip|failure|mix-?up)s? (made )?(by|on the part of) (a|an|the|one of (our|the|their)|their|that|this)\b",
-       r"\bso (they|them|the [\w-]+)( [\w-]+)? (handle|deal with|are responsible for|is responsible for|look after|take care of|decide|process) \w+",
+       r"\b(mistake|error|fault|oversight|slip|failure|mix-?up)s? ((was|were) )?(made )?(by|on the part of) (a|an|the|one of (our|the|their)|their|that|this)\b",
+       r"\bso (they|them|the [\w-]+)( (?!can|will|could|would|should|may|might|need)[\w-]+)? (handle|handles|deal with|deals with|are responsible for|is responsible for|look after|looks after|take care of|takes care of|decide|decides) \w+",
        r"\b(handled|dealt with|covered|decided|managed) by (the|their) ([\w-]+ )?(manufacturer|courier|bank|insurer|supplier|airline|partner|provider|warranty|landlord|vendor|carrier)\b",
        r"\b(that|it|this|the (delay|problem|issue|mistake|error|mix-?up|hold-?up))('s| is| was) (really |entirely |all |just |actually )?(down to|the fault of|because of) (?-i:[A-Z][\w&'-]+)(?<!Monday)(?<!Tuesday)(?<!Wednesday)(?<!Thursday)(?<!Friday)(?<!Saturday)(?<!Sunday)"),
     word_rx(r"\bnot something (i|we) (handle|deal with|can help with|can do anything about|could (have )?(control|prevent|foresee)\w*|can control|control)\b",
@@ -119,7 +119,10 @@ DEFLECT = [
        r"\bnot (from|on|by|with|at) (us|our (end|side))\b", r"(?<=[,;] )not (us|ours|me|mine|our (fault|problem|doing))\b", r"\brather than (us|ours)\b", r"\b(is|was|'s) theirs\b",
        r"\btheir (responsibility|fault|mistake|error|doing)\b", r"\b(on|from) their (end|side|watch)\b"),
     word_rx(r"\b(that|it|this|this one|that one|the (delay|problem|issue|mistake|error|blame|mix-?up|hold-?up|duplicate|hassle))('s| is| was) "
-       r"(really |entirely |all |squarely |honestly |actually |just |mainly |mostly |largely )?(on|down to|with|because of) (them\b|(the|their|a|an|your|that|this|our|one of our)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b)"),
+       r"(really |entirely |all |squarely |honestly |actually |just |mainly |mostly |largely )?(on|down to|with|because of) (them\b|you\b|(the|their|a|an|your|that|this|our|one of our)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b)"),
+    word_rx(r"\b(the|our|their|that|this)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\s+(is|was|are|were)\s+(the|where the)\s+(problem|issue|cause|culprit|weak link)\b",
+            r"\b(they|they're|he|he's|she|she's|the\s+([\w'-]+\s+){0,2}?" + _PARTY_NOUN + r")('re| are| is|'s| were| was)?\s+(solely |fully |entirely )?(responsible|liable|accountable)\s+for\s+"
+            r"(any |the |this |that |your |all )?(\w+ )?(damage|delays?|problems?|issues?|mistakes?|errors?|loss(es)?|mess|mix-?ups?|failures?|faults?|breakages?|this|that|it)\b"),
     word_rx(r"\b(they|they're|they are|they were|it's them|it was them) (are |were )?the ones (who|that)\b"),
     word_rx(r"\byou (really |honestly |probably |certainly |clearly )?(should|shouldn't|should not|ought to|needed to|need to)( have|'ve) (\w+ed|read|known|told|called|checked|done|sent|kept|taken|given|made|gone)\b",
        r"\byou (really |honestly |probably |certainly |clearly )?(should|ought to)( have|'ve) had (it|this|that|them|the \w+) \w+ed\b", r"\byou (failed|neglected|forgot) to\b",
@@ -143,6 +146,8 @@ DEFLECT = [
 
 
 ATTRIBUTION = word_rx(
+    r"\b(was|were|got|been|being) (damaged|lost|delayed|cancell?ed|mishandled|misrouted|misdirected|dropped|broken|left|sent|delivered|returned|held|rejected|declined|refused|"
+    r"withdrawn|cut|misread|mislabell?ed)\b[^.!?;]{0,30}\bby (the|a|an|their|our|your|one of our) ([\w'-]+\s+){0,2}?" + _PARTY_NOUN + r"\b",
     r"\b(caused by|((delay|problem|issue|error|fault|mistake|mix-?up|hold-?up|damage|outage|failure|confusion|it|this|that)s?|which) (came|comes) from|"
     r"originated (with|at|from|in)|stemmed from|(was|is) due to|(was|is) the result of)\s+"
     r"(our\s+|the\s+|a\s+|an\s+|their\s+)?([\w'-]+\s+){0,5}?" + _PARTY_NOUN + r"\b"
@@ -237,7 +242,7 @@ ARGUING = [
             r"\b(i|we) (will not|won't|do not|don't) (tolerate|accept) (abuse|rudeness|that|this|language|behaviou?r)\b",
             r"\b(i|we) (must|have to|need to|should|would like to|'d like to) (just )?(point out|remind you|stress|emphasi[sz]e)\b", r"\b(may|can) i remind you\b", r"\bjust to remind you\b",
             r"\bi'?m sure you('ll| will| can| would) (agree|understand|appreciate|see)\b", r"\byou (must|will surely|surely) (agree|understand|appreciate|see)\b"),
-    word_rx(r"\bcalm down\b", r"\b(no|not any) need to (shout|yell|be rude|use (that|such) language|raise your voice|get (so )?(upset|worked up|angry)|be (so )?(upset|angry|aggressive))\b", r"\bplease (stop|refrain from) (shouting|yelling|swearing|using)\b"),
+    word_rx(r"\bcalm down\b", r"\b(no|not any) need to (shout|yell|be rude|use (that|such) language|raise your voice|get (so )?(upset|worked up|angry)|be (so )?(upset|angry|aggressive))\b", r"\bplease (stop|refrain from) (shouting|yelling|swearing|using (that|such|this|abusive|offensive|foul|bad|that kind of) (language|words|tone))\b"),
     word_rx(r"\byou('re| are) (simply |clearly |obviously |quite )?(wrong|mistaken|incorrect|confused|overreacting|misinformed|misunderstanding)\b", r"\byou (have )?(misunderstood|misread|misremember\w*)\b",
        r"\byou must have (misread|forgotten|mistaken|misunderstood|missed|overlooked|clicked|entered|typed|confused|ignored|deleted)\b"),
     word_rx(r"\b(that|this|it)('s| is| was)? (simply |just )?(incorrect|untrue|false|inaccurate)\b",
@@ -250,7 +255,7 @@ ARGUING = [
     word_rx(r"\bas (previously |already |clearly |was |is )*(stated|mentioned|explained|outlined|noted|indicated|advised|communicated)\b(?! by you)", r"\bas (i|we) (already |previously |have )*(said|explained|told you|stated|mentioned|advised)\b",
        r"\b(i|we)('ve| have)? (already|previously) (explained|told you|said|stated|mentioned|advised|answered)\b",
        r"\bas you were (told|advised|informed)\b"),
-    word_rx(r"\b(per|according to|under|in line with|as per|in accordance with) (our|the|your) ([\w-]+ )?(policy|policies|terms|t&cs|terms and conditions|agreement|contract|records|guidelines|rules|system|systems|logs|data|notes|files|tracking|conditions( of (carriage|sale|service|use))?)\b" + _CLAUSE_REST,
+    word_rx(r"\b(per|according to|under|in line with|as per|in accordance with) (our|the|your) ([\w-]+ )?(policy|policies|terms|t&cs|terms and conditions|agreement|contract|records|guidelines|rules|system|systems|logs|conditions( of (carriage|sale|service|use))?)\b" + _CLAUSE_REST,
        r"\b(our|the) (\w+ )?policy (states|says|clearly|is (clear|that)|does not|doesn't|requires|stipulates)\b",
        r"\b(clearly |plainly |explicitly )?(stated|outlined|explained|written|listed|printed|shown|set out|displayed|spelled out|mentioned) (clearly |plainly |explicitly )?(in|on) (our|the|your) ([\w-]+ ){0,2}"
        r"(terms|policy|contract|agreement|faq|fine print|small print|t&cs|conditions|receipt|invoice|confirmation|booking|ticket|paperwork|documents?|documentation|website|listing|form|email|letter|page)\b",
@@ -259,7 +264,7 @@ ARGUING = [
        r"\b(per|under|as per|according to|in accordance with|in line with) (clause|section|paragraph|article|condition|rule|term|schedule) \d" + _CLAUSE_REST,
        r"\bthe rules are the rules\b", r"\b(rules|policy|policies) (is|are) (the )?(rules|policy|policies)\b", r"\bthat'?s (just )?(how|the way) (it|things) (is|are|works?)\b",
        r"\byou (may not|might not|don't have to) like it\b", r"\byou did (agree|sign|accept|consent|order|book|receive|authori[sz]e|confirm|tick|click|request|ask for)\b"),
-    word_rx(r"\b(our|the) ([\w-]+ ){0,2}(records|system|systems|logs|data|notes|tracking|history|footage|files|recordings?|photos|statement) (clearly )?(show|shows|showed|indicate|indicates|indicated|confirm|confirms|confirmed|say|says|said|prove|proves)\b"),
+    word_rx(r"\b(our|the) ([\w-]+ ){0,2}(records|system|systems|logs|data|notes|tracking|history|footage|files|recordings?) (clearly )?(show|shows|showed|indicate|indicates|indicated|confirm|confirms|confirmed|say|says|said|prove|proves)\b"),
     word_rx(r"(?:^|(?<=[,;:] )|(?<=\band )|(?<=\bbut )|(?<=\bsince )|(?<=\bbecause )|(?<=\bwhen )|(?<=\bas )|(?<=\bthough )|(?<=\bhowever )|(?<=\bsaid, )|(?<=\bremember, ))"
             r"you (agreed|consented|accepted|signed up|signed|initial(l)?ed|ticked|confirmed|acknowledged) (to|that|in|when|under|on)\b" + _CLAUSE_REST,
        r"\byou (signed|accepted|agreed to|initial(l)?ed|ticked|read and accepted) (the|our|your|a|an|this) ([\w-]+ ){0,2}(contract|agreement|terms|t&cs|waiver|box|form|policy|conditions)\b" + _CLAUSE_REST,
@@ -277,7 +282,7 @@ ARGUING = [
     word_rx(r"\b(further|continued|any more|any further) (abuse|rudeness|calls|messages|threats|abusive \w+|behaviou?r like this)\b[^.!?]*",
             r"\b(will|may|could) result in (your )?(account|service|booking|membership|contract)\b[^.!?]*"),
     word_rx(r"\bif you continue\b[^.!?]*", r"\b(we|i) (will|may|reserve the right to|would have to|might have to) (close|terminate|suspend|ban|block|end)\b[^.!?]{0,30}\b(account|service|call|chat|conversation)\b", r"\b(we|i) (will|may) (take|pursue|consider) legal action\b"),
-    word_rx(r"\bthere (is|was) (nothing|no (error|fault|problem|mistake)) (wrong )?(with|on|in|from) (our|the)\b", r"\b(was|were|is) (processed|working|delivered|functioning|billed|charged) (normally|correctly|properly|as expected|accurately)\b"),
+    word_rx(r"\bthere (is|was) (nothing|no (error|fault|problem|mistake)) (wrong )?(with|on|in|from) (our|the)\b", r"\b(was|were|has been|had been) (processed|working|delivered|functioning|billed|charged) (normally|correctly|properly|as expected|accurately)\b"),
 ]
 
 

@@ -47,6 +47,8 @@ REPORTED = rx(
 )
 """Someone else's earlier promise ("your team says it will come in 7 working days", "the agent promised a
 callback within 24 hours") restates the complaint; a time after it is no step."""
+HABITUAL = rx(r"\b(normally|usually|typically|generally|on average|as standard|as a rule|tends? to)\b")
+"""'Delivery normally takes 3-5 days' describes how things go, not what will happen next."""
 PAST = rx(
     r"\b(was|were|had|did|didn't|'ve|have|has)\b",
     r"\b(came|went|left|took|gave|got|made|said|told|rang|spoke|saw|met|brought|bought|kept|fell|broke|ran|held|stood|sat|lost|knew|wrote|drove|flew)\b",
@@ -74,6 +76,10 @@ RESTORED = word_rx(
     r"\b(our|an|the|a) (engineers?|technicians?|crew|team)\b(?! who)[^.!?]{0,20}\b(is|are) (now )?(restoring|fixing|repairing|rebuilding|reconnecting|replacing)\b",
     r"\bwill be back (up|online|on|to normal)?\b[^.!?;]{0,30}\b(by|within|at)\b",
     r"\b(is|are)( now| already)? (on (its|their|the) way|in the post|in transit|being (sent|shipped|couriered|posted|delivered|reissued|replaced|refunded|repaired|rebuilt))\b",
+    # someone we send does the work: "a courier will collect the faulty unit tomorrow and drop off a new one"
+    r"\b(a|an|our|the) ([\w-]+ )?(courier|driver|engineer|technician|plumber|electrician|fitter|crew|carer|nurse|inspector|installer|specialist|team|locksmith|mechanic)s? "
+    r"(will|'ll|is going to|are going to|is booked to|are booked to|is scheduled to|is due to)( now| also| then)? "
+    r"(collect|deliver|drop off|bring|fit|install|replace|repair|fix|visit|come|attend|be with you|restore|reconnect|inspect|clean|unblock|reset)\b",
 )
 
 # --- commitments (solution-or-ask) -------------------------------------------------------------
@@ -81,16 +87,16 @@ RESTORED = word_rx(
 _HELPERS = r"(\s+(already|now|just|also|personally|since|then|immediately|gladly|happily|right away|be happy to|be glad to|make sure to|go ahead and|gone ahead and|been able to|still|really))*"
 _VERB = r"(?P<verb>[a-z][a-z-]*)"
 COMMITMENT = (
-    re.compile(rf"\b(i|we)('ve| have){_HELPERS}\s+{_VERB}", re.I),
-    re.compile(rf"\b(i|we)('ll| will| shall| am going to|'m going to| are going to|'re going to|'d like to| would like to| can| could| want to|'d be happy to){_HELPERS}\s+{_VERB}", re.I),
-    re.compile(rf"\b(i|we)('m| am|'re| are)(\s+(also|now|personally|currently|already|just))*\s+(?P<verb>[a-z]+ing)\b", re.I),
-    re.compile(r"\b(i|we)(\s+(just|also|personally|already))?\s+(?P<verb>[a-z]+ed|sent|put|got|made|took|gave|paid|found|set)\b(?=[^.!?;]{0,60}\b(today|this morning|this afternoon|just now|earlier today|a moment ago|minutes ago|while we|right now)\b)", re.I),
-    re.compile(rf"\bwhat (i|we)( can| will|'ll| am going to|'m going to) do( right now| from (my|our) side| for you)? is\s+{_VERB}", re.I),
-    re.compile(rf"\blet me\s+{_VERB}", re.I),
-    re.compile(r"\b(has|have|'ve|'s) been(\s+(now|already|fully|just))*\s+(?P<verb>[a-z]+(ed|en)|sent|put|paid|made|set)\b", re.I),
-    re.compile(r"\b(will|'ll) be(\s+(fully|now))?\s+(?P<verb>[a-z]+(ed|en)|sent|paid|made|put|set)\b", re.I),
-    re.compile(r"\b(is|are) (now|being)\s+(?P<verb>[a-z]+(ed|en)|sent|paid|made|put|set)\b", re.I),
-    re.compile(r"\b(was|were)\s+(?P<verb>[a-z]+ed|sent|paid|made|put|set)\b(?=[^.!?;]{0,60}\b(today|this morning|just now|earlier today|at \d))", re.I),
+    re.compile(rf"\b(i|we)('ve| have){_HELPERS}\s+{_VERB}", re.I | re.A),
+    re.compile(rf"\b(i|we)('ll| will| shall| am going to|'m going to| are going to|'re going to|'d like to| would like to| can| could| want to|'d be happy to){_HELPERS}\s+{_VERB}", re.I | re.A),
+    re.compile(rf"\b(i|we)('m| am|'re| are)(\s+(also|now|personally|currently|already|just))*\s+(?P<verb>[a-z]+ing)\b", re.I | re.A),
+    re.compile(r"\b(i|we)(\s+(just|also|personally|already))?\s+(?P<verb>[a-z]+ed|sent|put|got|made|took|gave|paid|found|set)\b(?=[^.!?;]{0,60}\b(today|this morning|this afternoon|just now|earlier today|a moment ago|minutes ago|while we|right now)\b)", re.I | re.A),
+    re.compile(rf"\bwhat (i|we)( can| will|'ll| am going to|'m going to) do( right now| from (my|our) side| for you)? is\s+{_VERB}", re.I | re.A),
+    re.compile(rf"\blet me\s+{_VERB}", re.I | re.A),
+    re.compile(r"\b(has|have|'ve|'s) been(\s+(now|already|fully|just))*\s+(?P<verb>[a-z]+(ed|en)|sent|put|paid|made|set)\b", re.I | re.A),
+    re.compile(r"\b(will|'ll) be(\s+(fully|now))?\s+(?P<verb>[a-z]+(ed|en)|sent|paid|made|put|set)\b", re.I | re.A),
+    re.compile(r"\b(is|are) (now|being)\s+(?P<verb>[a-z]+(ed|en)|sent|paid|made|put|set)\b", re.I | re.A),
+    re.compile(r"\b(was|were)\s+(?P<verb>[a-z]+ed|sent|paid|made|put|set)\b(?=[^.!?;]{0,60}\b(today|this morning|just now|earlier today|at \d))", re.I | re.A),
 )
 NOT_A_REMEDY = re.compile(
     r"(look|investigat|review|check|examin|assess|explor|consider|research|forward|report|relay|understand|understood|know|hear|heard|"
@@ -110,6 +116,13 @@ _COMMUNICATION_OBJECT = re.compile(
     r"^\s+(you\s+)?(an?\s+|the\s+|my\s+|our\s+|a quick\s+|your\s+)?(\w+\s+)?(update|message|note|email|text|reply|confirmation|summary|answer|details|information|news|link|tracking|reference|copy|letter|call|ring|proof|number)s?\b",
     re.I,
 )
+_FILING_VERB = re.compile(r"(submit|creat|open|lodg|file|filing|register|request|start|put in|given|giv)\w*$", re.I)
+_RECORD_OBJECT = re.compile(
+    r"^\s+(\w+\s+)?(a|an|the|your|my|our|this|that|some)?\s*([\w-]+\s+){0,2}?(complaint|ticket|case|report|note|record|query|feedback|enquiry|inquiry|"
+    r"investigation|incident|escalation|warning|reminder|training|coaching)s?\b",
+    re.I,
+)
+"""'I've submitted a complaint to the depot', 'he's been given feedback': filing and telling off are not remedies."""
 _CAUSATIVE_REST = re.compile(r"\b(look|review|check|investigat|consider|contact|call|get back|be in touch|reach out)\w*", re.I)
 
 
@@ -153,6 +166,8 @@ def _is_remedy_action(verb: str, rest: str) -> bool:
     if NOT_A_REMEDY.match(v):
         return False
     if v.startswith(("send", "sent", "giv", "gave", "drop", "add", "put", "leav", "left", "plac", "mak", "made")) and _COMMUNICATION_OBJECT.match(rest):
+        return False
+    if _FILING_VERB.match(v) and (_COMMUNICATION_OBJECT.match(rest) or _RECORD_OBJECT.match(rest)):
         return False
     if v.startswith(("tak", "took")) and re.search(r"\bseriously\b", rest, re.I):
         return False
@@ -204,7 +219,8 @@ def commitments(text: str, first_only: bool = False) -> list[Span]:
 VAGUE_ACTION = word_rx(
     r"\b(look(s|ed|ing)? into|investigat\w*|review(s|ed|ing)?|check(ing)? what|pass(ed|ing)? (\w+ ){0,4}(on|along|up|to)|"
     r"shar(e|ed|ing) (\w+ ){0,3}(with|to)|forward(ed|ing)?|not(e|ed|ing) (your|the)|logg?(ed|ing)? (your|the)|escalat\w*|"
-    r"(value|appreciate) (your|the|you)|tak(e|ing) (\w+ ){0,4}seriously|treat(ing)? (\w+ ){0,3}seriously|consider(ed|ing)?)\b",
+    r"(value|appreciate) (your|the|you)|tak(e|ing) (\w+ ){0,4}seriously|treat(ing)? (\w+ ){0,3}seriously|consider(ed|ing)?|"
+    r"(added|attached|linked) to (the|your|our) (case|file|ticket|report)|answer (any|your|all) (\w+ )?questions|talk (it )?through|(are|is) aware of|working through)\b",
 )
 """Relaying and investigating instead of a remedy: 'we're looking into it', 'I've passed it on'."""
 
@@ -239,6 +255,8 @@ def _is_timed_step(clause: Sentence) -> bool:
     reported = REPORTED.search(text)
     if reported and reported.start() < time.start():
         return False
+    if HABITUAL.search(text) and not FUTURE.search(text):
+        return False
     return bool(FUTURE.search(text) or not PAST.search(text))
 
 
@@ -264,7 +282,7 @@ def check_concrete_next_steps(ctx: CheckContext) -> Verdict:
 # --- follow-up ---------------------------------------------------------------------------------
 
 _CONTACT = (
-    r"(follow(-| )up|check (back|in|with you|on)|call|ring|phone|email|e-mail|text|sms|whatsapp|dm|ping|message|msg|txt|contact|update|get back|write|"
+    r"(follow(-| )up|check (back|in|with you|on)|call|ring|phone|telephone|email|e-mail|text|sms|whatsapp|dm|ping|message|msg|txt|contact|update|get back|write|"
     r"reach out|confirm|touch base|let you know|keep you|be in touch|be back in touch|circle back|send you|drop you|give you a (call|ring|bell|buzz)|"
     r"look in|stay on|be in contact|come back to you|see this through|walk you through|talk you through|take you through|"
     r"go (over|through) (it|this|that|them|the \w+|everything|the results|what)[^.!?;]{0,30}with you|speak (to|with) you|talk (to|with) you|meet (with )?you|"
@@ -284,9 +302,11 @@ FOLLOW_UP = word_rx(
 
 
 IMPERSONAL_CONTACT = word_rx(
-    r"\b(someone|somebody|the team|our team|the \w+ team|our \w+ (\w+ )?team|they|that team|the \w+ department|our \w+ department|a colleague|an agent|(someone|somebody) from [\w ]{1,30}?)\s+"
-    r"(will|'ll|should|is going to|are going to)\s+(be in touch|contact|reach out|follow up|write|get back|call|ring|email|message|give you a (ring|call)|update)",
-    r"\b(feel free|please (do )?(don't hesitate|feel free)?|don't hesitate|do not hesitate|you('re| are) (welcome|free)|you can always)\s*(to )?(contact|reach out|get in touch|call|email|write|let us know)\b",
+    r"\b(someone|somebody|we|the team|our team|the \w+ team|our \w+ (\w+ )?team|they|that team|the \w+ department|our \w+ department|a colleague|an agent|(someone|somebody) from [\w ]{1,30}?|"
+    r"(the|our|your|a) ([\w-]+ ){0,2}(manager|team|desk|office|department|officer|handler|adviser|advisor|agent|specialist|representative|rep|unit|centre|center))\s+"
+    r"(will|'ll|should|is going to|are going to|can)\s+(be in touch|contact|reach out|follow up|write|get back|call|ring|email|message|give you a (ring|call)|update|let you know)",
+    r"\b(feel free|please (do )?(don't hesitate|feel free)?|don't hesitate|do not hesitate|you('re| are) (welcome|free)|you can always)\s*(to )?(contact|reach out|get in touch|call|email|write|let us know|give us a (call|ring|shout))\b",
+    r"\byou('ll| will) (get|receive|hear) (an? |back )?(\w+ )?(email|call|text|update|letter|message|response|reply|from)\b[^.!?]*",
     r"\bplease (contact|call|email|reach out to|write to)\b",
     r"\byou can expect (their|a|an) (response|reply|call|email|update)\b",
 )

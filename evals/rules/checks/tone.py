@@ -18,9 +18,9 @@ ACRONYMS = frozenset(
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b|\b(SO|NO|DO|MY|WE|BE|IS|TO|GO)\b")
 _SHORT_WORDS = frozenset(
     """ALL NOT ANY YOU AND THE FOR WAS ARE CAN NOW WHY HOW BUT DID HAS HAD OUR ONE TWO SIX TEN OFF OLD NEW BIG BAD WAY TOO YES
-    GET GOT PUT SEE SAY DAY HER HIM HIS SHE WHO OUT ASK USE WON NOR YET ITS LET TRY OWN FEW LOT MAY END DUE PAY SET RUN WIN
-    SAD MAD HOT WOW HAS ONE FAR ODD AGO OFF ADD ACT AIM BIT BOX BUY CUT FIX JOB KEY LOW MAN MEN MET NET OIL PER RED SIR WET
-    WHO SO NO DO MY WE BE IS TO GO""".split()
+    GET GOT PUT SEE SAY DAY HER HIM HIS SHE WHO OUT ASK USE WON NOR YET ITS LET TRY OWN FEW LOT END DUE PAY SET RUN WIN
+    SAD MAD HOT WOW FAR ODD AGO ADD ACT AIM BIT BOX BUY CUT FIX JOB KEY LOW MAN MEN MET NET OIL PER RED SIR WET
+    SO NO DO MY WE BE IS TO GO""".split()
 )
 """Two- and three-letter capitals that are English words ('ALL', 'NOT'); other short capitals are codes (LAX, UTR, PWD)."""
 EXCLAIM = re.compile(r"[!?]*![!?]*!+[!?]*|\?!|!\?")
@@ -58,7 +58,9 @@ SYRUP = [
        r"\bfrom the (very )?bottom of (my|our) hearts?\b", r"\b(big )?(hugs?|xoxo|xx)\b", r"\ba (million|thousand) (times )?(thanks|apologies|sorr(y|ies))\b",
        r"\byou (are|'re) (an? )?(absolute |true )?(star|angel|treasure|gem|sweetheart)\b", r"\bwarmest (hugs|wishes and)\b",
        r"\b(most|truly|deeply|greatly) (esteemed|cherished|treasured|beloved|honou?red|valued) (patron|customer|client|member|guest|friend|family|user|traveller|passenger|tenant|applicant|learner|student|shopper)s?\b",
-       r"\b(deepest|profound(est)?|utmost|most humble) (humility|regret|reverence|gratitude)\b"),
+       r"\b(deepest|profound(est)?|utmost|most humble) (humility|regret|reverence|gratitude)\b",
+       r"\b(customers|members|clients|guests|people|patrons|users|shoppers|families) like you (are|make)\b", r"\bheart and soul\b",
+       r"\b(of|to|in|into) our ([\w-]+ )?family\b(?!-)"),
 ]
 
 
