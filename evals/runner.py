@@ -58,13 +58,15 @@ async def run_sample(
 
 
 def _load_done(path: Path) -> dict[tuple[str, str], SampleResult]:
+    """Finished samples of an earlier run; errors and timeouts are left out so a resume retries them."""
     if not path.is_file():
         return {}
     done = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             s = SampleResult.model_validate_json(line)
-            done[(s.model, s.case_id)] = s
+            if s.status == "ok":
+                done[(s.model, s.case_id)] = s
     return done
 
 
@@ -76,8 +78,7 @@ async def run_eval(
     out_dir.mkdir(parents=True, exist_ok=True)
     samples_path = out_dir / "samples.jsonl"
     done = _load_done(samples_path) if resume else {}
-    if not resume and samples_path.exists():
-        samples_path.unlink()
+    samples_path.write_text("".join(s.model_dump_json() + "\n" for s in done.values()), encoding="utf-8")
     scorers = default_scorers()
     spec = EvalSpec(
         models=models, dataset=dataset_name, dataset_size=len(cases), limit=limit, prompt_version=prompt_version,

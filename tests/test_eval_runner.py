@@ -70,6 +70,22 @@ async def test_resume_skips_finished_samples(settings: Settings, planned_llm: Pl
     assert len(resumed.samples) == len(CASES)
 
 
+async def test_resume_retries_timeouts_and_errors(settings: Settings, planned_llm: PlannedProvider, tmp_path: Path) -> None:
+    planned_llm.set_plan(_plan(settings))
+    out = tmp_path / "out"
+    await _run(settings, out, None)
+    lines = (out / "samples.jsonl").read_text().splitlines()
+    first = json.loads(lines[0])
+    lines[0] = json.dumps({**first, "status": "timeout", "error": "no draft within 1s"})
+    (out / "samples.jsonl").write_text("\n".join(lines) + "\n")
+    planned_llm.plan[next(c.complaint for c in CASES if c.id == first["case_id"])].append(as_json(GOOD_SECTIONS))
+    calls = planned_llm.calls
+    resumed = await _run(settings, out, None, resume=True)
+    assert planned_llm.calls == calls + 1
+    assert {s.case_id: s.status for s in resumed.samples}[first["case_id"]] == "ok"
+    assert len((out / "samples.jsonl").read_text().splitlines()) == len(CASES)
+
+
 async def test_a_slow_case_times_out_without_aborting_the_run(settings: Settings, planned_llm: PlannedProvider, tmp_path: Path) -> None:
     planned_llm.set_plan({c.complaint: [as_json(GOOD_SECTIONS)] for c in CASES})
     planned_llm.delay_s = 1.0
