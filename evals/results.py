@@ -76,6 +76,7 @@ class RuleSummary(BaseModel):
     severity: str
     pass_rate: float
     failures: int
+    raw_pass_rate: float | None = Field(default=None, description="Share of first model outputs passing this rule (LLM models, error rules).")
     judge_agreement: float | None = None
 
 

@@ -118,6 +118,12 @@ def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def _raw_passed(sample: SampleResult, rule_id: str) -> bool:
+    """Did the model's first output pass this rule? False when it was unusable ("(invalid_output)" etc.)."""
+    raw = sample.raw_violations
+    return raw is not None and not any(v.startswith("(") for v in raw) and rule_id not in raw
+
+
 def summarize(model: str, samples: list[SampleResult]) -> ModelSummary:
     ok = [s for s in samples if s.status == "ok"]
     n = len(samples) or 1
@@ -130,7 +136,11 @@ def summarize(model: str, samples: list[SampleResult]) -> ModelSummary:
         judged = [(c.passed, v.passed) for s in ok if s.judge for c in s.checks if c.rule_id == rule.id for v in s.judge if v.rule_id == rule.id]
         if judged:
             agreement = sum(a == b for a, b in judged) / len(judged)
-        rules.append(RuleSummary(rule_id=rule.id, severity=rule.severity, pass_rate=passed / n, failures=len(results) - passed, judge_agreement=agreement))
+        raw = None
+        if llm and rule.severity == "error":
+            raw = sum(_raw_passed(s, rule.id) for s in ok) / n
+        rules.append(RuleSummary(rule_id=rule.id, severity=rule.severity, pass_rate=passed / n, failures=len(results) - passed,
+                                 raw_pass_rate=raw, judge_agreement=agreement))
     expectations: dict[str, float] = {}
     for name in sorted({sc.name for s in ok for sc in s.scores}):
         applicable = [sc.passed for s in ok for sc in s.scores if sc.name == name and sc.passed is not None]

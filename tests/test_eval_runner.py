@@ -47,6 +47,10 @@ async def test_rates_match_what_the_model_did(settings: Settings, planned_llm: P
     assert by_case[CASES[3].id].attempts == 3
     assert by_case[CASES[2].id].raw_violations and "emotion-first" in by_case[CASES[2].id].raw_violations
     assert summary.prompt_tokens > 0 and summary.latency_p95_ms >= summary.latency_p50_ms
+    raw = {r.rule_id: r.raw_pass_rate for r in summary.rules}
+    assert raw["emotion-first"] == pytest.approx(2 / 6), "two first outputs were good; two violated it; two were unusable"
+    assert raw["calm-tone"] == pytest.approx(4 / 6)
+    assert raw["follow-up"] is None, "warnings are not part of the raw guard"
 
 
 async def test_second_run_is_served_from_the_cache(settings: Settings, planned_llm: PlannedProvider, tmp_path: Path) -> None:

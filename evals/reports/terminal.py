@@ -71,7 +71,8 @@ def rules_table(log: EvalLog) -> Table:
             if rule is None:
                 cells.append(Text("-", style="dim"))
             else:
-                cells.append(_rate_text(rule.pass_rate, f" ({rule.failures})" if rule.failures else ""))
+                raw = f" raw {fmt_pct(rule.raw_pass_rate, 0)}" if rule.raw_pass_rate is not None else ""
+                cells.append(_rate_text(rule.pass_rate, (f" ({rule.failures})" if rule.failures else "") + raw))
         sev = severities.get(rule_id, "")
         table.add_row(Text(rule_id), Text(sev, style="red" if sev == "error" else "yellow"), *cells)
     return table
