@@ -51,6 +51,9 @@ async def test_rates_match_what_the_model_did(settings: Settings, planned_llm: P
     assert raw["emotion-first"] == pytest.approx(2 / 6), "two first outputs were good; two violated it; two were unusable"
     assert raw["calm-tone"] == pytest.approx(4 / 6)
     assert raw["follow-up"] is None, "warnings are not part of the raw guard"
+    from evals.reports import to_html
+
+    assert "First model output, before re-asks and fallback" in to_html(log)
 
 
 async def test_second_run_is_served_from_the_cache(settings: Settings, planned_llm: PlannedProvider, tmp_path: Path) -> None:

@@ -224,21 +224,29 @@ def _rules_section(log: EvalLog) -> str:
     summaries = summaries_by_model(log)
     titles = rule_titles(log)
     severities = rule_severities(log)
-    groups = []
-    for rule_id in rule_order(log):
-        values: list[float | None] = []
-        for m in models:
-            s = summaries.get(m)
-            rule = next((r for r in s.rules if r.rule_id == rule_id), None) if s else None
-            values.append(rule.pass_rate if rule else None)
-        sev = severities.get(rule_id, "")
-        sub = " · ".join(x for x in (titles.get(rule_id, ""), "warning" if sev == "warning" else "") if x)
-        groups.append((rule_id, sub, values))
+    def rule_groups(field: str) -> list[tuple[str, str, list[float | None]]]:
+        groups = []
+        for rule_id in rule_order(log):
+            values: list[float | None] = []
+            for m in models:
+                s = summaries.get(m)
+                rule = next((r for r in s.rules if r.rule_id == rule_id), None) if s else None
+                values.append(getattr(rule, field) if rule else None)
+            sev = severities.get(rule_id, "")
+            sub = " · ".join(x for x in (titles.get(rule_id, ""), "warning" if sev == "warning" else "") if x)
+            groups.append((rule_id, sub, values))
+        return groups
+
+    groups = rule_groups("pass_rate")
     parts = ['<section id="rules"><h2>Rule pass rates</h2>']
     if groups:
         parts.append(f'<div class="panel">{_legend(models)}{grouped_bar_chart(groups, models, "Pass rate per rule and model")}</div>')
     else:
         parts.append('<p class="empty">No rule results.</p>')
+    raw_groups = [g for g in rule_groups("raw_pass_rate") if any(v is not None for v in g[2])]
+    if raw_groups:
+        parts.append("<h3>First model output, before re-asks and fallback</h3>")
+        parts.append(f'<div class="panel">{_legend(models)}{grouped_bar_chart(raw_groups, models, "First-output pass rate per error rule and model")}</div>')
     names = expectation_order(log)
     if names:
         exp_groups = [(n, "", [summaries[m].expectations.get(n) if m in summaries else None for m in models]) for n in names]
