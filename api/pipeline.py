@@ -104,13 +104,17 @@ class Drafter:
             try:
                 completion = await self.llm.complete(model, messages, Sections, deadline)
             except ProviderError as exc:
-                calls.append(CallLog(Attempt(number=number, kind=kind, outcome="provider_error", detail=str(exc)), model, messages, None))
+                attempt = Attempt(number=number, kind=kind, outcome="provider_error", detail=str(exc), transport_attempts=exc.attempts)
+                calls.append(CallLog(attempt, model, messages, None))
                 reason = f"provider error: {type(exc.cause).__name__}"
                 break
             if completion.cost_usd is not None:
                 cost += completion.cost_usd
                 cost_known = True
-            base: dict[str, Any] = {"number": number, "kind": kind, "latency_ms": completion.latency_ms, "usage": completion.usage}
+            base: dict[str, Any] = {
+                "number": number, "kind": kind, "latency_ms": completion.latency_ms, "usage": completion.usage,
+                "transport_attempts": completion.transport_attempts,
+            }
             try:
                 sections = parse_sections(completion.text)
             except (ValueError, ValidationError) as exc:

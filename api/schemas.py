@@ -18,7 +18,22 @@ class Turn(BaseModel):
 
 
 class DraftRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "complaint": "None of my websites hosted with you have been reachable since this morning. If my website "
+                    "is not back up within 24 hours I will report you to the police.",
+                    "channel": "email",
+                    "company_at_fault": True,
+                    "customer_name": "Emeka",
+                    "company_name": "Nairahost",
+                    "policy": {"allowed_remedies": ["account_credit", "partial_refund"], "max_amount": 50, "currency": "USD"},
+                }
+            ]
+        },
+    )
 
     complaint: str = Field(min_length=1, max_length=20_000, description="The customer's latest message. Untrusted data.")
     channel: Channel = Channel.email
@@ -64,6 +79,7 @@ class Attempt(BaseModel):
     outcome: Literal["accepted", "violations", "invalid_output", "provider_error"]
     detail: str | None = None
     violations: list[str] = Field(default_factory=list)
+    transport_attempts: int = Field(default=1, description="Provider calls this attempt took, counting transient-error retries.")
     latency_ms: float = 0
     usage: Usage = Field(default_factory=Usage)
 

@@ -72,6 +72,7 @@ async def test_transient_errors_are_retried_then_succeed(settings: Settings, fak
     out = await drafter(settings).draft(request())
     assert out.meta.source == "llm"
     assert len(fake_llm.calls) == 3
+    assert out.meta.attempts[0].transport_attempts == 3
 
 
 async def test_provider_down_falls_back_after_bounded_retries(settings: Settings, fake_llm: FakeProvider) -> None:
@@ -80,6 +81,7 @@ async def test_provider_down_falls_back_after_bounded_retries(settings: Settings
     assert out.meta.source == "fallback"
     assert len(fake_llm.calls) == settings.transport_retries + 1
     assert out.meta.attempts[0].outcome == "provider_error"
+    assert out.meta.attempts[0].transport_attempts == settings.transport_retries + 1
     assert "InternalServerError" in (out.meta.fallback_reason or "")
     assert not blocking_failures(out.checks)
 
