@@ -225,8 +225,8 @@ _PATTERNS: list[_Pattern] = [
     _Pattern("booking", rx(r"\bmissed\s+(?:my|the)\s+(?:flight|connection)\b"), "your missed flight", ("flight", "booking")),
     _Pattern("booking", rx(r"\b(?:bus|transfer|taxi|shuttle|coach)\b[^.!?\n]{0,30}\bnever\s+(?:came|arrived|showed)\b"),
              "your transport not turning up", ("booking",)),
-    _Pattern("booking", rx(rf"\b(?:nobody|no\s+one|no-one|never|didn'?t|did\s+not)\s+(?:came|come|showed|turned)\b|"
-                           rf"\bmissed\s+(?:[\w-]+\s+){{0,2}}?(?:appointments?|sessions?|visits?)\b"),
+    _Pattern("booking", rx(r"\b(?:nobody|no\s+one|no-one|never|didn'?t|did\s+not)\s+(?:came|come|showed|turned)\b|"
+                           r"\bmissed\s+(?:[\w-]+\s+){0,2}?(?:appointments?|sessions?|visits?)\b"),
              "the missed appointment", requires=_APPOINTMENT),
     _Pattern("booking", rx(rf"\b{_ROLE}\b[^.!?\n]{{0,20}}\b(?:was|were|is|arrived|showed\s+up|came)\s+(?:\w+\s+)?"
                            r"(?:min(?:ute)?s?|hours?)\s+late\b"),

@@ -6,7 +6,6 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from api.analysis.model import Evidence
 

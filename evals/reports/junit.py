@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from evals.reports._common import failing_error_rules, failing_scores, failing_warnings, model_order, samples_by_model
+from evals.reports._common import failing_error_rules, failing_scores, failing_warnings, samples_by_model
 from evals.results import EvalLog, SampleResult
 from evals.rules import RuleResult
 
