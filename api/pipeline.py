@@ -10,7 +10,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -100,7 +100,7 @@ class Drafter:
         cost_known = False
         reason = "rule violations remained after re-asking"
         for number in range(1, self.settings.max_reasks + 2):
-            kind = "generate" if number == 1 else "reask"
+            kind: Literal["generate", "reask"] = "generate" if number == 1 else "reask"
             try:
                 completion = await self.llm.complete(model, messages, Sections, deadline)
             except ProviderError as exc:

@@ -10,7 +10,7 @@ import statistics
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from api.config import Settings
 from api.llm import LLMClient
@@ -38,7 +38,7 @@ async def run_sample(
     scorers: list[Scorer], prompt_version: str, judge: str | None, timeout_s: float,
 ) -> SampleResult:
     client = CachingLLMClient(llm, cache)
-    base = {"case_id": case.id, "model": model, "industry": case.industry, "channel": case.channel.value}
+    base: dict[str, Any] = {"case_id": case.id, "model": model, "industry": case.industry, "channel": case.channel.value}
     try:
         outcome = await asyncio.wait_for(Drafter(settings, client).draft(case.to_request(model, prompt_version)), timeout_s)
     except asyncio.TimeoutError:

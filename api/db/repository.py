@@ -109,17 +109,15 @@ class DraftStore:
 
 
 def _feedback_public(row: FeedbackRow) -> FeedbackPublic:
-    return FeedbackPublic(
-        outcome=row.outcome, final_text=row.final_text, rating=row.rating, comment=row.comment,
-        edit_distance=row.edit_distance,
-        final_checks=[RuleResult.model_validate(c) for c in row.final_checks] if row.final_checks is not None else None,
-        created_at=row.created_at,
-    )
+    return FeedbackPublic.model_validate({
+        "outcome": row.outcome, "final_text": row.final_text, "rating": row.rating, "comment": row.comment,
+        "edit_distance": row.edit_distance, "final_checks": row.final_checks, "created_at": row.created_at,
+    })
 
 
 def _public(row: DraftRow) -> DraftPublic:
     latest = row.feedback[-1] if row.feedback else None
-    return DraftPublic(
-        id=row.id, created_at=row.created_at, reply=row.reply, sections=row.sections, analysis=row.analysis,
-        checks=row.checks, meta=row.meta, feedback=_feedback_public(latest) if latest else None,
-    )
+    return DraftPublic.model_validate({
+        "id": row.id, "created_at": row.created_at, "reply": row.reply, "sections": row.sections, "analysis": row.analysis,
+        "checks": row.checks, "meta": row.meta, "feedback": _feedback_public(latest) if latest else None,
+    })

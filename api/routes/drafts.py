@@ -1,7 +1,7 @@
 """POST /v1/drafts, GET /v1/drafts/{id}, POST /v1/drafts/{id}/feedback."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -13,7 +13,7 @@ from api.schemas import DraftPublic, DraftRequest, ErrorDetail, ErrorResponse, F
 from prompts import load_prompt
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
-_ERRORS = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+_ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 
 
 @router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
