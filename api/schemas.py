@@ -106,6 +106,26 @@ class DraftPublic(BaseModel):
     feedback: "FeedbackPublic | None" = None
 
 
+class DraftSummary(BaseModel):
+    """One row of GET /v1/drafts: enough to find the draft, without its full text."""
+
+    id: str
+    created_at: datetime
+    model: str
+    source: Source
+    prompt_version: str
+    latency_ms: float
+    failed_rules: list[str]
+    feedback_outcome: Literal["sent", "edited", "discarded"] | None = None
+
+
+class DraftList(BaseModel):
+    items: list[DraftSummary]
+    total: int
+    limit: int
+    offset: int
+
+
 class CheckRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -113,6 +113,20 @@ def test_bad_input_gets_a_clear_422(client: TestClient) -> None:
     assert client.post("/v1/drafts", content=b"{not json", headers={"content-type": "application/json"}).status_code == 422
 
 
+def test_list_drafts_filters_and_pages(client: TestClient, fake_llm: FakeProvider) -> None:
+    for channel in ("email", "chat", "phone"):
+        assert client.post("/v1/drafts", json={**SEED_BODY, "channel": channel}).status_code == 201
+    fake_llm.script(*[server_error()] * 10)
+    failed = client.post("/v1/drafts", json={**SEED_BODY, "model": "fake/down"}).json()
+    page = client.get("/v1/drafts", params={"limit": 2}).json()
+    assert page["total"] == 4 and len(page["items"]) == 2 and page["items"][0]["id"] == failed["id"]
+    only = client.get("/v1/drafts", params={"source": "fallback"}).json()
+    assert [d["id"] for d in only["items"]] == [failed["id"]] and only["items"][0]["failed_rules"] == []
+    assert client.get("/v1/drafts", params={"offset": 3}).json()["items"][0]["source"] == "playbook"
+    assert client.get("/v1/drafts", params={"limit": 0}).status_code == 422
+    assert client.get("/v1/drafts", params={"source": "magic"}).status_code == 422
+
+
 def test_unknown_draft_is_a_404(client: TestClient) -> None:
     r = client.get("/v1/drafts/doesnotexist")
     assert r.status_code == 404 and r.json()["error"] == "draft_not_found"

@@ -4,13 +4,13 @@ from __future__ import annotations
 import uuid
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from api.db.models import DraftRow, FeedbackRow, LLMCallRow
 from api.pipeline import DraftOutcome
-from api.schemas import DraftPublic, DraftRequest, FeedbackPublic, FeedbackRequest
+from api.schemas import DraftList, DraftPublic, DraftRequest, DraftSummary, FeedbackPublic, FeedbackRequest
 from evals.rules import RuleResult
 
 
@@ -81,6 +81,27 @@ class DraftStore:
             if row is None:
                 raise DraftNotFound(draft_id)
             return _public(row)
+
+    def list_drafts(self, *, limit: int, offset: int, source: str | None = None, model: str | None = None) -> DraftList:
+        """Newest first, optionally filtered by source (llm, fallback, ...) or model."""
+        query = select(DraftRow)
+        if source is not None:
+            query = query.where(DraftRow.source == source)
+        if model is not None:
+            query = query.where(DraftRow.model == model)
+        with self.sessions() as session:
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = session.scalars(query.order_by(DraftRow.created_at.desc(), DraftRow.id).limit(limit).offset(offset)).all()
+            items = [
+                DraftSummary.model_validate({
+                    "id": r.id, "created_at": r.created_at, "model": r.model, "source": r.source,
+                    "prompt_version": r.prompt_version, "latency_ms": r.latency_ms,
+                    "failed_rules": [c["rule_id"] for c in r.checks if not c["passed"]],
+                    "feedback_outcome": r.feedback[-1].outcome if r.feedback else None,
+                })
+                for r in rows
+            ]
+        return DraftList(items=items, total=total, limit=limit, offset=offset)
 
     def request_of(self, draft_id: str) -> dict:
         with self.sessions() as session:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import DrafterDep, StoreDep
 from api.errors import error_response
 from api.pipeline import guard, request_fingerprint
-from api.schemas import DraftPublic, DraftRequest, ErrorDetail, ErrorResponse, FeedbackPublic, FeedbackRequest
+from api.schemas import DraftList, DraftPublic, DraftRequest, ErrorDetail, ErrorResponse, FeedbackPublic, FeedbackRequest, Source
 from prompts import load_prompt
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
@@ -42,6 +42,18 @@ async def create_draft(
         response.headers["Idempotent-Replayed"] = "true"
     response.headers["Location"] = f"/v1/drafts/{draft.id}"
     return draft
+
+
+@router.get("", response_model=DraftList, responses=_ERRORS)
+def list_drafts(
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    source: Annotated[Source | None, Query(description="Only drafts from this path, e.g. 'fallback'.")] = None,
+    model: Annotated[str | None, Query(max_length=200)] = None,
+) -> DraftList:
+    """Stored drafts, newest first: which model wrote them, how, and which rules they broke."""
+    return store.list_drafts(limit=limit, offset=offset, source=source, model=model)
 
 
 @router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS)
