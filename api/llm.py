@@ -16,6 +16,9 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 import litellm  # noqa: E402  (must follow the env var above)
 
 litellm.suppress_debug_info = True
+# calmreply logs every call in its own database; litellm's per-chunk streaming success logging only
+# costs CPU, which an in-process llama.cpp model on a small machine needs for generation.
+litellm.disable_streaming_logging = True
 from pydantic import BaseModel  # noqa: E402
 from tenacity import (  # noqa: E402
     AsyncRetrying,

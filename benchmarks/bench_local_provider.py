@@ -135,10 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--model", default=DEFAULT_LOCAL_MODEL, help="local model name (default %(default)s)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file (default %(default)s)")
+    ap.add_argument("--litellm-streaming-logging", action="store_true",
+                    help="keep litellm's per-chunk success logging on (its default); calmreply's api/llm.py turns it off")
     args = ap.parse_args(argv)
 
     register_local_provider()
     litellm.suppress_debug_info = True
+    litellm.disable_streaming_logging = not args.litellm_streaming_logging
     model_path = resolve_local_model_path(args.model)
     t = time.perf_counter()
     llama = get_local_llama(args.model)  # the provider's own instance: both paths share it
@@ -224,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_s": load_s,
         "config": {"runs": args.runs, "warmup": args.warmup, "max_tokens": args.max_tokens, "seed": args.seed,
                    "temperature": 0.0, "n_threads": llama.n_threads, "n_ctx": llama.n_ctx(),
-                   "kv_cache_reset_each_run": True},
+                   "kv_cache_reset_each_run": True, "litellm_streaming_logging": args.litellm_streaming_logging},
         "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "platform": platform.platform()},
         "summary": summary,
         "overhead": overhead,
