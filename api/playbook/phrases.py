@@ -59,7 +59,7 @@ GOAL = {
     "delivery": "getting your order to you",
     "quality": "getting you something that works as it should",
     "service": "getting this put right properly this time",
-    "staff": "being treated properly and having this put right",
+    "staff": "being treated with respect",
     "account_access": "getting you back into your account",
     "data": "keeping your data safe and getting it back",
     "booking": "getting your plans back on track",
