@@ -54,6 +54,11 @@ async def test_rates_match_what_the_model_did(settings: Settings, planned_llm: P
     from evals.reports import to_html
 
     assert "First model output, before re-asks and fallback" in to_html(log)
+    from evals.reports import compare
+
+    same = compare(log, log).models[0]
+    assert same.paths["first-output pass"] == (pytest.approx(2 / 6), pytest.approx(2 / 6))
+    assert next(r for r in same.rules if r.rule_id == "emotion-first").raw_pass_rate_b == pytest.approx(2 / 6)
 
 
 async def test_second_run_is_served_from_the_cache(settings: Settings, planned_llm: PlannedProvider, tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ class RuleDelta(BaseModel):
     rule_id: str
     pass_rate_a: float | None
     pass_rate_b: float | None
+    raw_pass_rate_a: float | None = Field(default=None, description="First model output, before re-asks (LLM models).")
+    raw_pass_rate_b: float | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -40,6 +42,9 @@ class ModelComparison(BaseModel):
     samples_b: int
     shared_cases: int
     rules: list[RuleDelta]
+    paths: dict[str, tuple[float | None, float | None]] = Field(
+        default_factory=dict, description="Model-level (A, B) rates: first-output pass, after re-ask, fallback."
+    )
     regressed: list[CaseChange]
     fixed: list[CaseChange]
 
@@ -132,12 +137,21 @@ def _compare_model(a: EvalLog, b: EvalLog, model_a: str, model_b: str) -> ModelC
         elif sb.passed and not sa.passed:
             keys = failure_keys(sa)
             fixed.append(CaseChange(case_id=cid, industry=sa.industry, channel=sa.channel, rules=keys, messages=_messages(sa, keys)))
+    raw_a = {r.rule_id: r.raw_pass_rate for r in sum_a.rules} if sum_a else {}
+    raw_b = {r.rule_id: r.raw_pass_rate for r in sum_b.rules} if sum_b else {}
+    paths = {
+        label: (getattr(sum_a, field) if sum_a else None, getattr(sum_b, field) if sum_b else None)
+        for label, field in (("first-output pass", "raw_pass_rate"), ("after re-ask", "repaired_pass_rate"), ("fallback", "fallback_rate"))
+    }
     return ModelComparison(
-        model_a=model_a, model_b=model_b,
+        model_a=model_a, model_b=model_b, paths={k: v for k, v in paths.items() if v != (None, None)},
         pass_rate_a=_pass_rate(sum_a, list(samples_a.values())), pass_rate_b=_pass_rate(sum_b, list(samples_b.values())),
         samples_a=sum_a.samples if sum_a else len(samples_a), samples_b=sum_b.samples if sum_b else len(samples_b),
         shared_cases=len(shared),
-        rules=[RuleDelta(rule_id=r, pass_rate_a=rates_a.get(r), pass_rate_b=rates_b.get(r)) for r in rule_ids],
+        rules=[
+            RuleDelta(rule_id=r, pass_rate_a=rates_a.get(r), pass_rate_b=rates_b.get(r), raw_pass_rate_a=raw_a.get(r), raw_pass_rate_b=raw_b.get(r))
+            for r in rule_ids
+        ],
         regressed=regressed, fixed=fixed,
     )
 
@@ -203,9 +217,20 @@ def render_comparison(cmp: Comparison, console: Console | None = None) -> None:
         table.add_column("A", justify="right")
         table.add_column("B", justify="right")
         table.add_column("Δ (B - A)", justify="right")
-        table.add_row(Text("overall pass", style="bold"), fmt_pct(mc.pass_rate_a), fmt_pct(mc.pass_rate_b), _delta_text(mc.pass_rate_delta), end_section=True)
+        table.add_row(Text("overall pass", style="bold"), fmt_pct(mc.pass_rate_a), fmt_pct(mc.pass_rate_b), _delta_text(mc.pass_rate_delta),
+                      end_section=not mc.paths)
+        for i, (label, (ra, rb)) in enumerate(mc.paths.items()):
+            delta = rb - ra if ra is not None and rb is not None else None
+            table.add_row(Text(label), fmt_pct(ra), fmt_pct(rb), _delta_text(delta), end_section=i == len(mc.paths) - 1)
         for r in mc.rules:
             table.add_row(Text(r.rule_id), fmt_pct(r.pass_rate_a), fmt_pct(r.pass_rate_b), _delta_text(r.delta))
+        raw_rules = [r for r in mc.rules if r.raw_pass_rate_a is not None or r.raw_pass_rate_b is not None]
+        if raw_rules:
+            table.add_section()
+            for r in raw_rules:
+                a, b = r.raw_pass_rate_a, r.raw_pass_rate_b
+                delta = b - a if a is not None and b is not None else None
+                table.add_row(Text(f"{r.rule_id} (first output)"), fmt_pct(a), fmt_pct(b), _delta_text(delta))
         console.print(table)
         for title, changes, style in (("Regressed (passed in A, failed in B)", mc.regressed, "red"), ("Fixed (failed in A, passed in B)", mc.fixed, "green")):
             if not changes:
