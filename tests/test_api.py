@@ -26,6 +26,8 @@ def test_create_and_fetch_a_playbook_draft(client: TestClient) -> None:
     fetched = client.get(f"/v1/drafts/{body['id']}")
     assert fetched.status_code == 200
     assert fetched.json()["reply"] == body["reply"]
+    assert body["created_at"].endswith(("Z", "+00:00")), "timestamps are UTC and say so"
+    assert "anger" in {e["name"] for e in body["analysis"]["emotions"]}
 
 
 def test_idempotency_key_replays_the_stored_draft(client: TestClient) -> None:

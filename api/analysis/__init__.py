@@ -16,7 +16,7 @@ from api.analysis.fault import judge_fault
 from api.analysis.flags import detect_flags
 from api.analysis.grievances import find_grievances
 from api.analysis.injection import injected_regions
-from api.analysis.model import Analysis, Ask
+from api.analysis.model import Analysis, Ask, Emotion
 from api.analysis.register import classify_register
 
 __all__ = ["Analysis", "analyze"]
@@ -58,6 +58,10 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
     earlier = [text for role, text in history or [] if role == "customer"]
     flags = detect_flags(complaint, earlier)
     emotions, loudness = find_emotions(complaint)
+    threats = [f for f in flags if f.kind in _THREATS]
+    if threats and not emotions:
+        # A threat to sue, go to the police or the press is itself an expression of anger.
+        emotions = [Emotion(name="anger", intensity=0.5, evidence=[f.evidence for f in threats if f.evidence])]
     level, score = overall_intensity(complaint, emotions, loudness, sum(f.kind in _THREATS for f in flags))
     deadline = _deadline(complaint, earlier)
     fault, fault_reason = judge_fault([complaint, *reversed(earlier)])

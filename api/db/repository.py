@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import func, select
@@ -94,7 +95,7 @@ class DraftStore:
             rows = session.scalars(query.order_by(DraftRow.created_at.desc(), DraftRow.id).limit(limit).offset(offset)).all()
             items = [
                 DraftSummary.model_validate({
-                    "id": r.id, "created_at": r.created_at, "model": r.model, "source": r.source,
+                    "id": r.id, "created_at": _utc(r.created_at), "model": r.model, "source": r.source,
                     "prompt_version": r.prompt_version, "latency_ms": r.latency_ms,
                     "failed_rules": [c["rule_id"] for c in r.checks if not c["passed"]],
                     "feedback_outcome": r.feedback[-1].outcome if r.feedback else None,
@@ -129,16 +130,21 @@ class DraftStore:
             return list(session.scalars(select(LLMCallRow).where(LLMCallRow.draft_id == draft_id).order_by(LLMCallRow.number)))
 
 
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without a zone; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
 def _feedback_public(row: FeedbackRow) -> FeedbackPublic:
     return FeedbackPublic.model_validate({
         "outcome": row.outcome, "final_text": row.final_text, "rating": row.rating, "comment": row.comment,
-        "edit_distance": row.edit_distance, "final_checks": row.final_checks, "created_at": row.created_at,
+        "edit_distance": row.edit_distance, "final_checks": row.final_checks, "created_at": _utc(row.created_at),
     })
 
 
 def _public(row: DraftRow) -> DraftPublic:
     latest = row.feedback[-1] if row.feedback else None
     return DraftPublic.model_validate({
-        "id": row.id, "created_at": row.created_at, "reply": row.reply, "sections": row.sections, "analysis": row.analysis,
+        "id": row.id, "created_at": _utc(row.created_at), "reply": row.reply, "sections": row.sections, "analysis": row.analysis,
         "checks": row.checks, "meta": row.meta, "feedback": _feedback_public(latest) if latest else None,
     })
