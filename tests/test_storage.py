@@ -31,3 +31,26 @@ def test_models_match_the_migrations(tmp_path: Path) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+async def test_racing_requests_with_one_idempotency_key_store_one_draft(tmp_path: Path) -> None:
+    """Two requests with the same key that both missed the lookup: the second save returns the first draft."""
+    from api.config import Settings
+    from api.db.engine import session_factory
+    from api.db.repository import DraftStore
+    from api.llm import LLMClient
+    from api.pipeline import Drafter, request_fingerprint
+    from api.schemas import DraftRequest
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'race.db'}")
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    store = DraftStore(session_factory(engine))
+    req = DraftRequest(complaint="My order never arrived and nobody answers my emails.")
+    drafter = Drafter(settings, LLMClient.from_settings(settings))
+    first_outcome, second_outcome = await drafter.draft(req), await drafter.draft(req)
+    first, created_first = store.save(req, request_fingerprint(req), first_outcome, "race-key")
+    second, created_second = store.save(req, request_fingerprint(req), second_outcome, "race-key")
+    assert created_first and not created_second
+    assert second.id == first.id
+    assert store.list_drafts(limit=10, offset=0).total == 1
