@@ -49,9 +49,11 @@ class DraftOutcome:
     calls: list[CallLog] = field(default_factory=list)
 
 
-def guard(reply: str, req: DraftRequest) -> list[RuleResult]:
+def guard(reply: str, req: DraftRequest, analysis: Analysis) -> list[RuleResult]:
+    """Every rule on a rendered reply, in the light of what the customer's message is."""
     return check_reply(
-        CheckContext(reply=reply, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy, channel=req.channel)
+        CheckContext(reply=reply, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy,
+                     channel=req.channel, intent=analysis.intent, frustrated=bool(analysis.emotions))
     )
 
 
@@ -126,7 +128,7 @@ class Drafter:
                 messages = reask_messages(template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"])
                 continue
             reply = render(sections, req.channel, _names(req))
-            checks = guard(reply, req)
+            checks = guard(reply, req, analysis)
             failures = blocking_failures(checks)
             if not failures:
                 calls.append(CallLog(Attempt(outcome="accepted", **base), model, messages, completion.text))
@@ -154,7 +156,7 @@ class Drafter:
             model=model, source=source, attempts=[c.attempt for c in calls], prompt_version=version,
             latency_ms=_ms(started), usage=_total(calls), cost_usd=cost, fallback_reason=reason,
         )
-        return DraftOutcome(reply, sections, analysis, guard(reply, req), meta, calls)
+        return DraftOutcome(reply, sections, analysis, guard(reply, req, analysis), meta, calls)
 
 
 def _ms(started: float) -> float:

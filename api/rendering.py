@@ -62,10 +62,10 @@ def _phone(s: Sections, n: Names) -> str:
         "[Let them finish. Don't interrupt; note the two or three things that matter most to them.]",
         f'Say: "{_join(s.acknowledgement, s.apology)}"',
         "[Pause. If the anger comes back in another wave, listen, then acknowledge it again before going on.]",
-        f'Say: "{s.restatement}"',
-        f'Say: "{s.solution}"',
+        f'Say: "{s.restatement}"' if s.restatement else "",
+        f'Say: "{s.solution}"' if s.solution else "",
         f'Say: "{steps}"' if steps else "",
-        f'Say: "{_join(s.follow_up, s.closing)}"',
+        f'Say: "{_join(s.follow_up, s.closing)}"' if _join(s.follow_up, s.closing) else "",
         f"[Steady, normal volume and an unhurried pace. Give your name ({agent}{company}) and a direct number before you hang up.]",
     ]
     return "\n".join(line for line in lines if line)

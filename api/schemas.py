@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.analysis.model import Analysis
+from api.analysis.model import Analysis, Intent
 from evals.rules import Channel, Policy, RuleResult
 
 Source = Literal["llm", "llm_repaired", "playbook", "fallback"]
@@ -57,11 +57,11 @@ class Sections(BaseModel):
     replies plain and give grammar-constrained local models a bound (no runaway strings)."""
 
     acknowledgement: Sentence
-    apology: Sentence
-    restatement: Sentence
-    solution: Annotated[str, Field(min_length=1, max_length=700)]
-    next_steps: list[Sentence] = Field(min_length=1, max_length=5)
-    follow_up: Sentence
+    apology: Annotated[str, Field(max_length=400)] = Field(description="Empty only when nothing went wrong (a thanks, a plain question).")
+    restatement: Annotated[str, Field(max_length=400)]
+    solution: Annotated[str, Field(max_length=700)]
+    next_steps: list[Sentence] = Field(max_length=5)
+    follow_up: Annotated[str, Field(max_length=400)]
     closing: Annotated[str, Field(max_length=300)]
 
 
@@ -134,6 +134,10 @@ class CheckRequest(BaseModel):
     company_at_fault: bool | None = None
     policy: Policy | None = None
     channel: Channel = Channel.email
+    intent: Intent | None = Field(
+        default=None,
+        description="What the customer's message is. Omitted: read from `complaint` (a complaint when there is none). "
+        "Replies to thanks, plain questions, abuse and other messages need no apology, remedy or next steps.")
     rules: list[str] | None = Field(default=None, description="Rule ids to run; default all.")
 
 

@@ -12,19 +12,29 @@ from evals.rules import Channel, Policy, Remedy
 DATASET_DIR = Path(__file__).parent / "datasets"
 
 
+class ExpectedProblem(BaseModel):
+    """One problem a reply must name: `terms` are concept groups, each a set of words that express it."""
+
+    summary: str
+    terms: list[list[str]] = Field(default_factory=list)
+
+
 class Expectations(BaseModel):
     """Objective expectations only: what a correct reply must or must not do regardless of style."""
 
     escalation: list[str] = Field(default_factory=list)
     injection: bool = False
     forbidden_remedies: list[Remedy] = Field(default_factory=list)
+    intent: Literal["complaint", "question", "thanks", "follow_up", "abuse", "other"] | None = None
+    problems: list[ExpectedProblem] = Field(default_factory=list)
+    evidence: dict[str, str] = Field(default_factory=dict, description="flag -> the words that warrant it")
 
 
 class Case(BaseModel):
     id: str
     industry: str
     channel: Channel
-    intensity: Literal["mild", "moderate", "furious"]
+    intensity: Literal["calm", "mild", "moderate", "furious"]
     company_at_fault: bool | None
     customer_name: str | None = None
     company_name: str | None = None
@@ -35,6 +45,8 @@ class Case(BaseModel):
     expect: Expectations = Field(default_factory=Expectations)
     source: str | None = None
     notes: str | None = None
+    writer: str | None = None
+    style: str | None = None
 
     def to_request(self, model: str, prompt_version: str | None = None) -> DraftRequest:
         return DraftRequest(

@@ -16,7 +16,9 @@ from api.analysis.fault import judge_fault
 from api.analysis.flags import detect_flags
 from api.analysis.grievances import find_grievances
 from api.analysis.injection import injected_regions
-from api.analysis.model import Analysis, Ask, Emotion
+from api.analysis.intent import classify
+from api.analysis.model import Analysis, Ask, Emotion, Intent, Problem
+from api.analysis.paraphrase import find_problems
 from api.analysis.register import classify_register
 
 __all__ = ["Analysis", "analyze"]
@@ -53,6 +55,15 @@ def _asks(complaint: str, earlier: list[str], deadline: Ask | None, injected: bo
     return [*asks, deadline]
 
 
+def message_kind(complaint: str, intent: Intent | None = None) -> tuple[Intent, bool]:
+    """(intent, frustrated) for linting a reply: the caller's intent if given, else read from the message.
+    With no message at all the reply is held to every rule (as a reply to a complaint)."""
+    if not complaint.strip():
+        return intent or "complaint", True
+    emotions, _ = find_emotions(complaint)
+    return intent or classify(complaint)[0], bool(emotions)
+
+
 def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Analysis:
     """Read `complaint` (the latest customer message) in the light of earlier customer turns."""
     earlier = [text for role, text in history or [] if role == "customer"]
@@ -65,7 +76,19 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
     level, score = overall_intensity(complaint, emotions, loudness, sum(f.kind in _THREATS for f in flags))
     deadline = _deadline(complaint, earlier)
     fault, fault_reason = judge_fault([complaint, *reversed(earlier)])
+    intent, confidence = classify(complaint, history)
+    problems = [] if intent in ("thanks", "abuse", "other") else [
+        Problem(summary=p.summary, clause=p.clause, evidence=p.evidence.evidence()) for p in find_problems(complaint)]
+    if not problems and intent in ("complaint", "follow_up"):
+        # "Still nothing." names no problem itself: the thread's earlier customer turns do.
+        for turn in reversed(earlier):
+            problems = [Problem(summary=p.summary, clause=p.clause) for p in find_problems(turn)]
+            if problems:
+                break
     return Analysis(
+        intent=intent,
+        intent_confidence=confidence,
+        problems=problems,
         emotions=emotions,
         intensity=level,
         intensity_score=score,

@@ -41,6 +41,14 @@ class Grievance(BaseModel):
     evidence: Evidence | None = None
 
 
+class Problem(BaseModel):
+    """The customer's problem in the agent's voice, grounded in the message."""
+
+    summary: str = Field(description="Noun-phrase form in second person, 4-15 words, e.g. 'your battery running out in half the time'.")
+    clause: str = Field(default="", description="The same as a finite clause ('your battery runs out in half the time'); empty for noun phrases.")
+    evidence: Evidence | None = Field(default=None, description="Where in the latest message; null when only an earlier turn names it.")
+
+
 class Ask(BaseModel):
     kind: AskKind
     detail: str | None = Field(default=None, description="e.g. an amount or deadline the customer named: '$200', 'within 24 hours'.")
@@ -53,7 +61,13 @@ class Flag(BaseModel):
     evidence: Evidence | None = None
 
 
+Intent = Literal["complaint", "question", "thanks", "follow_up", "abuse", "other"]
+
+
 class Analysis(BaseModel):
+    intent: Intent = Field(default="complaint", description="What kind of message this is; the reply's mode follows it.")
+    intent_confidence: float = Field(default=1.0, ge=0, le=1)
+    problems: list[Problem] = Field(default_factory=list, description="Up to three problems, most important first, paraphrased from the message.")
     emotions: list[Emotion]
     intensity: Intensity
     intensity_score: float = Field(ge=0, le=1)

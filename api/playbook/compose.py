@@ -6,21 +6,43 @@ picks a remedy the policy allows (or asks which one they want), and writes per c
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from functools import lru_cache
+from pathlib import Path
 
-from api.analysis.model import Analysis
+from api.analysis.model import Analysis, Problem
 from api.playbook import phrases as P
 from api.schemas import DraftRequest, Sections
 from evals.rules import Policy, Remedy
+from evals.rules.remedies import find_offers
 
 _ETA = re.compile(r"\b(?:ETA|estimated?(?: time)?|expected(?: back)?(?: by)?)[:\s]+(?P<eta>\d{1,2}[:.]\d\d(?:\s?[ap]m)?|\d{1,2}\s?[ap]m)", re.I)
 _URGENT_FLAGS = {"safety", "vulnerable_customer", "data_loss", "legal_threat", "authority_threat", "media_threat"}
 
 
-def _pick(options: list[str], seed: str) -> str:
-    """Deterministic choice that varies between complaints."""
-    digest = hashlib.sha256(seed.encode("utf-8")).digest()
-    return options[digest[0] % len(options)]
+PHRASEBOOK = Path(__file__).with_name("data") / "phrasebook.json"
+
+
+@lru_cache(maxsize=1)
+def book() -> dict[str, object]:
+    return json.loads(PHRASEBOOK.read_text(encoding="utf-8"))
+
+
+def _bank(name: str) -> list[str]:
+    bank = book()[name]
+    assert isinstance(bank, list)
+    return bank
+
+
+def _pick(options: list[str], seed: str, salt: str = "") -> str:
+    """Deterministic choice that varies between messages (and, with `salt`, between sections)."""
+    digest = hashlib.sha256(f"{salt}|{seed}".encode("utf-8")).digest()
+    return options[int.from_bytes(digest[:4], "big") % len(options)]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _allowed(policy: Policy) -> list[Remedy]:
@@ -31,8 +53,15 @@ def _topic(analysis: Analysis) -> str:
     return analysis.grievances[0].topic if analysis.grievances else "other"
 
 
-def _problem(analysis: Analysis) -> str | None:
-    return analysis.grievances[0].summary if analysis.grievances else None
+def _problems(analysis: Analysis) -> list[Problem]:
+    """The paraphrased problems that can follow "I'm sorry about": one that quotes a remedy the customer asked
+    for ("sending another one") would read as our offer, so it is left to the remedy sentence."""
+    return [p for p in analysis.problems if not find_offers(p.summary) and not find_offers(p.clause)]
+
+
+def _problem(analysis: Analysis) -> Problem | None:
+    usable = _problems(analysis)
+    return usable[0] if usable else None
 
 
 def acknowledgement(analysis: Analysis, seed: str) -> str:
@@ -41,23 +70,49 @@ def acknowledgement(analysis: Analysis, seed: str) -> str:
             return P.ACKNOWLEDGE_FLAG[flag]
     strongest = max(analysis.emotions, key=lambda e: e.intensity, default=None)
     name = strongest.name if strongest and strongest.name in P.ACKNOWLEDGE else "frustration"
-    return _pick(P.ACKNOWLEDGE[name], seed)
+    more = book()["acknowledge_more"]
+    assert isinstance(more, dict)
+    return _pick(P.ACKNOWLEDGE[name] + more[name], seed, "ack")
 
 
 def apology(req: DraftRequest, analysis: Analysis, seed: str) -> str:
-    if req.company_at_fault is False:
-        return _pick(P.APOLOGY_NOT_AT_FAULT, seed)
+    """Names this customer's problem; the stock wording is only for a message with no content to name."""
     problem = _problem(analysis)
+    if req.company_at_fault is False:
+        if problem is None:
+            return _pick(P.APOLOGY_NOT_AT_FAULT, seed)
+        return _pick(_bank("apology_not_at_fault_problem"), seed, "apology").format(problem=problem.summary)
     if problem is None:
         return _pick(P.APOLOGY_NO_DETAIL, seed)
-    return _pick(P.APOLOGY_AT_FAULT, seed).format(problem=problem)
+    if problem.clause and _pick(["clause", "problem"], seed, "form") == "clause":
+        return _pick(_bank("apology_clause"), seed, "apology").format(clause=problem.clause)
+    return _pick(_bank("apology_problem"), seed, "apology").format(problem=problem.summary)
 
 
-def restatement(analysis: Analysis) -> str:
-    goals = [P.GOAL[g.topic] for g in analysis.grievances[:2]]
-    goal = " and ".join(dict.fromkeys(goals)) or P.GOAL["other"]
-    deadline = f", {analysis.deadline.lower()}" if analysis.deadline else ""
-    return f"As I understand it, what matters most to you is {goal}{deadline}."
+def _wanted(analysis: Analysis) -> str | None:
+    wants = book()["wants"]
+    assert isinstance(wants, dict)
+    named = [wants[a.kind] for a in analysis.asks if a.kind in wants and a.kind != "deadline"]
+    return named[0] if named else None
+
+
+def restatement(analysis: Analysis, seed: str) -> str:
+    """The customer's priorities in one sentence: their further problems, or what they asked for."""
+    parts = []
+    usable = _problems(analysis)
+    if len(usable) > 1:
+        others = [p.summary for p in usable[1:3]]
+        parts.append(_pick(_bank("second_problem"), seed, "second").format(second=" and ".join(others)))
+    want = _wanted(analysis)
+    if want:
+        deadline = f" {analysis.deadline.lower()}" if analysis.deadline else ""
+        parts.append(_sentence(_pick(_bank("want"), seed, "want").format(want=want, deadline=deadline)))
+    if parts:
+        return " ".join(parts)
+    goals = [P.GOAL[g.topic] for g in analysis.grievances[:2] if g.topic != "other"]
+    if goals:
+        return f"What matters most is {' and '.join(dict.fromkeys(goals))}."
+    return ""
 
 
 def choose_remedies(req: DraftRequest, analysis: Analysis) -> tuple[Remedy | None, list[Remedy]]:
@@ -95,7 +150,7 @@ def solution(req: DraftRequest, analysis: Analysis) -> str:
 def next_steps(req: DraftRequest, analysis: Analysis) -> list[str]:
     urgent = analysis.intensity == "furious" or any(f.kind in _URGENT_FLAGS for f in analysis.flags)
     when = "within the next two hours" if urgent else "by the end of today"
-    steps = [f"I will send you a progress update {when}."]
+    steps = [_pick(_bank("update_step"), req.complaint, "update").format(when=when)]
     eta = _ETA.search(req.context or "")
     if eta:
         steps.append(f"Our current estimate for the fix is {eta.group('eta')}, and I will tell you straight away if that changes.")
@@ -111,15 +166,70 @@ def next_steps(req: DraftRequest, analysis: Analysis) -> list[str]:
     return steps
 
 
+def _by_channel(name: str, channel: str, seed: str) -> str:
+    banks = book()[name]
+    assert isinstance(banks, dict)
+    return _pick(banks[channel], seed, name)
+
+
+def _thanks(req: DraftRequest, seed: str) -> Sections:
+    """A short, warm reply: no apology and no invented problem."""
+    return Sections(acknowledgement=_pick(_bank("thanks"), seed, "thanks"), apology="", restatement="", solution="",
+                    next_steps=[], follow_up=_pick(_bank("thanks_pass_on"), seed, "pass"),
+                    closing=_pick(_bank("thanks_close"), seed, "close"))
+
+
+def _question(req: DraftRequest, analysis: Analysis, seed: str) -> Sections:
+    """A route to the answer, with the acknowledgement (and an apology) when the question comes with frustration."""
+    problem = _problem(analysis)
+    topic = problem.summary if problem else _pick(_bank("question_generic_topic"), seed, "topic")
+    frustrated = bool(analysis.emotions)
+    return Sections(
+        acknowledgement=_pick(_bank("question_ack_frustrated" if frustrated else "question_ack"), seed, "ack"),
+        apology=apology(req, analysis, seed) if frustrated else "",
+        restatement="",
+        solution=_pick(_bank("question_route"), seed, "route").format(topic=topic),
+        next_steps=[], follow_up="", closing=_by_channel("closing", req.channel.value, seed),
+    )
+
+
+def _abuse(seed: str) -> Sections:
+    """Calm, sets a boundary, and invites the details that would let us help."""
+    return Sections(acknowledgement=_pick(_bank("abuse_ack"), seed, "ack"), apology="",
+                    restatement=_pick(_bank("abuse_boundary"), seed, "boundary"),
+                    solution=_pick(_bank("abuse_ask"), seed, "ask"), next_steps=[], follow_up="", closing="")
+
+
+def _other(seed: str) -> Sections:
+    return Sections(acknowledgement=_pick(_bank("other"), seed, "other"), apology="", restatement="", solution="",
+                    next_steps=[], follow_up="", closing="")
+
+
 def draft_sections(req: DraftRequest, analysis: Analysis) -> Sections:
+    """The reply's sections, in the mode the message's intent calls for; complaints and follow-ups keep every rule."""
     seed = req.complaint
     channel = req.channel.value
+    if analysis.intent == "thanks":
+        return _thanks(req, seed)
+    if analysis.intent == "question":
+        return _question(req, analysis, seed)
+    if analysis.intent == "abuse":
+        return _abuse(seed)
+    if analysis.intent == "other":
+        return _other(seed)
+    restated = restatement(analysis, seed)
+    if analysis.intent == "follow_up" or analysis.repeat_contact:
+        restated = _join_sentences(_pick(_bank("follow_up_ack"), seed, "chase"), restated)
     return Sections(
         acknowledgement=acknowledgement(analysis, seed),
         apology=apology(req, analysis, seed),
-        restatement=restatement(analysis),
+        restatement=restated,
         solution=solution(req, analysis),
-        next_steps=next_steps(req, analysis),
-        follow_up=P.FOLLOW_UP[channel],
-        closing=P.CLOSING[channel],
+        next_steps=next_steps(req, analysis)[:5],
+        follow_up=_by_channel("follow_up", channel, seed),
+        closing=_by_channel("closing", channel, seed),
     )
+
+
+def _join_sentences(*parts: str) -> str:
+    return " ".join(p for p in parts if p)

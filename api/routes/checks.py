@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api.analysis import message_kind
 from api.errors import UnknownRule
 from api.schemas import CheckRequest, CheckResponse, ErrorResponse
 from evals.rules import RULES_BY_ID, CheckContext, blocking_failures, check_reply
@@ -16,6 +17,8 @@ async def run_checks(req: CheckRequest) -> CheckResponse:
     unknown = [r for r in req.rules or [] if r not in RULES_BY_ID]
     if unknown:
         raise UnknownRule(f"unknown rule id(s): {', '.join(unknown)}; see GET /v1/rules")
-    ctx = CheckContext(reply=req.reply, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy, channel=req.channel)
+    intent, frustrated = message_kind(req.complaint, req.intent)
+    ctx = CheckContext(reply=req.reply, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy,
+                       channel=req.channel, intent=intent, frustrated=frustrated)
     results = check_reply(ctx, req.rules)
     return CheckResponse(passed=not blocking_failures(results), checks=results)

@@ -68,5 +68,5 @@ def add_feedback(draft_id: str, fb: FeedbackRequest, store: StoreDep) -> Feedbac
     final_checks = None
     if fb.final_text is not None:
         original = DraftRequest.model_validate(store.request_of(draft_id))
-        final_checks = guard(fb.final_text, original)
+        final_checks = guard(fb.final_text, original, draft.analysis)
     return store.add_feedback(draft.id, fb, final_checks)

@@ -36,6 +36,9 @@ class RuleResult(BaseModel):
     fix_hint: str | None = None
 
 
+Intent = Literal["complaint", "question", "thanks", "follow_up", "abuse", "other"]
+
+
 @dataclass(frozen=True)
 class CheckContext:
     """Everything a rule may look at. Checks are pure functions of this."""
@@ -45,6 +48,10 @@ class CheckContext:
     company_at_fault: bool | None = None
     policy: Policy | None = None
     channel: Channel = Channel.email
+    intent: Intent = "complaint"
+    """What the customer's message is; a thanks or a plain question does not need an apology or a remedy."""
+    frustrated: bool = True
+    """The message shows a negative feeling: a question asked in frustration still gets the acknowledgement."""
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,18 @@ class Rule:
     fix_hint: str
     sources: tuple[SourceQuote, ...]
     check: Callable[[CheckContext], Verdict] = field(repr=False)
+    applies_to: frozenset[str] = frozenset({"complaint", "follow_up", "question", "thanks", "abuse", "other"})
+    """Intents of the customer's message this rule applies to."""
+    when_frustrated: frozenset[str] = frozenset()
+    """Further intents it applies to when the message shows frustration."""
+
+    def applies(self, ctx: CheckContext) -> bool:
+        return ctx.intent in self.applies_to or (ctx.frustrated and ctx.intent in self.when_frustrated)
 
     def run(self, ctx: CheckContext) -> RuleResult:
+        if not self.applies(ctx):
+            return RuleResult(rule_id=self.id, title=self.title, severity=self.severity, passed=True,
+                              message=f"not required in a reply to a {ctx.intent.replace('_', '-')} message")
         verdict = self.check(ctx)
         return RuleResult(
             rule_id=self.id,

@@ -36,6 +36,8 @@ RULES: tuple[Rule, ...] = (
             SourceQuote(DIFFUSE, "Dealing with a technological problem might be only partially reliable if it does not additionally attend to the customer psychological concerns."),
         ),
         check=check_emotion_first,
+        applies_to=frozenset({"complaint", "follow_up", "abuse"}),
+        when_frustrated=frozenset({"question"}),
     ),
     Rule(
         id="unconditional-apology",
@@ -50,6 +52,8 @@ RULES: tuple[Rule, ...] = (
             SourceQuote(STEPS, "When a customer is angry over a mistake made by your company - be sure to apologize properly and sincerely."),
         ),
         check=check_unconditional_apology,
+        applies_to=frozenset({"complaint", "follow_up"}),
+        when_frustrated=frozenset({"question"}),
     ),
     Rule(
         id="no-blame-shifting",
@@ -91,6 +95,7 @@ RULES: tuple[Rule, ...] = (
             SourceQuote(ANGRY_CLIENTS, "don't do that maddening repeat-everything-they-say routine. That will just stoke the fire."),
         ),
         check=check_no_parroting,
+        applies_to=frozenset({"complaint", "follow_up", "question", "abuse"}),
     ),
     Rule(
         id="solution-or-ask",
@@ -104,6 +109,7 @@ RULES: tuple[Rule, ...] = (
             SourceQuote(NAIRAHOST, "Angry customers expect that you will be able to help them in some concrete way, by meeting their want or need."),
         ),
         check=check_solution_or_ask,
+        applies_to=frozenset({"complaint", "follow_up"}),
     ),
     Rule(
         id="concrete-next-steps",
@@ -117,6 +123,7 @@ RULES: tuple[Rule, ...] = (
             SourceQuote(NAIRAHOST, "show our commitment to bring up the server as soon as possible. ... threatened to report me to the police if I fail to bring his website back up within 24 hours."),
         ),
         check=check_concrete_next_steps,
+        applies_to=frozenset({"complaint", "follow_up"}),
     ),
     Rule(
         id="follow-up",
@@ -130,6 +137,7 @@ RULES: tuple[Rule, ...] = (
             SourceQuote(STEPS, "contact with the client in the next few days or so to make sure they are satisfied and happy with the solution."),
         ),
         check=check_follow_up,
+        applies_to=frozenset({"complaint", "follow_up"}),
     ),
     Rule(
         id="calm-tone",
@@ -161,6 +169,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+"""Rules without `applies_to` (blame, arguing, tone, promises) hold for every reply, whatever was asked."""
 
 
 @dataclass(frozen=True)

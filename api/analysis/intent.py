@@ -1,0 +1,112 @@
+"""What kind of message this is: complaint, question, thanks, follow-up, abuse, or other.
+
+A multinomial logistic regression over a few dozen features: counts of cue words from
+`data/intent_cues.json`, how many sentences name a failure (the same ranking the problem
+paraphrase uses), question marks, length, capitals, and whether the thread already has an
+agent turn. The weights are trained by `api/analysis/train_intent.py` on labelled messages
+written for this project and ship as `models/intent.json`; scoring is a dot product, so it is
+pure, deterministic and takes microseconds.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from api.analysis.paraphrase import CUES, rank_sentences
+from api.analysis.social import blank_noise
+
+Intent = Literal["complaint", "question", "thanks", "follow_up", "abuse", "other"]
+INTENTS: tuple[Intent, ...] = ("complaint", "question", "thanks", "follow_up", "abuse", "other")
+MODEL_PATH = Path(__file__).with_name("models") / "intent.json"
+CUES_PATH = Path(__file__).with_name("data") / "intent_cues.json"
+_WORD = re.compile(r"[a-z][a-z'*]*")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, tuple[str, ...]]:
+    raw = json.loads(CUES_PATH.read_text(encoding="utf-8"))
+    return {name: tuple(words) for name, words in raw.items() if not name.startswith("_")}
+
+
+def _count(words: list[str], joined: str, phrases: tuple[str, ...]) -> int:
+    single = {p for p in phrases if " " not in p}
+    multi = [p for p in phrases if " " in p]
+    return sum(1 for w in words if w in single) + sum(1 for p in multi if f" {p} " in joined)
+
+
+def features(message: str, history: list[tuple[str, str]] | None = None) -> dict[str, float]:
+    """Named feature values for one message (the model's input)."""
+    clean = blank_noise(message)
+    lower = clean.lower().replace("’", "'")
+    words = _WORD.findall(lower)
+    joined = f" {' '.join(words)} "
+    n = max(len(words), 1)
+    cues = _cues()
+    problem_sentences = [c for c in rank_sentences(clean) if c.score > 0.5]
+    letters = [c for c in clean if c.isalpha()]
+    caps = sum(c.isupper() for c in letters) / max(len(letters), 1)
+    turns = history or []
+    f: dict[str, float] = {
+        "bias_len_log": math.log1p(n),
+        "short": float(n <= 8),
+        "long": float(n >= 80),
+        "question_marks": min(clean.count("?"), 3),
+        "ends_question": float(clean.rstrip().endswith("?")),
+        "starts_question": float(bool(words) and words[0] in cues["question_start"]),
+        "exclaims": min(clean.count("!"), 5) / 5,
+        "caps": caps,
+        "problem_sentences": min(len(problem_sentences), 5),
+        "problem_score": min(sum(c.score for c in problem_sentences), 12) / 4,
+        "cue_density": sum(1 for w in words if w in CUES) / n * 10,
+        "negations": min(sum(1 for w in words if w in ("not", "never", "no", "nothing") or w.endswith("n't")), 5),
+        "has_history": float(bool(turns)),
+        "agent_turn": float(any(role == "agent" for role, _ in turns)),
+        "digits_ref": float(bool(re.search(r"\b(?:#?[A-Z]{0,4}-?\d{4,}|\d{5,})\b", message))),
+    }
+    for name, phrases in cues.items():
+        if name == "question_start":
+            continue
+        hits = _count(words, joined, phrases)
+        f[f"cue_{name}"] = min(hits, 4)
+        f[f"cue_{name}_density"] = hits / n * 10
+    return f
+
+
+@dataclass(frozen=True)
+class IntentModel:
+    classes: tuple[Intent, ...]
+    names: tuple[str, ...]
+    coef: tuple[tuple[float, ...], ...]
+    intercept: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def probabilities(self, feats: dict[str, float]) -> dict[Intent, float]:
+        x = [(feats.get(name, 0.0) - m) / s for name, m, s in zip(self.names, self.mean, self.scale)]
+        logits = [b + sum(w * v for w, v in zip(row, x)) for row, b in zip(self.coef, self.intercept)]
+        top = max(logits)
+        exps = [math.exp(v - top) for v in logits]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps)}
+
+
+@lru_cache(maxsize=1)
+def model() -> IntentModel:
+    raw = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return IntentModel(
+        classes=tuple(raw["classes"]), names=tuple(raw["features"]),
+        coef=tuple(tuple(r) for r in raw["coef"]), intercept=tuple(raw["intercept"]),
+        mean=tuple(raw["mean"]), scale=tuple(raw["scale"]),
+    )
+
+
+def classify(message: str, history: list[tuple[str, str]] | None = None) -> tuple[Intent, float]:
+    """The most likely intent and its probability."""
+    probs = model().probabilities(features(message, history))
+    best = max(probs, key=lambda c: probs[c])
+    return best, round(probs[best], 3)

