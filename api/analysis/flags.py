@@ -5,6 +5,7 @@ from typing import get_args
 
 from api.analysis import harm, injection, threats, vulnerability
 from api.analysis.model import Flag, FlagKind
+from api.analysis.concepts import concept_flags
 from api.analysis.rules import first_hits
 from api.analysis.text import Span
 
@@ -16,6 +17,7 @@ _ORDER = {kind: i for i, kind in enumerate(get_args(FlagKind))}
 def flags_in(text: str) -> dict[FlagKind, tuple[str, Span]]:
     """Each flag kind raised by `text`, with the reason and the first supporting span."""
     hits = {kind: (rule.reason, span) for kind, (rule, span) in first_hits(RULES, text).items()}
+    hits.update(concept_flags(text, skip=set(hits)))  # type: ignore[arg-type]
     if "vulnerable_customer" not in hits:
         span = vulnerability.named_bereavement(text)
         if span is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.analysis.model import FlagKind
+from api.analysis.negation import negated_in_parse
 from api.analysis.text import Hit, Lexicon, Span, negated, quoted, sentence_around
 
 LOOKBEHIND = 40
@@ -45,7 +46,10 @@ class Rule:
     def _allowed(self, text: str, m: Hit) -> bool:
         start, end = m.span()
         if self.negatable and negated(text, start):
-            return False
+            # The window test over-reaches across clauses with no comma between them; the parse decides.
+            sentence = sentence_around(text, start)
+            if negated_in_parse(sentence.text, start - sentence.start):
+                return False
         if self.skip_quoted and quoted(text, start):
             return False
         if self.veto_before and self.veto_before.search(text[max(0, start - LOOKBEHIND):start]):
