@@ -18,7 +18,7 @@ from api.analysis.grievances import find_grievances
 from api.analysis.injection import injected_regions
 from api.analysis.intent import classify
 from api.analysis.model import Analysis, Ask, Emotion, Intent, Problem
-from api.analysis.paraphrase import find_problems
+from api.analysis.paraphrase import find_problems, question_topic
 from api.analysis.register import classify_register
 
 __all__ = ["Analysis", "analyze"]
@@ -85,14 +85,19 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
             problems = [Problem(summary=p.summary, clause=p.clause) for p in find_problems(turn)]
             if problems:
                 break
+    grievances = find_grievances(complaint, earlier)
+    if not problems and intent in ("complaint", "follow_up"):
+        # No sentence parsed into a problem: fall back to the topic summary ("your websites being offline").
+        problems = [Problem(summary=g.summary, evidence=g.evidence) for g in grievances[:1] if g.topic != "other"]
     return Analysis(
         intent=intent,
+        question_topic=question_topic(complaint) if intent == "question" else None,
         intent_confidence=confidence,
         problems=problems,
         emotions=emotions,
         intensity=level,
         intensity_score=score,
-        grievances=find_grievances(complaint, earlier),
+        grievances=grievances,
         asks=_asks(complaint, earlier, deadline, any(f.kind == "prompt_injection" for f in flags)),
         fault=fault,
         fault_reason=fault_reason,

@@ -68,6 +68,7 @@ class Analysis(BaseModel):
     intent: Intent = Field(default="complaint", description="What kind of message this is; the reply's mode follows it.")
     intent_confidence: float = Field(default=1.0, ge=0, le=1)
     problems: list[Problem] = Field(default_factory=list, description="Up to three problems, most important first, paraphrased from the message.")
+    question_topic: str | None = Field(default=None, description="For a question: what it asks about, e.g. 'changing your mobile number'.")
     emotions: list[Emotion]
     intensity: Intensity
     intensity_score: float = Field(ge=0, le=1)

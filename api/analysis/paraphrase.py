@@ -344,6 +344,31 @@ def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool
     return words
 
 
+def question_topic(text: str) -> str | None:
+    """What a question asks about, as a gerund phrase: "How do I change my number?" -> "changing your number"."""
+    clean = blank_noise(text)
+    asked = [s for s in sentences(clean) if s.text.rstrip().endswith("?")] or sentences(clean)[:1]
+    if not asked:
+        return None
+    source_words = _words_of(text)
+    for sent in nlp()(asked[0].text.lower() if shouting(asked[0].text) else asked[0].text).sents:
+        root = next((t for t in sent if t.dep_ == "ROOT"), None)
+        if root is None or root.pos_ not in ("VERB", "AUX"):
+            continue
+        verb = root
+        if verb.lemma_ in _DESIRES:  # "I'd like to change ..." / "I want to know when ..."
+            verb = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), verb)
+        tokens = [t for t in _own_tokens(verb) if t.dep_ not in ("nsubj", "nsubjpass", "aux", "auxpass", "advmod")
+                  or t.head != verb]
+        tokens = [t for t in tokens if not (t.head == verb and t.dep_ in ("nsubj", "aux"))]
+        words = [("" if t == verb else _word(t, False, "customer")) for t in tokens if not _drop(t)]
+        phrase = _join([_vbg(verb) if t == verb else w for t, w in zip([t for t in tokens if not _drop(t)], words)])
+        if len(_content_words(phrase)) >= 2 and _copied_run(_words_of(phrase), source_words) <= MAX_COPIED_RUN \
+                and len(phrase.split()) <= MAX_WORDS and verb.lemma_ not in _DESIRES:
+            return phrase
+    return None
+
+
 def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, str, float] | None:
     """(summary, clause, score) for the best problem clause of a parsed sentence, or None."""
     lower = shouting(sent.text)

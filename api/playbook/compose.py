@@ -182,7 +182,7 @@ def _thanks(req: DraftRequest, seed: str) -> Sections:
 def _question(req: DraftRequest, analysis: Analysis, seed: str) -> Sections:
     """A route to the answer, with the acknowledgement (and an apology) when the question comes with frustration."""
     problem = _problem(analysis)
-    topic = problem.summary if problem else _pick(_bank("question_generic_topic"), seed, "topic")
+    topic = analysis.question_topic or (problem.summary if problem else _pick(_bank("question_generic_topic"), seed, "topic"))
     frustrated = bool(analysis.emotions)
     return Sections(
         acknowledgement=_pick(_bank("question_ack_frustrated" if frustrated else "question_ack"), seed, "ack"),

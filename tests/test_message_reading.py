@@ -1,0 +1,114 @@
+"""Reading the message: intent modes, the problem paraphrase, and threats and harm said in other words."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from lemminflect import getAllLemmas, getLemma
+
+from api.analysis import analyze
+from api.analysis.paraphrase import MAX_COPIED_RUN, _copied_run, _words_of, find_problems
+from api.analysis.train_intent import main as retrain_intent
+from api.playbook import draft_sections
+from api.rendering import Names, render
+from api.schemas import DraftRequest
+from evals.rules import CheckContext, blocking_failures, check_reply
+
+_PRONOUNS = {"you", "your", "yours", "we", "our", "us", "the", "a", "an", "not", "never", "being", "been", "there", "was",
+             "were", "are", "is", "that", "and", "to", "of", "in", "on", "for", "with", "at", "having", "it"}
+
+
+def _draft(text: str, **extra: object) -> tuple[str, object]:
+    req = DraftRequest(complaint=text, **extra)  # type: ignore[arg-type]
+    analysis = analyze(req.complaint)
+    reply = render(draft_sections(req, analysis), req.channel, Names(req.customer_name, None, req.company_name))
+    ctx = CheckContext(reply=reply, complaint=text, company_at_fault=req.company_at_fault, policy=req.policy,
+                       channel=req.channel, intent=analysis.intent, frustrated=bool(analysis.emotions))
+    assert not blocking_failures(check_reply(ctx)), reply
+    return reply, analysis
+
+
+@pytest.mark.parametrize("text", [
+    "My battery now runs out in half the time since the update.",
+    "The crib slat came loose and trapped my daughter's arm.",
+    "I was charged twice for my subscription this month.",
+    "The photo book of my late mother's birthday was printed with someone else's photos.",
+    "Found a piece of plastic in my child's meal.",
+])
+def test_the_problem_is_paraphrased_in_second_person_grounded_and_not_parroted(text: str) -> None:
+    problems = find_problems(text)
+    assert problems, text
+    summary = problems[0].summary
+    words = _words_of(summary)
+    assert 3 <= len(words) <= 15
+    assert not {"i", "my", "me", "mine"} & set(words), summary
+    assert _copied_run(words, _words_of(text)) <= MAX_COPIED_RUN
+    source = set(_words_of(text))
+    lemmas = {lemma for w in source for lemmas in getAllLemmas(w).values() for lemma in lemmas} | source
+    invented = [w for w in words if w not in _PRONOUNS and w not in source
+                and not set(getLemma(w, upos="VERB")) & lemmas and not set(getLemma(w, upos="NOUN")) & lemmas]
+    assert not invented, (summary, invented)
+
+
+def test_an_apology_names_the_customers_problem_not_a_stock_phrase() -> None:
+    reply, _ = _draft("I was charged twice for my subscription this month and nobody has fixed it.", company_at_fault=True)
+    assert "charged twice" in reply
+    assert "the problem you've described" not in reply and "getting this put right" not in reply
+
+
+def test_thanks_gets_a_short_warm_reply_with_no_apology_or_invented_problem() -> None:
+    reply, analysis = _draft("Brilliant thanks 😊")
+    assert analysis.intent == "thanks"  # type: ignore[attr-defined]
+    assert not re.search(r"\b(sorry|apologi)", reply, re.I)
+    assert len(reply.split()) < 60
+
+
+def test_a_neutral_question_gets_a_route_not_an_apology() -> None:
+    reply, analysis = _draft("How do I change the mobile number on my account?")
+    assert analysis.intent == "question"  # type: ignore[attr-defined]
+    assert "changing the mobile number on your account" in reply
+    assert not re.search(r"\bsorry\b", reply, re.I)
+
+
+def test_abuse_with_no_content_gets_a_calm_boundary_and_an_invitation() -> None:
+    reply, analysis = _draft("you're all useless idiots")
+    assert analysis.intent == "abuse"  # type: ignore[attr-defined]
+    assert re.search(r"\?|tell me", reply, re.I) and re.search(r"respectful|civil|abusive", reply)
+
+
+def test_a_follow_up_acknowledges_the_earlier_contact() -> None:
+    reply, analysis = _draft(
+        "Any update on ticket 4471? I was told I'd get a call back yesterday.",
+        history=[{"role": "customer", "text": "My boiler is leaking again."},
+                 {"role": "agent", "text": "Thanks, we'll call you back tomorrow."}])
+    assert analysis.intent == "follow_up"  # type: ignore[attr-defined]
+    assert re.search(r"already been in touch|write to us again|following up", reply)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("If they are not back within 12 hours my lawyer will be contacting you", "legal_threat"),
+    ("my brother-in-law is a solicitor and he's seen the emails", "legal_threat"),
+    ("I will be posting about this everywhere", "media_threat"),
+    ("Found a piece of plastic in my child's meal.", "safety"),
+    ("the charger was too hot to touch and smelled of burning", "safety"),
+    ("the cot slat came loose and trapped my daughter's arm", "safety"),
+])
+def test_threats_and_harm_said_in_other_words_are_flagged_with_evidence(text: str, kind: str) -> None:
+    flags = {f.kind: f for f in analyze(text).flags}
+    assert kind in flags
+    evidence = flags[kind].evidence  # type: ignore[attr-defined]
+    assert evidence is not None and text[evidence.start:evidence.end] == evidence.text
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not going to sue anyone, I just want my money back.",
+    "my lawyer friend says it's probably fine",
+    "I'm not going to post this anywhere, I just want it fixed.",
+])
+def test_negated_or_incidental_mentions_are_not_flagged(text: str) -> None:
+    assert not {f.kind for f in analyze(text).flags} - {"prompt_injection"}
+
+
+def test_retraining_reproduces_the_shipped_intent_model() -> None:
+    pytest.importorskip("sklearn")
+    assert retrain_intent(["--check"]) == 0
