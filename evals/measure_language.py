@@ -1,0 +1,91 @@
+"""Measure the language layer of the playbook engine on a labelled message file, or on the real CFPB complaints.
+
+    python -m evals.measure_language evals/datasets/messages_blind_c2.jsonl ../shared/real/cfpb_dev.jsonl
+
+For a dataset file it reports intent accuracy, specificity (the reply touches at least two concept
+groups of the expected main problem), flag recall and precision per kind, the mean pairwise
+word-3-gram Jaccard between complaint replies, stock filler, error-rule failures and latency.
+For `cfpb_dev.jsonl`, which has no labels, it reports how many replies contain the problem the
+analysis paraphrased, the similarity, flag counts and error-rule failures. It never writes the
+real complaints anywhere. SHOW=N prints the first N real drafts, for reading.
+"""
+import os, json, re, sys, random, itertools, time, statistics
+from api.analysis import analyze
+from api.playbook import draft_sections
+from api.rendering import render, Names
+from evals.dataset import load_dataset
+from evals.rules import CheckContext, check_reply, blocking_failures, Channel
+from pathlib import Path
+W = re.compile(r"[a-z][a-z']*")
+def stem(w):
+    for s in ("ing","ed","es","s","ly"):
+        if w.endswith(s) and len(w)-len(s)>=3: return w[:-len(s)]
+    return w
+def matches(reply, terms):
+    ws = [stem(w) for w in W.findall(reply.lower())]
+    hit = 0
+    for g in terms:
+        gs = [stem(t.lower()) for t in g]
+        if any(w == t or (len(w)>=6 and len(t)>=6 and w[:5]==t[:5]) for w in ws for t in gs): hit += 1
+    return hit >= min(2, len(terms))
+FILLER = ["the problem you've described", "getting this put right", "the issue you raised", "your recent experience", "the inconvenience caused", "your concerns", "this matter"]
+def trigrams(t):
+    ws = W.findall(t.lower()); return {tuple(ws[i:i+3]) for i in range(len(ws)-2)}
+def collapse(replies):
+    gs = [trigrams(r) for r in replies]; pairs = list(itertools.combinations(range(len(gs)), 2))
+    random.Random(0).shuffle(pairs); pairs = pairs[:20000]
+    return statistics.mean(len(gs[i]&gs[j])/max(1,len(gs[i]|gs[j])) for i,j in pairs)
+def draft(req, a):
+    return render(draft_sections(req, a), req.channel, Names(req.customer_name, None, req.company_name))
+FLAGS = ["legal_threat","authority_threat","media_threat","safety","vulnerable_customer","data_loss"]
+def run_cases(path):
+    cases = load_dataset(Path(path))
+    ok_int = spec_n = spec_ok = 0; tp = fp = fn = 0; per = {f:[0,0,0] for f in FLAGS}; replies=[]; errs=0; filler=0; content=0
+    lat=[]
+    for c in cases:
+        req = c.to_request("playbook")
+        t=time.perf_counter(); a = analyze(req.complaint, [(x.role, x.text) for x in req.history]); r = draft(req, a); lat.append((time.perf_counter()-t)*1000)
+        ctx = CheckContext(reply=r, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy, channel=req.channel, intent=a.intent, frustrated=bool(a.emotions))
+        errs += bool(blocking_failures(check_reply(ctx)))
+        ok_int += a.intent == c.expect.intent
+        if c.expect.problems:
+            spec_n += 1; spec_ok += matches(r, c.expect.problems[0].terms); content += 1
+            filler += any(f in r.lower() for f in FILLER)
+        exp = set(c.expect.escalation); got = {f.kind for f in a.flags} - {"prompt_injection"}
+        for f in FLAGS:
+            if f in exp and f in got: per[f][0]+=1
+            elif f in got: per[f][1]+=1
+            elif f in exp: per[f][2]+=1
+        tp += len(exp & got); fp += len(got - exp); fn += len(exp - got)
+        if c.expect.intent in ("complaint","follow_up"): replies.append(r)
+    n=len(cases)
+    print(f"{path}: cases {n}")
+    print(f"  intent accuracy {ok_int}/{n} = {ok_int/n:.2f}")
+    print(f"  specificity {spec_ok}/{spec_n} = {spec_ok/max(spec_n,1):.2f}")
+    print(f"  flags recall {tp}/{tp+fn} = {tp/max(tp+fn,1):.2f}  precision {tp}/{tp+fp} = {tp/max(tp+fp,1):.2f}")
+    for f,(a_,b,c_) in per.items(): print(f"    {f}: tp {a_} fp {b} fn {c_}")
+    print(f"  collapse (complaint/follow-up replies) {collapse(replies):.3f}; stock filler {filler}/{content}")
+    print(f"  drafts failing an error rule: {errs}/{n}; latency p50 {statistics.median(lat):.1f} ms p95 {sorted(lat)[int(.95*len(lat))]:.1f} ms")
+def run_real(path, show=0):
+    rows = [json.loads(l) for l in open(path)]
+    from api.schemas import DraftRequest
+    replies=[]; named=0; flags={}; filler=0; errs=0; lat=[]
+    for i,row in enumerate(rows):
+        req = DraftRequest(complaint=row["complaint"], channel="email", company_name=os.environ.get("COMPANY") and row.get("company"))
+        t=time.perf_counter(); a = analyze(req.complaint); r = draft(req, a); lat.append((time.perf_counter()-t)*1000)
+        replies.append(r)
+        named += bool(a.problems) and any(p.summary in r or (p.clause and p.clause in r) for p in a.problems)
+        filler += any(f in r.lower() for f in FILLER)
+        for f in a.flags: flags[f.kind] = flags.get(f.kind,0)+1
+        ctx = CheckContext(reply=r, complaint=req.complaint, company_at_fault=None, policy=None, channel=req.channel, intent=a.intent, frustrated=bool(a.emotions))
+        errs += bool(blocking_failures(check_reply(ctx)))
+        if i < show: print("-----", row["id"], a.intent, [p.summary for p in a.problems]); print(r[:600])
+    n=len(rows)
+    print(f"{path}: {n} real complaints")
+    print(f"  reply names a paraphrased problem: {named}/{n} = {named/n:.2f}; stock filler {filler}/{n}")
+    print(f"  collapse {collapse(replies):.3f}; flags {flags}; error-rule failures {errs}/{n}")
+    print(f"  latency p50 {statistics.median(lat):.1f} ms p95 {sorted(lat)[int(.95*len(lat))]:.1f} ms")
+if __name__ == "__main__":
+    for p in sys.argv[1:]:
+        if p.endswith("cfpb_dev.jsonl"): run_real(p, show=int(__import__('os').environ.get("SHOW","0")))
+        else: run_cases(p)
