@@ -34,9 +34,16 @@ test: $(VENV)/.installed-dev
 # their precision/recall on the labeled corpus (tighter where the check is purely lexical).
 ERROR_RULES := emotion-first unconditional-apology no-blame-shifting no-arguing solution-or-ask \
                concrete-next-steps calm-tone no-unauthorized-promises
+# The message files (issue 7) gate every error rule; their flag and intent figures are reported by
+# `python -m evals.measure_language`, and the blind file is never tuned on, so it gates no pass rate.
 eval: $(VENV)/.installed
-	$(BIN)/calmreply eval run --model playbook --out eval-results/playbook --no-cache --quiet \
+	$(BIN)/calmreply eval run --model playbook --dataset evals/datasets/complaints_1.jsonl --out eval-results/playbook-1 --no-cache --quiet \
 	  --fail-under 0.95 $(foreach r,$(ERROR_RULES),--rule-threshold $(r)=1.0)
+	$(BIN)/calmreply eval run --model playbook --dataset evals/datasets/complaints_2.jsonl --out eval-results/playbook-2 --no-cache --quiet \
+	  --fail-under 0.95 $(foreach r,$(ERROR_RULES),--rule-threshold $(r)=1.0)
+	for f in evals/datasets/messages_*.jsonl; do \
+	  $(BIN)/calmreply eval run --model playbook --dataset $$f --out eval-results/$$(basename $$f .jsonl) --no-cache --quiet \
+	    $(foreach r,$(ERROR_RULES),--rule-threshold $(r)=1.0) || exit 1; done
 
 eval-checker: $(VENV)/.installed
 	$(BIN)/calmreply eval checker --min 0.9 --json eval-results/checker.json \

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from evals.rules import RULES
 from prompts import load_prompt
 
 if TYPE_CHECKING:
-    from evals.results import EvalLog, SampleResult
+    from evals.results import EvalLog, ModelSummary, SampleResult
 
 
 def _thresholds(values: list[str]) -> dict[str, float]:
@@ -48,7 +49,35 @@ def cmd_checker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gate(log: "EvalLog", fail_under: float | None, rule_floors: dict[str, float]) -> list[str]:
+@dataclass(frozen=True)
+class LanguageGates:
+    """Run-level limits on template collapse and on reading the message; None = not gated."""
+
+    max_similarity: float | None = None
+    min_specificity: float | None = None
+    min_intent: float | None = None
+
+
+def _language_reasons(summary: "ModelSummary", gates: LanguageGates) -> list[str]:
+    """A gate that was asked for but could not be measured fails too, so a run without the labelled
+    cases (or with too few replies) never passes it silently."""
+    reasons = []
+    checks = (
+        ("mean pairwise similarity", summary.similarity_mean, gates.max_similarity, False),
+        ("specificity", summary.specificity_rate, gates.min_specificity, True),
+        ("intent accuracy", summary.intent_accuracy, gates.min_intent, True),
+    )
+    for label, value, limit, is_floor in checks:
+        if limit is None:
+            continue
+        if value is None:
+            reasons.append(f"{summary.model}: {label} not measured (no applicable cases), limit {limit:.3f}")
+        elif (value < limit) if is_floor else (value > limit):
+            reasons.append(f"{summary.model}: {label} {value:.3f} {'<' if is_floor else '>'} {limit:.3f}")
+    return reasons
+
+
+def _gate(log: "EvalLog", fail_under: float | None, rule_floors: dict[str, float], language: LanguageGates = LanguageGates()) -> list[str]:
     """Human-readable reasons the run fails its gate; empty when it passes."""
     reasons = []
     for summary in log.summaries:
@@ -58,6 +87,7 @@ def _gate(log: "EvalLog", fail_under: float | None, rule_floors: dict[str, float
             floor = rule_floors.get(rule.rule_id)
             if floor is not None and rule.pass_rate < floor:
                 reasons.append(f"{summary.model}: {rule.rule_id} pass rate {rule.pass_rate:.3f} < {floor:.3f}")
+        reasons.extend(_language_reasons(summary, language))
     return reasons
 
 
@@ -102,7 +132,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             flag.write_bytes(paths[name].read_bytes())
     print_summary(log, Console(width=None if sys.stdout.isatty() else 160))
     print(f"reports: {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
-    reasons = _gate(log, args.fail_under, rule_floors)
+    language = LanguageGates(args.max_similarity, args.min_specificity, args.min_intent)
+    reasons = _gate(log, args.fail_under, rule_floors, language)
     for reason in reasons:
         print(f"gate failed: {reason}", file=sys.stderr)
     return 1 if reasons else 0
@@ -149,6 +180,14 @@ def add_eval_commands(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--resume", action="store_true", help="keep finished samples from --out/samples.jsonl")
     run.add_argument("--fail-under", type=float, help="exit 1 if a model's pass rate is below this")
     run.add_argument("--rule-threshold", action="append", default=[], metavar="RULE=RATE", help="per-rule pass-rate floor, repeatable")
+    run.add_argument("--max-similarity", type=float, metavar="FLOAT",
+                     help="exit 1 if a model's mean pairwise word-3-gram Jaccard between replies (template collapse) is above this; "
+                          "a gate that cannot be measured (fewer than two replies) fails")
+    run.add_argument("--min-specificity", type=float, metavar="FLOAT",
+                     help="exit 1 if a model's share of replies naming the case's main expected problem is below this "
+                          "(cases with expect.problems; fails when there are none)")
+    run.add_argument("--min-intent", type=float, metavar="FLOAT",
+                     help="exit 1 if a model's intent accuracy on intent-labelled cases is below this (fails when there are none)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 

@@ -16,25 +16,24 @@ from api.rendering import render, Names
 from evals.dataset import load_dataset
 from evals.rules import CheckContext, check_reply, blocking_failures, Channel
 from pathlib import Path
-W = re.compile(r"[a-z][a-z']*")
-def stem(w):
-    for s in ("ing","ed","es","s","ly"):
-        if w.endswith(s) and len(w)-len(s)>=3: return w[:-len(s)]
-    return w
-def matches(reply, terms):
-    ws = [stem(w) for w in W.findall(reply.lower())]
-    hit = 0
-    for g in terms:
-        gs = [stem(t.lower()) for t in g]
-        if any(w == t or (len(w)>=6 and len(t)>=6 and w[:5]==t[:5]) for w in ws for t in gs): hit += 1
-    return hit >= min(2, len(terms))
-FILLER = ["the problem you've described", "getting this put right", "the issue you raised", "your recent experience", "the inconvenience caused", "your concerns", "this matter"]
-def trigrams(t):
-    ws = W.findall(t.lower()); return {tuple(ws[i:i+3]) for i in range(len(ws)-2)}
-def collapse(replies):
-    gs = [trigrams(r) for r in replies]; pairs = list(itertools.combinations(range(len(gs)), 2))
-    random.Random(0).shuffle(pairs); pairs = pairs[:20000]
-    return statistics.mean(len(gs[i]&gs[j])/max(1,len(gs[i]|gs[j])) for i,j in pairs)
+
+from evals.collapse import find_stock_filler, load_stock_filler, mean_pairwise_similarity
+from evals.specificity import match_problem
+FILLER = load_stock_filler()
+
+
+def matches(reply: str, terms: list[list[str]]) -> bool:
+    return bool(match_problem(reply, terms).passed)
+
+
+def collapse(replies: list[str]) -> float:
+    return mean_pairwise_similarity(replies) or 0.0
+
+
+def has_filler(reply: str) -> bool:
+    return bool(find_stock_filler(reply, FILLER))
+
+
 def draft(req, a):
     return render(draft_sections(req, a), req.channel, Names(req.customer_name, None, req.company_name))
 FLAGS = ["legal_threat","authority_threat","media_threat","safety","vulnerable_customer","data_loss"]
@@ -50,7 +49,7 @@ def run_cases(path):
         ok_int += a.intent == c.expect.intent
         if c.expect.problems:
             spec_n += 1; spec_ok += matches(r, c.expect.problems[0].terms); content += 1
-            filler += any(f in r.lower() for f in FILLER)
+            filler += has_filler(r)
         exp = set(c.expect.escalation); got = {f.kind for f in a.flags} - {"prompt_injection"}
         for f in FLAGS:
             if f in exp and f in got: per[f][0]+=1
@@ -75,7 +74,7 @@ def run_real(path, show=0):
         t=time.perf_counter(); a = analyze(req.complaint); r = draft(req, a); lat.append((time.perf_counter()-t)*1000)
         replies.append(r)
         named += bool(a.problems) and any(p.summary in r or (p.clause and p.clause in r) for p in a.problems)
-        filler += any(f in r.lower() for f in FILLER)
+        filler += has_filler(r)
         for f in a.flags: flags[f.kind] = flags.get(f.kind,0)+1
         ctx = CheckContext(reply=r, complaint=req.complaint, company_at_fault=None, policy=None, channel=req.channel, intent=a.intent, frustrated=bool(a.emotions))
         errs += bool(blocking_failures(check_reply(ctx)))

@@ -54,6 +54,8 @@ class SampleResult(BaseModel):
     checks: list[RuleResult] = Field(default_factory=list)
     raw_violations: list[str] | None = Field(default=None, description="Error rules the model's first output broke (LLM models only).")
     scores: list[Score] = Field(default_factory=list)
+    has_content: bool | None = Field(
+        default=None, description="The case has a concrete problem to name (evals.collapse.expects_content); None when no draft was made.")
     judge: list[JudgeVerdict] | None = None
     latency_ms: float = 0
     prompt_tokens: int = 0
@@ -95,6 +97,10 @@ class ModelSummary(BaseModel):
     cost_usd: float | None
     rules: list[RuleSummary]
     expectations: dict[str, float] = Field(default_factory=dict, description="Pass rate of each objective scorer where it applies.")
+    specificity_rate: float | None = Field(default=None, description="Share of cases with an expected problem whose reply names the main one.")
+    intent_accuracy: float | None = Field(default=None, description="Share of intent-labelled cases the analysis reads correctly.")
+    similarity_mean: float | None = Field(default=None, description="Mean pairwise word-3-gram Jaccard between replies to different cases.")
+    stock_filler_rate: float | None = Field(default=None, description="Share of replies to cases with a concrete problem that use stock filler.")
 
 
 class EvalLog(BaseModel):

@@ -17,6 +17,9 @@ from api.llm import LLMClient
 from api.pipeline import Drafter
 from api.schemas import DraftMeta
 from evals.cache import CachingLLMClient, ResponseCache
+from evals.collapse import (
+    MAX_PAIRS, SEED, STOCK_FILLER_PATH, expects_content, load_stock_filler, mean_pairwise_similarity, stock_filler_rate,
+)
 from evals.dataset import Case
 from evals.judge import judge_reply
 from evals.results import EvalLog, EvalSpec, ModelSummary, RuleSummary, SampleResult
@@ -52,7 +55,8 @@ async def run_sample(
     verdicts = await judge_reply(client, judge, case, outcome.reply) if judge else None
     return SampleResult(
         **base, status="ok", source=meta.source, reply=outcome.reply, checks=outcome.checks, raw_violations=raw,
-        scores=[s.fn(case, outcome.analysis, outcome.reply, outcome.checks) for s in scorers], judge=verdicts,
+        scores=[s.fn(case, outcome.analysis, outcome.reply, outcome.checks) for s in scorers],
+        has_content=expects_content(case, outcome.analysis), judge=verdicts,
         latency_ms=_model_latency(meta) if client.hits else meta.latency_ms, prompt_tokens=meta.usage.prompt_tokens, completion_tokens=meta.usage.completion_tokens,
         cost_usd=meta.cost_usd, attempts=len(meta.attempts), cached=client.hits > 0 and client.misses == 0,
     )
@@ -91,7 +95,8 @@ async def run_eval(
         models=models, dataset=dataset_name, dataset_size=len(cases), limit=limit, prompt_version=prompt_version,
         judge=judge, concurrency=concurrency, case_timeout_s=case_timeout_s, started_at=datetime.now(timezone.utc),
         git_revision=git_revision(),
-        scorers={"rules": {"ids": [r.id for r in RULES]}, **{s.name: s.args for s in scorers}},
+        scorers={"rules": {"ids": [r.id for r in RULES]}, **{s.name: s.args for s in scorers},
+                 "collapse": {"max_pairs": MAX_PAIRS, "seed": SEED, "stock_filler": STOCK_FILLER_PATH.name}},
     )
     llm = LLMClient.from_settings(settings)
     cache = ResponseCache(cache_dir) if cache_dir else None
@@ -155,6 +160,7 @@ def summarize(model: str, samples: list[SampleResult]) -> ModelSummary:
             expectations[name] = sum(applicable) / len(applicable)
     costs = [s.cost_usd for s in ok if s.cost_usd is not None]
     latencies = [s.latency_ms for s in ok]
+    with_content = [s.reply for s in ok if s.has_content]
     return ModelSummary(
         model=model, samples=len(samples), errors=len(samples) - len(ok),
         pass_rate=sum(s.passed for s in samples) / n,
@@ -164,4 +170,7 @@ def summarize(model: str, samples: list[SampleResult]) -> ModelSummary:
         latency_p50_ms=_percentile(latencies, 50), latency_p95_ms=_percentile(latencies, 95),
         prompt_tokens=sum(s.prompt_tokens for s in ok), completion_tokens=sum(s.completion_tokens for s in ok),
         cost_usd=sum(costs) if costs else None, rules=rules, expectations=expectations,
+        specificity_rate=expectations.get("specificity"), intent_accuracy=expectations.get("intent"),
+        similarity_mean=mean_pairwise_similarity([s.reply for s in ok]),
+        stock_filler_rate=stock_filler_rate(with_content, load_stock_filler()),
     )

@@ -13,6 +13,7 @@ from evals.dataset import Case
 from evals.results import Score
 from evals.rules import RuleResult
 from evals.rules.remedies import find_offers
+from evals.specificity import ProblemMatch, match_problem
 
 ScoreFn = Callable[[Case, Analysis, str, list[RuleResult]], Score]
 
@@ -78,5 +79,58 @@ def policy_scorer() -> Scorer:
     return Scorer("policy", {}, score)
 
 
+def _groups_text(groups: list[tuple[str, ...]]) -> str:
+    return "; ".join("/".join(g) for g in groups)
+
+
+def _problem_metadata(match: ProblemMatch) -> dict[str, object]:
+    return {
+        "summary": match.summary, "passed": match.passed, "needed": match.needed,
+        "matched": [{"terms": list(g.terms), "words": sorted({text.lower() for _, _, text in g.spans})} for g in match.groups if g.matched],
+        "missed": [list(g.terms) for g in match.groups if not g.matched],
+    }
+
+
+def specificity_scorer(min_groups: int = 2) -> Scorer:
+    """The reply names the customer's main (first) problem: enough of its concept groups appear in the
+    reply, by stemmed word, so a paraphrase passes and a template that names nothing fails."""
+
+    def score(case: Case, analysis: Analysis, reply: str, checks: list[RuleResult]) -> Score:
+        if not case.expect.problems:
+            return Score(name="specificity", passed=None, explanation="no expected problem")
+        matches = [match_problem(reply, p.terms, p.summary, min_groups) for p in case.expect.problems]
+        main = matches[0]
+        found = [g.terms for g in main.groups if g.matched]
+        missed = [g.terms for g in main.groups if not g.matched]
+        if main.passed is None:
+            why = "the main problem lists no concept groups"
+        elif main.passed:
+            why = f"names {main.summary!r} ({main.hits} of {len(main.groups)} concept groups: {_groups_text(found)})"
+        else:
+            why = f"does not name {main.summary!r}: {main.hits} of {len(main.groups)} concept groups, needs {main.needed} (missing: {_groups_text(missed)})"
+        spans = sorted({span for g in main.groups for span in g.spans})
+        return Score(
+            name="specificity", passed=main.passed, explanation=why,
+            metadata={"spans": [{"start": s, "end": e, "text": t} for s, e, t in spans], "problems": [_problem_metadata(m) for m in matches]},
+        )
+
+    return Scorer("specificity", {"min_groups": min_groups}, score)
+
+
+def intent_scorer() -> Scorer:
+    """The analysis reads the message as the kind the case is labelled with (complaint, question, thanks…)."""
+
+    def score(case: Case, analysis: Analysis, reply: str, checks: list[RuleResult]) -> Score:
+        expected = case.expect.intent
+        meta: dict[str, object] = {"expected": expected, "found": analysis.intent, "confidence": analysis.intent_confidence}
+        if expected is None:
+            return Score(name="intent", passed=None, explanation="no expected intent", metadata=meta)
+        ok = analysis.intent == expected
+        why = f"read as {expected}" if ok else f"read as {analysis.intent} ({analysis.intent_confidence:.2f}), expected {expected}"
+        return Score(name="intent", passed=ok, explanation=why, metadata=meta)
+
+    return Scorer("intent", {}, score)
+
+
 def default_scorers() -> list[Scorer]:
-    return [escalation_scorer(), injection_scorer(), policy_scorer()]
+    return [escalation_scorer(), injection_scorer(), policy_scorer(), specificity_scorer(), intent_scorer()]

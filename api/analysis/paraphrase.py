@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from api.analysis.social import blank_noise, shouting
 from api.analysis.text import Span
-from evals.rules.text import sentences
+from evals.rules.checks.parroting import canonical_words
+from evals.rules.text import sentences, words_with_offsets
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 DATA = Path(__file__).with_name("data")
 MAX_WORDS = 15
 MAX_COPIED_RUN = 7
-"""Longest run of consecutive message words a paraphrase may keep (8 or more reads as parroting)."""
+"""Longest run of consecutive message words a paraphrase may keep, counted the way the no-parroting check
+counts them (point of view folded, so "my order" and "your order" are the same words); the check fails at 8."""
 MAX_PARSED_SENTENCES = 6
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -279,6 +281,11 @@ def _content_words(text: str) -> list[str]:
     return [w for w in _words_of(text) if w not in _FUNCTION_WORDS and len(w) > 2]
 
 
+def _canon(text: str) -> list[str]:
+    """Words as the no-parroting check compares them."""
+    return canonical_words(words_with_offsets(text))
+
+
 def _words_of(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
@@ -350,7 +357,7 @@ def question_topic(text: str) -> str | None:
     asked = [s for s in sentences(clean) if s.text.rstrip().endswith("?")] or sentences(clean)[:1]
     if not asked:
         return None
-    source_words = _words_of(text)
+    source_words = _canon(text)
     for sent in nlp()(asked[0].text.lower() if shouting(asked[0].text) else asked[0].text).sents:
         root = next((t for t in sent if t.dep_ == "ROOT"), None)
         if root is None or root.pos_ not in ("VERB", "AUX"):
@@ -363,7 +370,7 @@ def question_topic(text: str) -> str | None:
         tokens = [t for t in tokens if not (t.head == verb and t.dep_ in ("nsubj", "aux"))]
         words = [("" if t == verb else _word(t, False, "customer")) for t in tokens if not _drop(t)]
         phrase = _join([_vbg(verb) if t == verb else w for t, w in zip([t for t in tokens if not _drop(t)], words)])
-        if len(_content_words(phrase)) >= 2 and _copied_run(_words_of(phrase), source_words) <= MAX_COPIED_RUN \
+        if len(_content_words(phrase)) >= 2 and _copied_run(_canon(phrase), source_words) <= MAX_COPIED_RUN \
                 and len(phrase.split()) <= MAX_WORDS and verb.lemma_ not in _DESIRES:
             return phrase
     return None
@@ -378,7 +385,7 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
         score = _clause_score(tokens, verb)
         if best is None or score > best[0]:
             best = (score, verb, tokens)
-    if best is None or best[0] <= 0.5:
+    if best is None or best[0] <= 0.0:
         return _noun_phrase(sent, source_words, lower)
     score, verb, tokens = best
     subject = _subject(verb)
@@ -401,8 +408,12 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
         if subject is None and clause:
             clause = ["you", *clause] if verb.tag_ in ("VBD", "VBN") else clause
         content = [w for w in gerund if _WORD.fullmatch(w)]
-        if (gerund and len(content) <= MAX_WORDS and _copied_run(_words_of(" ".join(gerund)), source_words) <= MAX_COPIED_RUN
-                and _copied_run(_words_of(" ".join(clause)), source_words) <= MAX_COPIED_RUN):
+        if gerund and gerund[0].lower() in ("the", "a", "an") and _copied_run(_canon(_join(gerund)), source_words) > MAX_COPIED_RUN:
+            # "the photo book of my late mother's birthday" is theirs: "your photo book ..." breaks the copied run.
+            gerund = ["your", *gerund[1:]]
+        if gerund and len(content) <= MAX_WORDS and _copied_run(_canon(_join(gerund)), source_words) <= MAX_COPIED_RUN:
+            if _copied_run(_canon(_join(clause)), source_words) > MAX_COPIED_RUN:
+                clause = []  # the finite form would read the customer's sentence back; the gerund form does not
             break
         trimmed = _trim(tokens, verb)
         if len(trimmed) == len(tokens):
@@ -423,7 +434,7 @@ def _finish_np(np_tokens: list[Token], head: Token, source_words: list[str], low
                  for t in tokens if not _drop(t)]
         if not any(t.dep_ in ("det", "poss") and t.head == head for t in tokens) and head.tag_ in ("NN", "NNS"):
             words = ["the", *words]
-        if len(words) <= MAX_WORDS and _copied_run(_words_of(" ".join(words)), source_words) <= MAX_COPIED_RUN:
+        if len(words) <= MAX_WORDS and _copied_run(_canon(_join(words)), source_words) <= MAX_COPIED_RUN:
             phrase = _join(words)
             if len(_content_words(phrase)) < 2:
                 return None
@@ -455,7 +466,7 @@ def find_problems(text: str, limit: int = 3) -> list[Problem]:
     ranked = rank_sentences(clean)[:MAX_PARSED_SENTENCES]
     if not ranked:
         return []
-    source_words = _words_of(text)
+    source_words = _canon(text)
     pieces = [clean[c.start:c.end] for c in ranked]
     docs = list(nlp().pipe([p.lower() if shouting(p) else p for p in pieces]))
     problems: list[Problem] = []

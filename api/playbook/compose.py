@@ -14,7 +14,8 @@ from pathlib import Path
 from api.analysis.model import Analysis, Problem
 from api.playbook import phrases as P
 from api.schemas import DraftRequest, Sections
-from evals.rules import Policy, Remedy
+from evals.rules import CheckContext, Policy, Remedy, check_reply
+from evals.rules.checks.parroting import RUN_WORDS, copied_runs
 from evals.rules.remedies import find_offers
 
 _ETA = re.compile(r"\b(?:ETA|estimated?(?: time)?|expected(?: back)?(?: by)?)[:\s]+(?P<eta>\d{1,2}[:.]\d\d(?:\s?[ap]m)?|\d{1,2}\s?[ap]m)", re.I)
@@ -53,14 +54,29 @@ def _topic(analysis: Analysis) -> str:
     return analysis.grievances[0].topic if analysis.grievances else "other"
 
 
-def _problems(analysis: Analysis) -> list[Problem]:
-    """The paraphrased problems that can follow "I'm sorry about": one that quotes a remedy the customer asked
-    for ("sending another one") would read as our offer, so it is left to the remedy sentence."""
-    return [p for p in analysis.problems if not find_offers(p.summary) and not find_offers(p.clause)]
+_SPEAKABLE_RULES = ["no-blame-shifting", "no-arguing", "calm-tone", "no-unauthorized-promises"]
 
 
-def _problem(analysis: Analysis) -> Problem | None:
-    usable = _problems(analysis)
+def _speakable(problem: Problem, req: DraftRequest) -> bool:
+    """The problem can follow "I'm sorry about" in our voice: the rule checks, not the paraphraser, decide.
+    A paraphrase that quotes a remedy the customer asked for ("sending another one"), a guarantee they want
+    ("this never happening again"), their blame or their capitals, or that reads their words back, is left out."""
+    for text in filter(None, (problem.summary, problem.clause)):
+        if find_offers(text) or copied_runs(req.complaint, text, RUN_WORDS):
+            return False
+        ctx = CheckContext(reply=f"I'm sorry about {text}.", complaint=req.complaint, company_at_fault=req.company_at_fault,
+                           policy=req.policy, channel=req.channel)
+        if not all(r.passed for r in check_reply(ctx, _SPEAKABLE_RULES)):
+            return False
+    return True
+
+
+def _problems(analysis: Analysis, req: DraftRequest) -> list[Problem]:
+    return [p for p in analysis.problems if _speakable(p, req)]
+
+
+def _problem(analysis: Analysis, req: DraftRequest) -> Problem | None:
+    usable = _problems(analysis, req)
     return usable[0] if usable else None
 
 
@@ -77,7 +93,7 @@ def acknowledgement(analysis: Analysis, seed: str) -> str:
 
 def apology(req: DraftRequest, analysis: Analysis, seed: str) -> str:
     """Names this customer's problem; the stock wording is only for a message with no content to name."""
-    problem = _problem(analysis)
+    problem = _problem(analysis, req)
     if req.company_at_fault is False:
         if problem is None:
             return _pick(P.APOLOGY_NOT_AT_FAULT, seed)
@@ -96,10 +112,10 @@ def _wanted(analysis: Analysis) -> str | None:
     return named[0] if named else None
 
 
-def restatement(analysis: Analysis, seed: str) -> str:
+def restatement(req: DraftRequest, analysis: Analysis, seed: str) -> str:
     """The customer's priorities in one sentence: their further problems, or what they asked for."""
     parts = []
-    usable = _problems(analysis)
+    usable = _problems(analysis, req)
     if len(usable) > 1:
         others = [p.summary for p in usable[1:3]]
         parts.append(_pick(_bank("second_problem"), seed, "second").format(second=" and ".join(others)))
@@ -181,7 +197,7 @@ def _thanks(req: DraftRequest, seed: str) -> Sections:
 
 def _question(req: DraftRequest, analysis: Analysis, seed: str) -> Sections:
     """A route to the answer, with the acknowledgement (and an apology) when the question comes with frustration."""
-    problem = _problem(analysis)
+    problem = _problem(analysis, req)
     topic = analysis.question_topic or (problem.summary if problem else _pick(_bank("question_generic_topic"), seed, "topic"))
     frustrated = bool(analysis.emotions)
     return Sections(
@@ -217,7 +233,7 @@ def draft_sections(req: DraftRequest, analysis: Analysis) -> Sections:
         return _abuse(seed)
     if analysis.intent == "other":
         return _other(seed)
-    restated = restatement(analysis, seed)
+    restated = restatement(req, analysis, seed)
     if analysis.intent == "follow_up" or analysis.repeat_contact:
         restated = _join_sentences(_pick(_bank("follow_up_ack"), seed, "chase"), restated)
     return Sections(

@@ -77,6 +77,13 @@ def judge_agreement_rows(log: EvalLog) -> list[tuple[str, list[float | None]]]:
     return rows
 
 
+def has_language_figures(log: EvalLog) -> bool:
+    """Whether any model has a specificity, intent, similarity or stock-filler figure (older logs have none)."""
+    return any(
+        v is not None for s in log.summaries for v in (s.specificity_rate, s.intent_accuracy, s.similarity_mean, s.stock_filler_rate)
+    )
+
+
 def samples_by_model(log: EvalLog) -> dict[str, list[SampleResult]]:
     out: dict[str, list[SampleResult]] = {m: [] for m in model_order(log)}
     for sample in log.samples:
@@ -108,6 +115,11 @@ def failure_keys(sample: SampleResult) -> list[str]:
 
 def fmt_pct(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def fmt_similarity(value: float | None) -> str:
+    """A mean Jaccard similarity (0 = replies share no 3-gram, 1 = all identical)."""
+    return "-" if value is None else f"{value:.3f}"
 
 
 def fmt_delta(value: float | None) -> str:

@@ -12,6 +12,8 @@ from evals.reports._common import (
     fmt_int,
     fmt_ms,
     fmt_pct,
+    fmt_similarity,
+    has_language_figures,
     model_order,
     rule_order,
     rule_severities,
@@ -93,6 +95,25 @@ def expectations_table(log: EvalLog) -> Table | None:
     return table
 
 
+def language_table(log: EvalLog) -> Table | None:
+    """Does each model name the problem and read the intent, and do its replies collapse into one template?"""
+    if not has_language_figures(log):
+        return None
+    summaries = summaries_by_model(log)
+    table = Table(title="Specificity / intent · template collapse", title_justify="left")
+    table.add_column("model", style="bold")
+    for name in ("specificity", "intent", "similarity", "stock filler"):
+        table.add_column(name, justify="right")
+    for model in model_order(log):
+        s = summaries.get(model)
+        if s is None:
+            table.add_row(Text(model), *(["-"] * 4))
+            continue
+        table.add_row(Text(model), _rate_text(s.specificity_rate), _rate_text(s.intent_accuracy),
+                      fmt_similarity(s.similarity_mean), fmt_pct(s.stock_filler_rate))
+    return table
+
+
 def judge_table(log: EvalLog) -> Table | None:
     models = model_order(log)
     rows = judge_agreement_rows(log)
@@ -111,7 +132,7 @@ def judge_table(log: EvalLog) -> Table | None:
 def summary_tables(log: EvalLog) -> list[Table]:
     """Every summary table for a run, in print order (optional ones only when they have data)."""
     tables = [model_table(log), rules_table(log)]
-    for extra in (expectations_table(log), judge_table(log)):
+    for extra in (expectations_table(log), language_table(log), judge_table(log)):
         if extra is not None:
             tables.append(extra)
     return tables

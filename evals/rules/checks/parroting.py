@@ -23,17 +23,17 @@ _PERSPECTIVE = {
 "you prepaid ... the counter told you") is still the customer's words read back."""
 
 
-def _canonical(words: list[tuple[str, int, int]]) -> list[str]:
+def canonical_words(words: list[tuple[str, int, int]]) -> list[str]:
     return [_PERSPECTIVE.get(w, w) for w, _, _ in words]
 
 
 def copied_runs(complaint: str, reply: str, min_words: int = RUN_WORDS) -> list[Span]:
     """Maximal runs of >= min_words consecutive reply words that also appear consecutively in the complaint
     (first and second person folded together, so a perspective flip still counts as a copy)."""
-    source = _canonical(words_with_offsets(complaint))
+    source = canonical_words(words_with_offsets(complaint))
     grams = {tuple(source[i : i + min_words]) for i in range(len(source) - min_words + 1)}
     words = words_with_offsets(reply)
-    canon = _canonical(words)
+    canon = canonical_words(words)
     hit = [False] * len(words)
     for i in range(len(words) - min_words + 1):
         if tuple(canon[i : i + min_words]) in grams:
