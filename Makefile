@@ -45,9 +45,13 @@ eval: $(VENV)/.installed
 	  $(BIN)/calmreply eval run --model playbook --dataset $$f --out eval-results/$$(basename $$f .jsonl) --no-cache --quiet \
 	    $(foreach r,$(ERROR_RULES),--rule-threshold $(r)=1.0) || exit 1; done
 
+# The checks are gated on the dev split (writers the learned layer never trained on) at floors just under
+# today's figures, so a change that makes them worse fails; the blind split is reported, not gated.
+DEV_FLOORS := emotion-first=0.45 unconditional-apology=0.85 no-blame-shifting=0.6 no-arguing=0.8 no-parroting=0.9 \
+              solution-or-ask=0.45 concrete-next-steps=0.9 follow-up=0.85 calm-tone=0.65 no-unauthorized-promises=0.6
 eval-checker: $(VENV)/.installed
-	$(BIN)/calmreply eval checker --min 0.9 --json eval-results/checker.json \
-	  --rule-threshold unconditional-apology=0.95 --rule-threshold no-parroting=0.95 --rule-threshold calm-tone=0.95
+	$(BIN)/calmreply eval checker --gate-split dev --json eval-results/checker.json \
+	  $(foreach r,$(DEV_FLOORS),--rule-threshold $(r)) --max-false-block 0.2 --max-miss 0.2
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_local_provider.py

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -63,13 +64,68 @@ class RuleScore:
         return self.tp + self.fn
 
 
-def load_corpus(directory: Path = CORPUS_DIR) -> list[LabeledReply]:
+Split = Literal["train", "dev", "blind"]
+SPLITS: tuple[Split, ...] = ("train", "dev", "blind")
+ERROR_RULES = frozenset(rule.id for rule in RULES if rule.severity == "error")
+
+
+def split_of(path: Path) -> Split:
+    """The first corpus (labeled_replies_*) and round2/train_* train the learned checks; round2/dev_* measures
+    progress; round2/blind_* is the locked blind test, written by writers whose work is in no other split."""
+    name = path.name
+    return "blind" if name.startswith("blind_") else "dev" if name.startswith("dev_") else "train"
+
+
+def corpus_files(directory: Path = CORPUS_DIR, split: Split | None = None) -> list[Path]:
+    files = sorted(directory.glob("*.jsonl")) + sorted(directory.glob("round2/*.jsonl"))
+    return [f for f in files if split is None or split_of(f) == split]
+
+
+def load_corpus(directory: Path = CORPUS_DIR, split: Split | None = "train") -> list[LabeledReply]:
+    """Labelled replies of one split (default: the first corpus and round-2 train files); None for all."""
     items: list[LabeledReply] = []
-    for path in sorted(directory.glob("*.jsonl")):
+    for path in corpus_files(directory, split):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 items.append(LabeledReply.model_validate_json(line))
     return items
+
+
+@dataclass(frozen=True)
+class GuardScore:
+    """What an LLM user feels: good replies the guard blocks, and rule-breaking replies it lets through."""
+
+    replies: int
+    agreement: float
+    """Share of replies whose ten verdicts all match the labels."""
+    good: int
+    false_blocks: int
+    bad: int
+    misses: int
+
+    @property
+    def false_block_rate(self) -> float:
+        return self.false_blocks / self.good if self.good else 0.0
+
+    @property
+    def miss_rate(self) -> float:
+        return self.misses / self.bad if self.bad else 0.0
+
+
+def score_guard(corpus: list[LabeledReply]) -> GuardScore:
+    agree = good = bad = false_blocks = misses = 0
+    for item in corpus:
+        results = {r.rule_id: r for r in check_reply(item.context())}
+        agree += all(results[r].passed == (label == "pass") for r, label in item.labels.items() if r in results)
+        human_bad = any(item.labels.get(r) == "fail" for r in ERROR_RULES)
+        blocked = any(not results[r].passed for r in ERROR_RULES)
+        if human_bad:
+            bad += 1
+            misses += not blocked
+        else:
+            good += 1
+            false_blocks += blocked
+    return GuardScore(len(corpus), agree / len(corpus) if corpus else 0.0, good, false_blocks, bad, misses)
 
 
 def score_checks(corpus: list[LabeledReply]) -> dict[str, RuleScore]:

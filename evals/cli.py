@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import asyncio
 import sys
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from evals.checker import CORPUS_DIR, load_corpus, score_checks, scores_as_json
+from evals.checker import CORPUS_DIR, SPLITS, load_corpus, score_checks, score_guard, scores_as_json
 from evals.dataset import DATASET_DIR
 from evals.rules import RULES
 from prompts import load_prompt
@@ -28,21 +29,40 @@ def _thresholds(values: list[str]) -> dict[str, float]:
 
 
 def cmd_checker(args: argparse.Namespace) -> int:
-    """Precision / recall / F1 of each rule's check on the labeled replies; non-zero exit under thresholds."""
-    scores = score_checks(load_corpus(args.corpus))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(scores_as_json(scores), encoding="utf-8")
+    """Per split: precision, recall, false-alarm rate and F1 of each rule's check, whole-reply agreement and the
+    guard's false-block and miss rates. Gates (--min, --rule-threshold, --max-false-block, --max-miss) apply to
+    `--gate-split` (dev by default): the blind test is reported, never tuned or gated on."""
+    splits = [args.split] if args.split else list(SPLITS)
     per_rule = _thresholds(args.rule_threshold)
     failed: list[str] = []
-    print(f"{'rule':26} {'prec':>6} {'recall':>6} {'f1':>6} {'fails':>5}  gate")
-    for rid, s in scores.items():
-        floor = per_rule.get(rid, args.min)
-        ok = floor is None or (s.precision >= floor and s.recall >= floor)
-        if not ok:
-            failed.append(rid)
-        gate = "-" if floor is None else ("ok" if ok else f"BELOW {floor:.2f}")
-        print(f"{rid:26} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:5d}  {gate}")
+    dump: dict[str, object] = {}
+    for split in splits:
+        corpus = load_corpus(args.corpus, split)
+        if not corpus:
+            continue
+        scores, guard = score_checks(corpus), score_guard(corpus)
+        gated = split == args.gate_split
+        dump[split] = {"rules": json.loads(scores_as_json(scores)), "guard": guard.__dict__ | {
+            "false_block_rate": guard.false_block_rate, "miss_rate": guard.miss_rate}}
+        print(f"\n{split} ({len(corpus)} replies){' - gated' if gated else ''}")
+        print(f"{'rule':26} {'prec':>6} {'recall':>6} {'f-alarm':>7} {'f1':>6} {'fails':>5}  gate")
+        for rid, s in scores.items():
+            floor = per_rule.get(rid, args.min) if gated else None
+            ok = floor is None or (s.precision >= floor and s.recall >= floor)
+            if not ok:
+                failed.append(f"{split}:{rid}")
+            false_alarm = s.fp / (s.fp + s.tn) if s.fp + s.tn else 0.0
+            gate = "-" if floor is None else ("ok" if ok else f"BELOW {floor:.2f}")
+            print(f"{rid:26} {s.precision:6.3f} {s.recall:6.3f} {false_alarm:7.3f} {s.f1:6.3f} {s.support:5d}  {gate}")
+        print(f"whole-reply agreement {guard.agreement:.3f}; guard false-block {guard.false_blocks}/{guard.good} = "
+              f"{guard.false_block_rate:.3f}; miss {guard.misses}/{guard.bad} = {guard.miss_rate:.3f}")
+        if gated and args.max_false_block is not None and guard.false_block_rate > args.max_false_block:
+            failed.append(f"{split}:false-block")
+        if gated and args.max_miss is not None and guard.miss_rate > args.max_miss:
+            failed.append(f"{split}:miss")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(dump, indent=2), encoding="utf-8")
     if failed:
         print(f"checker gate failed for: {', '.join(failed)}", file=sys.stderr)
         return 1
@@ -161,6 +181,10 @@ def add_eval_commands(sub: argparse._SubParsersAction) -> None:
     checker.add_argument("--min", type=float, default=None, help="fail if any rule's precision or recall is below this")
     checker.add_argument("--rule-threshold", action="append", default=[], metavar="RULE=RATE", help="per-rule floor, repeatable")
     checker.add_argument("--json", type=Path, help="write the scores as JSON to this file")
+    checker.add_argument("--split", choices=SPLITS, help="only this split (default: train, dev and blind)")
+    checker.add_argument("--gate-split", choices=SPLITS, default="dev", help="the split the gates apply to (default dev)")
+    checker.add_argument("--max-false-block", type=float, help="fail if the guard blocks more than this share of good replies")
+    checker.add_argument("--max-miss", type=float, help="fail if the guard lets through more than this share of bad replies")
     checker.set_defaults(func=cmd_checker)
 
     run = ev_sub.add_parser("run", help="draft every dataset case with each model and score the drafts")

@@ -160,7 +160,7 @@ def solution(req: DraftRequest, analysis: Analysis) -> str:
         return f"{action} To make up for this, would you prefer {a} or {b}?"
     if len(choices) == 1:
         return f"{action} Would {P.REMEDY_CHOICE[choices[0]]} help put this right for you?"
-    return f"{action} What would help most to put this right for you?"
+    return f"{action} What would you like me to do to put this right: would you prefer a call from me today, or everything in writing by email?"
 
 
 def next_steps(req: DraftRequest, analysis: Analysis) -> list[str]:

@@ -127,7 +127,7 @@ FLAG_STEP = {
     "data_loss": "I have asked our engineers to secure every copy of your data before anything else is touched.",
     "legal_threat": "I have passed your case to our senior complaints lead today so that it is reviewed at the right level.",
     "authority_threat": "I have passed your case to our senior complaints lead today so that it is reviewed at the right level.",
-    "media_threat": "I have asked a senior manager to review your case today as well.",
+    "media_threat": "A senior manager is working through your case with me today as well.",
 }
 FOLLOW_UP = {
     "email": "I will email you personally tomorrow morning to check that everything is working as it should.",

@@ -63,6 +63,13 @@ class Verdict:
     spans: tuple[Span, ...] = ()
 
 
+def _learned(rule_id: str):  # type: ignore[no-untyped-def]
+    """The rule's learned layer, if it ships one (imported late: the learned package imports this module)."""
+    from evals.rules.learned.model import rule_model
+
+    return rule_model(rule_id)
+
+
 @dataclass(frozen=True)
 class SourceQuote:
     doc: str
@@ -93,6 +100,9 @@ class Rule:
             return RuleResult(rule_id=self.id, title=self.title, severity=self.severity, passed=True,
                               message=f"not required in a reply to a {ctx.intent.replace('_', '-')} message")
         verdict = self.check(ctx)
+        learned = _learned(self.id)
+        if learned is not None:
+            verdict = learned.judge(ctx, verdict)
         return RuleResult(
             rule_id=self.id,
             title=self.title,

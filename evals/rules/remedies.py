@@ -52,7 +52,7 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
         r"\bupgrad\w* (the |your )?(shipping|delivery)\b", r"\bby (express|overnight courier|next-day courier)\b",
     ),
     Remedy.technician_visit: word_rx(
-        r"\btechnician\b", r"\bengineer (visit|to (your|visit|come))", r"\b(home|site) visit\b",
+        r"\btechnician\b(?!['’]s)", r"\bengineer (visit|to (your|visit|come))", r"\b(home|site) visit\b",
         r"\bsen(d|t|ding) (an? |our |the )?(\w+ )?(engineer|plumber|electrician|fitter|someone|crew|adjuster|inspector|painter|installer)s? (round|over|out|back|to)\b",
         r"\bre-?book\w* (the|an|a|your|our) (engineer|technician|plumber|electrician|installer|fitter|visit|crew)\b",
         r"\b(engineer|plumber|electrician|crew|adjuster|inspector|installer|someone) (will|'ll|is going to) (be (with you|at your|there|out|round|on site)|inspect|visit|come)\b",

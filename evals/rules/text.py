@@ -129,8 +129,34 @@ def mask_apologies(text: str) -> str:
     return _APOLOGY_CLAUSE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+_SPEAKER = re.compile(r"^\s*(agent|rep|representative|advisor|adviser|staff|you|me|us|say)\s*:\s*\"?", re.I)
+"""A phone script's speaker label: "Agent: Good morning, you're through to ..." is still the greeting."""
+_CUSTOMER_TURN = re.compile(r"^\s*(customer|caller|client|member)\s*:", re.I)
+"""The customer's lines in a scripted call are theirs, not the reply's."""
+
+
+def is_customer_turn(sentence: Sentence) -> bool:
+    return bool(_CUSTOMER_TURN.match(sentence.text))
+
+
+def unlabelled(text: str) -> str:
+    return _SPEAKER.sub("", text, count=1)
+
+
+_PHONE_OPENER = re.compile(
+    r"^\s*(good )?(morning|afternoon|evening)\b[^.!?]{0,60}[.!]?\s*$"
+    r"|^[^.!?]{0,40}\b(good (morning|afternoon|evening)|speaking|here)[.!]?\s*$"
+    r"|^[^.!?]{0,40}\b(this is|it'?s|my name'?s) [A-Z][\w'-]+( [A-Z][\w'-]+)?[.!]?\s*$"
+    r"|^\s*(?-i:(?:[A-Z][\w&'-]*\s*){1,4})[.!]?\s*$",
+    re.I,
+)
+"""Call-centre openers and name lines: "Morning, Guardwell, this is Aoife.", "Eire Rail, Grainne speaking.",
+"ClearSight Opticians." (at most a few words, or a time-of-day greeting that says nothing else)."""
+
+
 def is_greeting(sentence: Sentence) -> bool:
-    return bool(_GREETING.search(sentence.text))
+    text = unlabelled(sentence.text)
+    return bool(_GREETING.search(text)) or (len(text) <= 70 and bool(_PHONE_OPENER.search(text)))
 
 
 def is_signoff(sentence: Sentence) -> bool:
@@ -147,7 +173,8 @@ def is_stage_direction(sentence: Sentence, text: str) -> bool:
 
 def body_sentences(text: str) -> list[Sentence]:
     """Sentences the customer reads or hears: greetings, call-centre openers and stage directions removed."""
-    return [s for s in sentences(text) if not is_greeting(s) and not is_stage_direction(s, text)]
+    return [s for s in sentences(text)
+            if not is_greeting(s) and not is_stage_direction(s, text) and not is_customer_turn(s)]
 
 
 def find_spans(pattern: re.Pattern[str], text: str) -> list[Span]:

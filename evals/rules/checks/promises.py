@@ -1,8 +1,11 @@
 """no-unauthorized-promises: offer only what the request's policy allows; no absolute guarantees."""
 from __future__ import annotations
 
+import re
+
 from evals.rules.model import CheckContext, Span, Verdict
-from evals.rules.remedies import find_offers, offered_amounts
+from evals.rules.policy import Policy, Remedy
+from evals.rules.remedies import MONEY, Offer, find_offers, offered_amounts
 from evals.rules.text import find_all, in_original, normalize, rx
 
 GUARANTEES = [
@@ -25,23 +28,53 @@ def guarantees(text: str) -> list[Span]:
     return in_original((s for s in find_all(GUARANTEES, norm) if not _NEGATED.search(norm[max(0, s.start - 40) : s.start])), text)
 
 
+_CODE_AMOUNT = re.compile(r"\b(?:usd|gbp|eur|inr|php|ngn|zar|aud|cad|sgd|kes|rs\.?)\s?\d", re.I)
+_SAME_VISIT = {Remedy.technician_visit: Remedy.repair, Remedy.repair: Remedy.technician_visit}
+"""Sending someone to fix a thing is a repair and a technician visit at once: either allowance covers it."""
+
+
+def _allowed(offer: Offer, policy: Policy) -> bool:
+    kinds = [*offer.kinds, *(_SAME_VISIT[k] for k in offer.kinds if k in _SAME_VISIT)]
+    return any(policy.allows(k) for k in kinds) or _stated_part(offer, policy)
+
+
+def _stated_part(offer: Offer, policy: Policy) -> bool:
+    """"I've refunded the EUR 90 supplement" refunds a stated part of what was paid: a partial refund, which
+    the policy's limit bounds."""
+    return (offer.remedy is Remedy.refund and policy.allows(Remedy.partial_refund)
+            and bool(MONEY.search(offer.sentence.text) or _CODE_AMOUNT.search(offer.sentence.text)))
+
+
+MONETARY = frozenset({Remedy.refund, Remedy.partial_refund, Remedy.account_credit, Remedy.discount, Remedy.compensation,
+                      Remedy.fee_waiver})
+"""With no policy nothing that costs money is authorised; fixing the service, replacing or rebooking still is."""
+
+
 def check_no_unauthorized_promises(ctx: CheckContext) -> Verdict:
     problems: list[str] = []
     spans: list[Span] = guarantees(ctx.reply)
     if spans:
         problems.append("an absolute guarantee nobody can keep")
     policy = ctx.policy
-    if policy is not None:
-        banned = [o for o in find_offers(ctx.reply) if not any(policy.allows(k) for k in o.kinds)]
+    if policy is None:
+        money = [o for o in find_offers(ctx.reply) if o.remedy in MONETARY]
+        amounts = offered_amounts(ctx.reply)
+        if money or amounts:
+            problems.append("money offered with no policy authorising it")
+            spans.extend([o.span for o in money] + [span for _, span in amounts])
+    else:
+        banned = [o for o in find_offers(ctx.reply) if not _allowed(o, policy)]
         if banned:
             kinds = sorted({o.remedy.value for o in banned})
             problems.append(f"remedies outside policy ({', '.join(kinds)})")
             spans.extend(o.span for o in banned)
         if policy.max_amount is not None:
-            over = [(amount, span) for amount, span in offered_amounts(ctx.reply) if amount > policy.max_amount]
+            amounts = offered_amounts(ctx.reply)
+            over = [(amount, span) for amount, span in amounts if amount > policy.max_amount]
             if over:
                 problems.append(f"amounts above the policy limit of {policy.max_amount:g} {policy.currency}")
                 spans.extend(span for _, span in over)
+
     if problems:
-        return Verdict(False, "Promises more than policy allows: " + "; ".join(problems) + ".", tuple(sorted(spans, key=lambda s: s.start)))
+        return Verdict(False, "Promises more than policy allows: " + "; ".join(problems) + ".", tuple(sorted({(s.start, s.end): s for s in spans}.values(), key=lambda s: s.start)))
     return Verdict(True, "Stays within policy.")

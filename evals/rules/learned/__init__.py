@@ -1,0 +1,1 @@
+"""Learned layers of the rule checks: sentence and reply models trained on the labelled corpus."""

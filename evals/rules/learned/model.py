@@ -1,0 +1,115 @@
+"""The learned layer of a rule check: a sentence model and a reply model, both logistic regressions.
+
+- The sentence model scores each body sentence in the rule's scope for "this is where the rule is
+  broken". It was trained on the labelled corpus, where every failing label carries the words at fault.
+- The reply model combines the best sentence scores, the lexicon check's verdict and a few facts
+  about the request (fault, policy, channel) into the verdict.
+
+Weights are JSON files in `weights/`, written by `python -m evals.rules.learned.train`, and loaded
+once per process. Scoring is a sum of dictionary look-ups: pure, deterministic and fast.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from evals.rules.learned.features import SentenceView, context_features, sentence_features, views
+from evals.rules.model import CheckContext, Span, Verdict
+
+WEIGHTS_DIR = Path(__file__).with_name("weights")
+FIRST_ONLY = frozenset({"emotion-first"})
+"""Rules judged on the opening only: the first two body sentences."""
+
+
+@dataclass(frozen=True)
+class Linear:
+    bias: float
+    weights: dict[str, float]
+
+    def logit(self, feats: list[str] | dict[str, float]) -> float:
+        if isinstance(feats, dict):
+            return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        return self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+
+
+@dataclass(frozen=True)
+class RuleModel:
+    rule_id: str
+    sentence: Linear
+    reply: Linear
+    threshold: float
+    veto: float = 0.0
+    """A lexicon failure stands unless the model's probability is below this (0: it always stands). The
+    lexicon is precise on facts (a remedy outside policy, capitals, a hedge phrase); the model adds the
+    failures it misses and may overrule a lexicon failure only when it is confident the reply is fine."""
+
+    def scope(self, reply: str) -> list[SentenceView]:
+        all_views = views(reply)
+        return all_views[:2] if self.rule_id in FIRST_ONLY else all_views
+
+    def reply_features(self, ctx: CheckContext, lexicon: Verdict, logits: list[float]) -> dict[str, float]:
+        ranked = sorted(logits, reverse=True) or [MISSING]
+        feats: dict[str, float] = {
+            "lexicon_fail": 0.0 if lexicon.passed else 1.0,
+            "lexicon_spans": min(len(lexicon.spans), 3) / 3,
+            "max_sentence": _clip(ranked[0]),
+            "second_sentence": _clip(ranked[1] if len(ranked) > 1 else MISSING),
+            "first_sentence": _clip(logits[0] if logits else MISSING),
+            "sentences": min(len(logits), 12) / 12,
+        }
+        feats.update({f: 1.0 for f in context_features(ctx)})
+        return feats
+
+    def judge(self, ctx: CheckContext, lexicon: Verdict) -> Verdict:
+        scoped = self.scope(ctx.reply)
+        logits = [self.sentence.logit(sentence_features(v)) for v in scoped]
+        p = _sigmoid(self.reply.logit(self.reply_features(ctx, lexicon, logits)))
+        if not lexicon.passed and p >= self.veto:
+            if lexicon.spans or not scoped:
+                return lexicon
+            return Verdict(False, lexicon.message, (self._worst(ctx.reply, scoped, logits),))
+        if p < self.threshold:
+            return Verdict(True, lexicon.message if lexicon.passed else "reads as fine in context")
+        if not lexicon.passed and lexicon.spans:
+            return Verdict(False, lexicon.message, lexicon.spans)
+        if not scoped:
+            return Verdict(False, lexicon.message if not lexicon.passed else "the reply has no body to judge")
+        message = lexicon.message if not lexicon.passed else "this sentence reads as breaking the rule"
+        return Verdict(False, message, (self._worst(ctx.reply, scoped, logits),))
+
+    @staticmethod
+    def _worst(reply: str, scoped: list[SentenceView], logits: list[float]) -> Span:
+        """The sentence the model holds most responsible: where a missing step or follow-up should have been."""
+        s = scoped[max(range(len(scoped)), key=lambda i: logits[i])].sentence
+        return Span(start=s.start, end=s.end, text=reply[s.start:s.end])
+
+
+MISSING = -3.0
+"""The sentence score that stands in for a sentence the reply does not have (a one-line chat reply)."""
+
+
+def _clip(logit: float) -> float:
+    return max(min(logit, 10.0), -10.0) / 5
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-max(min(x, 50.0), -50.0)))
+
+
+def _linear(raw: dict[str, object]) -> Linear:
+    weights = raw["weights"]
+    assert isinstance(weights, dict)
+    return Linear(float(raw["bias"]), {str(k): float(v) for k, v in weights.items()})  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=None)
+def rule_model(rule_id: str) -> RuleModel | None:
+    """The shipped model for a rule, or None when the rule has none (it is then judged by its lexicon check)."""
+    path = WEIGHTS_DIR / f"{rule_id}.json"
+    if not path.exists():
+        return None
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return RuleModel(rule_id, _linear(raw["sentence"]), _linear(raw["reply"]), float(raw["threshold"]), float(raw["veto"]))
