@@ -196,3 +196,10 @@ UNSEEN = [
 def test_unseen_phrasings(rule_id: str, passes: bool, reply: str, policy: Policy | None) -> None:
     result = check_reply(CheckContext(reply=reply, policy=policy), [rule_id])[0]
     assert result.passed is passes, (result.message, [s.text for s in result.spans])
+
+
+def test_retraining_reproduces_the_shipped_learned_checks() -> None:
+    pytest.importorskip("sklearn")
+    from evals.rules.learned.train import main as retrain
+
+    assert retrain(["--check"]) == 0
