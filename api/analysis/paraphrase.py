@@ -240,6 +240,9 @@ def _drop(tok: Token) -> bool:
 
 _DANGLING = frozenset({"and", "but", "or", "so", "because", "the", "a", "an", "of", "to", "for", "with", "in", "on", "at",
                        "from", "by", "that", "which", "who", "your", "our", "their", "tho", "though", "as", "if", "-", "&"})
+_LEADING_JUNK = frozenset({"and", "but", "or", "so", "-", "&", "however", "regarding", "also", "yet", "plus", "then",
+                           "although", "though", "because", "since", "while", "whereas"})
+"""Discourse words a clause can start with in the message that make no sense after "I'm sorry about"."""
 _CODE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{5,}$|^#?\d{5,}$")
 
 
@@ -247,7 +250,7 @@ def _join(words: list[str]) -> str:
     words = [w for w in words if w and not _CODE.match(w)]
     while words and words[-1].lower() in _DANGLING:
         words.pop()
-    while words and words[0].lower() in ("and", "but", "or", "so", "-", "&"):
+    while words and words[0].lower() in _LEADING_JUNK:
         words.pop(0)
     text = " ".join(words)
     text = re.sub(r"\s+(n't|'s|'re|'ve|'ll|'d|%)\b", r"\1", text)
@@ -422,6 +425,8 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
     else:
         return None
     summary, finite = _join(gerund), _join(clause)
+    if finite == summary:
+        finite = ""  # no verb to inflect: the clause form would not be a clause
     if len(_content_words(summary)) < 2:
         return None
     return summary, finite, score
