@@ -77,12 +77,15 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
     deadline = _deadline(complaint, earlier)
     fault, fault_reason = judge_fault([complaint, *reversed(earlier)])
     intent, confidence = classify(complaint, history)
+    injected = tuple((f.evidence.start, f.evidence.end) for f in flags
+                     if f.kind == "prompt_injection" and f.evidence and complaint[f.evidence.start:f.evidence.end] == f.evidence.text)
     problems = [] if intent in ("thanks", "abuse", "other") else [
-        Problem(summary=p.summary, clause=p.clause, evidence=p.evidence.evidence()) for p in find_problems(complaint)]
+        Problem(summary=p.summary, clause=p.clause, evidence=p.evidence.evidence(), details=list(p.details))
+        for p in find_problems(complaint, exclude=injected)]
     if not problems and intent in ("complaint", "follow_up"):
         # "Still nothing." names no problem itself: the thread's earlier customer turns do.
         for turn in reversed(earlier):
-            problems = [Problem(summary=p.summary, clause=p.clause) for p in find_problems(turn)]
+            problems = [Problem(summary=p.summary, clause=p.clause, details=list(p.details)) for p in find_problems(turn)]
             if problems:
                 break
     grievances = find_grievances(complaint, earlier)

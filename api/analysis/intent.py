@@ -17,7 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from api.analysis.paraphrase import CUES, rank_sentences
+from api.analysis.paraphrase import rank_sentences
+from api.analysis.problem_ranker import CUES
 from api.analysis.social import blank_noise
 
 Intent = Literal["complaint", "question", "thanks", "follow_up", "abuse", "other"]
@@ -61,7 +62,7 @@ def features(message: str, history: list[tuple[str, str]] | None = None) -> dict
         "exclaims": min(clean.count("!"), 5) / 5,
         "caps": caps,
         "problem_sentences": min(len(problem_sentences), 5),
-        "problem_score": min(sum(c.score for c in problem_sentences), 12) / 4,
+        "problem_score": min(sum(c.score for c in problem_sentences), 5),
         "cue_density": sum(1 for w in words if w in CUES) / n * 10,
         "negations": min(sum(1 for w in words if w in ("not", "never", "no", "nothing") or w.endswith("n't")), 5),
         "has_history": float(bool(turns)),

@@ -47,6 +47,7 @@ class Problem(BaseModel):
     summary: str = Field(description="Noun-phrase form in second person, 4-15 words, e.g. 'your battery running out in half the time'.")
     clause: str = Field(default="", description="The same as a finite clause ('your battery runs out in half the time'); empty for noun phrases.")
     evidence: Evidence | None = Field(default=None, description="Where in the latest message; null when only an earlier turn names it.")
+    details: list[str] = Field(default_factory=list, description="Things the message names that the summary leaves out, e.g. 'the drip tray'.")
 
 
 class Ask(BaseModel):

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from api.analysis.problem_ranker import cue_score, problem_probability
 from api.analysis.social import blank_noise, shouting
 from api.analysis.text import Span
 from evals.rules.checks.parroting import canonical_words
@@ -34,24 +35,13 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-DATA = Path(__file__).with_name("data")
 MAX_WORDS = 15
 MAX_COPIED_RUN = 7
 """Longest run of consecutive message words a paraphrase may keep, counted the way the no-parroting check
 counts them (point of view folded, so "my order" and "your order" are the same words); the check fails at 8."""
 MAX_PARSED_SENTENCES = 6
+PROBLEM_THRESHOLD = 0.5
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-
-
-def _lexicon(name: str) -> frozenset[str]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
-
-
-CUES = _lexicon("problem_cues.txt")
-SKIP = _lexicon("problem_skip.txt")
-_NEGATORS = frozenset({"not", "never", "no", "nothing", "nobody", "n't", "cannot", "can't", "won't", "didn't", "doesn't",
-                       "isn't", "wasn't", "haven't", "hasn't", "couldn't", "wouldn't", "don't", "aren't", "weren't"})
 
 
 @lru_cache(maxsize=1)
@@ -70,26 +60,8 @@ class Problem:
     """Finite form, e.g. "your order arrived two days late"."""
     evidence: Span
     score: float
-
-
-def _rank_score(words: list[str]) -> float:
-    lowered = [w.lower().strip("'’") for w in words]
-    stems = {w[:-1] if w.endswith("s") else w for w in lowered} | set(lowered)
-    cue = sum(1 for w in lowered if w in CUES or _stem(w) in CUES)
-    neg = sum(1 for w in lowered if w in _NEGATORS or w.endswith("n't"))
-    skip = len(stems & SKIP)
-    mine = sum(1 for w in lowered if w in ("my", "our"))
-    if len(words) < 3:
-        return 0.0
-    return cue + 0.7 * neg + 0.3 * min(mine, 2) - 0.8 * skip - 0.01 * max(0, len(words) - 30)
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            base = word[: -len(suffix)]
-            return base[:-1] if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2] else base
-    return word
+    details: tuple[str, ...] = ()
+    """Things the sentence names that the summary leaves out ("your espresso machine", "the drip tray")."""
 
 
 @dataclass(frozen=True)
@@ -100,18 +72,17 @@ class _Candidate:
 
 
 def rank_sentences(text: str) -> list[_Candidate]:
-    """Sentences of `text` that describe a problem, best first (ties: earlier first)."""
-    out = []
-    rest = []
-    for s in sentences(text):
-        words = _WORD.findall(s.text)
-        score = _rank_score(words)
-        if score > 0.5:
-            out.append(_Candidate(s.start, s.end, score))
-        elif score >= 0 and len(words) >= 4 and not SKIP & {w.lower() for w in words}:
-            rest.append(_Candidate(s.start, s.end, 0.1))
-    # No sentence names a failure outright ("my battery runs out in half the time"): read the plain ones.
-    return sorted(out, key=lambda c: (-c.score, c.start)) or rest[:2]
+    """Sentences of `text` that describe a problem, most likely first (ties: earlier first).
+
+    `score` is the trained ranker's probability (api/analysis/problem_ranker.py). When no sentence
+    clears PROBLEM_THRESHOLD, the two likeliest of four words or more are still read: a plain
+    "my battery runs out in half the time" names a failure without a cue word.
+    """
+    sents = sentences(text)
+    scored = [_Candidate(s.start, s.end, problem_probability(s.text, i, len(sents))) for i, s in enumerate(sents)]
+    ranked = sorted(scored, key=lambda c: (-c.score, c.start))
+    likely = [c for c in ranked if c.score >= PROBLEM_THRESHOLD]
+    return likely or [c for c in ranked if len(_WORD.findall(text[c.start:c.end])) >= 4][:2]
 
 
 # ---- rewriting a parsed clause -------------------------------------------------------------------------
@@ -160,23 +131,28 @@ def _shares_subject(verb: Token) -> bool:
     return not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
 
 
-_DESIRES = frozenset({"want", "like", "need", "expect", "hope", "ask", "demand", "wish", "prefer", "rather", "deserve",
-                      "request", "insist", "require", "think", "feel", "know", "say", "tell", "suggest", "wonder",
-                      "understand", "believe", "appreciate", "thank", "love", "let", "make", "go"})
+_WANTS = frozenset({"want", "like", "need", "expect", "hope", "ask", "demand", "wish", "prefer", "rather", "deserve",
+                    "request", "insist", "require", "appreciate", "thank", "love", "let"})
+_REPORTING = frozenset({"think", "feel", "know", "say", "tell", "suggest", "wonder", "understand", "believe", "make", "go"})
+"""Verbs that frame another clause ("I think ...", "I'm going to ..."): a problem only when they frame nothing."""
+_DESIRES = _WANTS | _REPORTING
 _MODALS = frozenset({"would", "could", "should", "will", "'ll", "shall", "might", "may", "must", "can", "'d", "wo", "ca"})
 _VAGUE_SUBJECTS = frozenset({"it", "this", "that", "they", "she", "he", "them", "which", "who", "what", "someone", "nobody",
                              "everyone", "anyone", "one", "these", "those"})
 
 
 def _clause_score(tokens: list[Token], verb: Token) -> float:
-    """How well a clause states what went wrong: cue words, less for wishes, hypotheticals and vague subjects."""
-    score = _rank_score([t.text for t in tokens if not t.is_space])
+    """How well a clause states what went wrong: the ranker's view of its words, less for wishes,
+    framing verbs, hypotheticals and vague subjects."""
+    text = " ".join(t.text for t in tokens if not t.is_space)
+    score = 4 * problem_probability(text, 1, 3) - 1.0
     subject = _subject(verb)
     if subject is not None:
         score += 0.5
         if subject.lower_ in _VAGUE_SUBJECTS:
             score -= 1.0
-    if verb.lemma_ in _DESIRES:
+    frames = any(c.dep_ in ("xcomp", "ccomp") for c in verb.children)
+    if verb.lemma_ in _WANTS or verb.lemma_ in _REPORTING and frames:
         score -= 3.0
     if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children):
         score -= 2.0
@@ -312,8 +288,24 @@ def _trim(tokens: list[Token], head: Token) -> list[Token]:
     return [t for t in tokens if t not in remove]
 
 
+_ANAPHORS = frozenset({"it", "they", "this", "that", "these", "those"})
+
+
+def _antecedent(subject: Token | None) -> list[Token]:
+    """For a pronoun subject ("... and it came back with the same fault"), the thing it stands for: the last
+    noun chunk before it in the sentence ("my espresso machine"), or nothing if there is none to trust."""
+    if subject is None or subject.lower_ not in _ANAPHORS or subject.dep_ not in ("nsubj", "nsubjpass"):
+        return []
+    chunks = [c for c in subject.sent.noun_chunks
+              if c.end <= subject.i and c.root.pos_ == "NOUN" and c.root.ent_type_ not in ("DATE", "TIME")
+              and not any(t.lower_ in _CUSTOMER_PRONOUNS or t.lower_ in _COMPANY_PRONOUNS for t in c if t == c.root)]
+    arguments = [c for c in chunks if c.root.dep_ in ("dobj", "nsubj", "nsubjpass", "attr")]
+    return list((arguments or chunks)[-1]) if chunks else []
+
+
 def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool, gerund: bool) -> list[str]:
     role = "company" if _company_subject(subject) else "customer" if _customer_subject(subject) else "other"
+    stands_for = _antecedent(subject) if subject is not None and subject in tokens else []
     words: list[str] = []
     verb_done = False
     auxes = [t for t in verb.children if t.dep_ in ("aux", "auxpass")]
@@ -348,6 +340,9 @@ def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool
             if subject is not None and tok == subject and role == "company":
                 words.append("us")
                 continue
+        if stands_for and tok == subject:
+            words += [_word(t, lower, "other") for t in stands_for if not _drop(t)]
+            continue
         words.append(_word(tok, lower, role))
     if gerund and not verb_done:
         return []
@@ -456,7 +451,7 @@ def _noun_phrase(sent: SpacySpan, source_words: list[str], lower: bool) -> tuple
     best = None
     for chunk in sent.noun_chunks:
         words = [t.text for t in chunk]
-        score = _rank_score(words + ["x", "x"])
+        score = cue_score(words + ["x", "x"])
         if score > 0.5 and (best is None or score > best[1]):
             best = (chunk, score)
     if best is None:
@@ -465,10 +460,47 @@ def _noun_phrase(sent: SpacySpan, source_words: list[str], lower: bool) -> tuple
     return _finish_np(sorted(chunk.root.subtree, key=lambda t: t.i), chunk.root, source_words, lower, score)
 
 
-def find_problems(text: str, limit: int = 3) -> list[Problem]:
-    """Up to `limit` distinct problems of a message, most important first, each paraphrased."""
+_DETAIL_SKIP = frozenset(w.strip() for w in (Path(__file__).with_name("data") / "detail_skip_nouns.txt")
+                         .read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#"))
+MAX_DETAILS = 3
+MAX_DETAIL_WORDS = 5
+
+
+def details(sent: SpacySpan, summary: str, source_words: list[str]) -> tuple[str, ...]:
+    """Noun chunks of the sentence that name something the summary does not, in the agent's voice."""
+    lower = shouting(sent.text)
+    have = set(_content_words(summary))
+    out: list[str] = []
+    for chunk in sent.noun_chunks:
+        root = chunk.root
+        if root.pos_ not in ("NOUN", "PROPN") or root.lemma_.lower() in _DETAIL_SKIP \
+                or any(t.like_num or t.is_currency or any(ch.isdigit() for ch in t.text) for t in chunk) \
+                or any(t.lower_ in _CUSTOMER_PRONOUNS or t.lower_ in _COMPANY_PRONOUNS for t in chunk if t.dep_ != "poss"):
+            continue
+        tokens = [t for t in chunk if not _drop(t)]
+        words = [("the" if t.lower_ in ("a", "an", "some", "any", "this", "that") and t.dep_ == "det" else _word(t, lower, "other"))
+                 for t in tokens]
+        if not words or words[0] not in ("the", "your", "our") and not any(t.dep_ == "poss" for t in tokens):
+            words = ["the", *words] if root.pos_ == "NOUN" else words
+        phrase = _join(words)
+        content = _content_words(phrase)
+        if not content or set(content) <= have or len(phrase.split()) > MAX_DETAIL_WORDS or _CODE.match(root.text):
+            continue
+        have |= set(content)
+        out.append(phrase)
+        if len(out) >= MAX_DETAILS:
+            break
+    return tuple(out)
+
+
+def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...] = ()) -> list[Problem]:
+    """Up to `limit` distinct problems of a message, most important first, each paraphrased.
+
+    Sentences overlapping an `exclude` span (an instruction aimed at the model) are never a problem:
+    the reply must not read an injected instruction back as the customer's grievance."""
     clean = blank_noise(text)
-    ranked = rank_sentences(clean)[:MAX_PARSED_SENTENCES]
+    ranked = [c for c in rank_sentences(clean) if not any(c.start < end and start < c.end for start, end in exclude)]
+    ranked = ranked[:MAX_PARSED_SENTENCES]
     if not ranked:
         return []
     source_words = _canon(text)
@@ -488,7 +520,8 @@ def find_problems(text: str, limit: int = 3) -> list[Problem]:
             seen.add(" ".join(sorted(key_words)))
             start = cand.start + sent.start_char
             end = cand.start + sent.end_char
-            problems.append(Problem(summary, clause, Span(start, end, text[start:end]), cand.score + score))
+            problems.append(Problem(summary, clause, Span(start, end, text[start:end]), cand.score + score,
+                                    details(sent, summary, source_words)))
             break
         if len(problems) >= limit:
             break

@@ -61,14 +61,26 @@ def _speakable(problem: Problem, req: DraftRequest) -> bool:
     """The problem can follow "I'm sorry about" in our voice: the rule checks, not the paraphraser, decide.
     A paraphrase that quotes a remedy the customer asked for ("sending another one"), a guarantee they want
     ("this never happening again"), their blame or their capitals, or that reads their words back, is left out."""
-    for text in filter(None, (problem.summary, problem.clause)):
-        if find_offers(text) or copied_runs(req.complaint, text, RUN_WORDS):
-            return False
-        ctx = CheckContext(reply=f"I'm sorry about {text}.", complaint=req.complaint, company_at_fault=req.company_at_fault,
-                           policy=req.policy, channel=req.channel)
-        if not all(r.passed for r in check_reply(ctx, _SPEAKABLE_RULES)):
-            return False
-    return True
+    return all(_sayable(f"I'm sorry about {text}.", text, req) for text in filter(None, (problem.summary, problem.clause)))
+
+
+def _sayable(sentence: str, named: str, req: DraftRequest) -> bool:
+    """`sentence`, which names `named` from the message, passes the rule checks on its own."""
+    if find_offers(named) or copied_runs(req.complaint, named, RUN_WORDS):
+        return False
+    ctx = CheckContext(reply=sentence, complaint=req.complaint, company_at_fault=req.company_at_fault,
+                       policy=req.policy, channel=req.channel)
+    return all(r.passed for r in check_reply(ctx, _SPEAKABLE_RULES))
+
+
+def _details_sentence(problem: Problem, req: DraftRequest, seed: str) -> str:
+    """One sentence naming the things the customer mentioned that the apology's summary left out."""
+    named = [d for d in problem.details if _speakable(Problem(summary=d), req)]
+    if not named:
+        return ""
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    sentence = _pick(_bank("details"), seed, "details").format(details=listed)
+    return sentence if _sayable(sentence, listed, req) else ""
 
 
 def _problems(analysis: Analysis, req: DraftRequest) -> list[Problem]:
@@ -112,23 +124,38 @@ def _wanted(analysis: Analysis) -> str | None:
     return named[0] if named else None
 
 
-def restatement(req: DraftRequest, analysis: Analysis, seed: str) -> str:
-    """The customer's priorities in one sentence: their further problems, or what they asked for."""
-    parts = []
+RESTATEMENT_LIMIT: int = next(m.max_length for m in Sections.model_fields["restatement"].metadata if hasattr(m, "max_length"))
+"""Sections.restatement's max_length: parts that would take the restatement past it are left out."""
+
+
+def _fit(parts: list[str], limit: int = RESTATEMENT_LIMIT) -> str:
+    kept: list[str] = []
+    for part in parts:
+        if part and len(" ".join([*kept, part])) <= limit:
+            kept.append(part)
+    return " ".join(kept)
+
+
+def restatement(req: DraftRequest, analysis: Analysis, seed: str, lead: str = "") -> str:
+    """The customer's priorities, after `lead`: what the summary left out, their further problems, or what they asked for."""
+    parts = [lead]
     usable = _problems(analysis, req)
+    if usable:
+        parts.append(_details_sentence(usable[0], req, seed))
     if len(usable) > 1:
-        others = [p.summary for p in usable[1:3]]
-        parts.append(_pick(_bank("second_problem"), seed, "second").format(second=" and ".join(others)))
+        others = " and ".join(p.summary for p in usable[1:3])
+        second = _pick(_bank("second_problem"), seed, "second").format(second=others)
+        parts.append(second if _sayable(second, others, req) else "")
     want = _wanted(analysis)
     if want:
         deadline = f" {analysis.deadline.lower()}" if analysis.deadline else ""
         parts.append(_sentence(_pick(_bank("want"), seed, "want").format(want=want, deadline=deadline)))
-    if parts:
-        return " ".join(parts)
+    if any(parts[1:]):
+        return _fit(parts)
     goals = [P.GOAL[g.topic] for g in analysis.grievances[:2] if g.topic != "other"]
     if goals:
-        return f"What matters most is {' and '.join(dict.fromkeys(goals))}."
-    return ""
+        parts.append(f"What matters most is {' and '.join(dict.fromkeys(goals))}.")
+    return _fit(parts)
 
 
 def choose_remedies(req: DraftRequest, analysis: Analysis) -> tuple[Remedy | None, list[Remedy]]:
@@ -233,9 +260,8 @@ def draft_sections(req: DraftRequest, analysis: Analysis) -> Sections:
         return _abuse(seed)
     if analysis.intent == "other":
         return _other(seed)
-    restated = restatement(req, analysis, seed)
-    if analysis.intent == "follow_up" or analysis.repeat_contact:
-        restated = _join_sentences(_pick(_bank("follow_up_ack"), seed, "chase"), restated)
+    chased = analysis.intent == "follow_up" or analysis.repeat_contact
+    restated = restatement(req, analysis, seed, lead=_pick(_bank("follow_up_ack"), seed, "chase") if chased else "")
     return Sections(
         acknowledgement=acknowledgement(analysis, seed),
         apology=apology(req, analysis, seed),
@@ -246,6 +272,3 @@ def draft_sections(req: DraftRequest, analysis: Analysis) -> Sections:
         closing=_by_channel("closing", channel, seed),
     )
 
-
-def _join_sentences(*parts: str) -> str:
-    return " ".join(p for p in parts if p)
