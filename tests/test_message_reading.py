@@ -148,3 +148,38 @@ def test_an_injected_instruction_is_never_read_back_as_the_customers_problem() -
     reply, analysis = _draft(text)
     summaries = " ".join(p.summary for p in analysis.problems)  # type: ignore[attr-defined]
     assert analysis.problems and "instructions" not in summaries and "prompt" not in reply, reply  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("text", "summary", "clause"), [
+    # A dropped "I" before a passive verb is "you were ...", before an active one "you ...".
+    ("charged twice for my jan membership. fix it pls", "being charged twice for your jan membership",
+     "you were charged twice for your jan membership"),
+    # Verbs joined by a comma keep their "and".
+    ("wrong item AGAIN. ordered pad thai, got a cold burger.", "ordering pad thai and getting a cold burger",
+     "you ordered pad thai and got a cold burger"),
+])
+def test_the_paraphrase_keeps_the_grammar_of_dropped_subjects_and_joined_verbs(text: str, summary: str, clause: str) -> None:
+    problem = find_problems(text)[0]
+    assert (problem.summary, problem.clause) == (summary, clause)
+
+
+def test_a_verb_the_tagger_reads_as_an_adjective_is_still_the_problem() -> None:
+    problem = find_problems("Anyway, the merino jumper I bought shrank about two sizes in its very first wash.")[0]
+    assert "shrinking" in problem.summary and "jumper" in problem.summary
+
+
+def test_a_wish_is_not_the_problem() -> None:
+    text = "I don't want to make a big scene online, I just want my headphones fixed. The left ear cup's been dead since week two."
+    summaries = [p.summary for p in find_problems(text)]
+    assert summaries and not any("scene" in s for s in summaries), summaries
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("is there parking at the Leeds Riverside and is it free for guests?", "the parking at the Leeds Riverside"),
+    ("Are there any seats left on the 9am ferry?", "the seats left on the 9 am ferry"),
+    ("How do I change my address?", "changing your address"),
+])
+def test_a_question_is_named_by_what_it_asks_about(text: str, topic: str) -> None:
+    from api.analysis.paraphrase import question_topic
+
+    assert question_topic(text) == topic

@@ -15,7 +15,7 @@ from api.analysis.emotions import find_emotions, overall_intensity
 from api.analysis.fault import judge_fault
 from api.analysis.flags import detect_flags
 from api.analysis.grievances import find_grievances
-from api.analysis.injection import injected_regions
+from api.analysis.injection import injected_regions, instruction_sentences
 from api.analysis.intent import classify
 from api.analysis.model import Analysis, Ask, Emotion, Intent, Problem
 from api.analysis.paraphrase import find_problems, question_topic
@@ -77,8 +77,7 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
     deadline = _deadline(complaint, earlier)
     fault, fault_reason = judge_fault([complaint, *reversed(earlier)])
     intent, confidence = classify(complaint, history)
-    injected = tuple((f.evidence.start, f.evidence.end) for f in flags
-                     if f.kind == "prompt_injection" and f.evidence and complaint[f.evidence.start:f.evidence.end] == f.evidence.text)
+    injected = tuple((s.start, s.end) for s in instruction_sentences(complaint))
     problems = [] if intent in ("thanks", "abuse", "other") else [
         Problem(summary=p.summary, clause=p.clause, evidence=p.evidence.evidence(), details=list(p.details))
         for p in find_problems(complaint, exclude=injected)]

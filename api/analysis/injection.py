@@ -80,3 +80,19 @@ def injected_regions(text: str) -> list[Span]:
             end = after.start() if after else len(text)
             regions.append(Span(start, end, text[start:end]))
     return regions
+
+
+_ADDRESSES_AI = re.compile(rf"\b{_AI_NAME}\b")
+
+
+def instruction_sentences(text: str) -> list[Span]:
+    """The sentences of a message that carry or continue an injected instruction: one that matches a
+    trigger, and, once a message has one, any sentence that speaks to the AI. Their words are never
+    the customer's problem."""
+    from evals.rules.text import sentences
+
+    sents = sentences(text)
+    hits = [s for s in sents if any(rule.trigger.search(s.text) for rule in RULES)]
+    if not hits:
+        return []
+    return [Span(s.start, s.end, s.text) for s in sents if s in hits or _ADDRESSES_AI.search(s.text)]

@@ -74,15 +74,17 @@ class _Candidate:
 def rank_sentences(text: str) -> list[_Candidate]:
     """Sentences of `text` that describe a problem, most likely first (ties: earlier first).
 
-    `score` is the trained ranker's probability (api/analysis/problem_ranker.py). When no sentence
-    clears PROBLEM_THRESHOLD, the two likeliest of four words or more are still read: a plain
-    "my battery runs out in half the time" names a failure without a cue word.
+    `score` is the trained ranker's probability (api/analysis/problem_ranker.py). The sentences that
+    clear PROBLEM_THRESHOLD come first, then the two likeliest others of four words or more: a plain
+    "the left ear cup's been dead since week two" names a failure without a cue word, and a likely
+    sentence may hold only a wish that does not paraphrase into a problem.
     """
     sents = sentences(text)
     scored = [_Candidate(s.start, s.end, problem_probability(s.text, i, len(sents))) for i, s in enumerate(sents)]
     ranked = sorted(scored, key=lambda c: (-c.score, c.start))
     likely = [c for c in ranked if c.score >= PROBLEM_THRESHOLD]
-    return likely or [c for c in ranked if len(_WORD.findall(text[c.start:c.end])) >= 4][:2]
+    others = [c for c in ranked if c.score < PROBLEM_THRESHOLD and len(_WORD.findall(text[c.start:c.end])) >= 4]
+    return likely + others[:2]
 
 
 # ---- rewriting a parsed clause -------------------------------------------------------------------------
@@ -102,7 +104,18 @@ _TRAILING_DEPS = frozenset({"prep", "advmod", "npadvmod", "advcl", "conj", "cc",
 
 
 def _verbs(sent: SpacySpan) -> list[Token]:
-    return [t for t in sent if t.pos_ in ("VERB", "AUX") and (t.dep_ in ("ROOT",) or t.dep_ in _CLAUSE_DEPS)]
+    return [t for t in sent if (t.pos_ in ("VERB", "AUX") or _mistagged_verb(t)) and (t.dep_ in ("ROOT",) or t.dep_ in _CLAUSE_DEPS)]
+
+
+def _mistagged_verb(tok: Token) -> bool:
+    """A past-tense verb the small tagger read as an adjective or noun ("the jumper shrank two sizes"):
+    it has a subject and the word is a verb form that is not its own lemma."""
+    from lemminflect import getAllLemmas
+
+    if tok.tag_ not in ("JJ", "NN", "NNS") or not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return False
+    lemmas = getAllLemmas(tok.lower_).get("VERB", ())
+    return bool(lemmas) and tok.lower_ not in lemmas
 
 
 def _own_tokens(verb: Token) -> list[Token]:
@@ -119,7 +132,8 @@ def _own_tokens(verb: Token) -> list[Token]:
                 continue
             if child.dep_ in _CLAUSE_DEPS and child.dep_ not in _KEEP_CLAUSE_DEPS and child.pos_ in ("VERB", "AUX"):
                 continue
-            if child.dep_ in ("cc", "mark", "discourse", "intj", "meta") or child.dep_ == "punct":
+            coordinated = child.dep_ == "cc" and any(c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX") for c in tok.children)
+            if child.dep_ in ("cc", "mark", "discourse", "intj", "meta") and not coordinated or child.dep_ == "punct":
                 continue
             walk(child)
 
@@ -154,6 +168,8 @@ def _clause_score(tokens: list[Token], verb: Token) -> float:
     frames = any(c.dep_ in ("xcomp", "ccomp") for c in verb.children)
     if verb.lemma_ in _WANTS or verb.lemma_ in _REPORTING and frames:
         score -= 3.0
+    if verb.dep_ == "xcomp" and verb.head.lemma_ in _WANTS:
+        score -= 3.0  # "I just want my headphones fixed" / "I don't want to make a scene": a wish, not what went wrong
     if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children):
         score -= 2.0
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "until", "because", "so", "when") for c in verb.children):
@@ -182,6 +198,10 @@ def _vbg(verb: Token) -> str:
     from lemminflect import getInflection
 
     lemma = verb.lemma_.lower() if verb.lemma_ else verb.lower_
+    if _mistagged_verb(verb):
+        from lemminflect import getAllLemmas
+
+        lemma = getAllLemmas(verb.lower_)["VERB"][0]
     if lemma in ("be", "'s", "'m", "'re"):
         return "being"
     forms = getInflection(lemma, "VBG")
@@ -195,7 +215,7 @@ def _word(tok: Token, lower: bool, subject_role: str) -> str:
         return _CUSTOMER_PRONOUNS[low]
     if low in _COMPANY_PRONOUNS:
         return (_COMPANY_PRONOUNS if tok.dep_.startswith("nsubj") or tok.dep_ == "poss" else _OBJECT_COMPANY)[low]
-    if low in ("am", "'m"):
+    if low in ("am", "'m") and tok.pos_ in ("AUX", "VERB"):
         return "are"
     if low == "was" and subject_role == "customer":
         return "were"
@@ -303,6 +323,12 @@ def _antecedent(subject: Token | None) -> list[Token]:
     return list((arguments or chunks)[-1]) if chunks else []
 
 
+def _dropped_i(verb: Token, subject: Token | None) -> bool:
+    """A sentence that opens on a past verb with an object and no subject ("Opened a new bag ...") has dropped its "I"."""
+    first = next((t for t in verb.sent if not t.is_punct and not t.is_space), None)
+    return subject is None and verb == first and any(c.dep_ == "dobj" for c in verb.children)
+
+
 def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool, gerund: bool) -> list[str]:
     role = "company" if _company_subject(subject) else "customer" if _customer_subject(subject) else "other"
     stands_for = _antecedent(subject) if subject is not None and subject in tokens else []
@@ -313,6 +339,9 @@ def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool
     for tok in tokens:
         if _drop(tok):
             continue
+        if tok.dep_ == "conj" and tok.head == verb and tok.pos_ == "VERB" and _shares_subject(tok) \
+                and tok.i > 0 and tok.nbor(-1).text == ",":
+            words.append("and")  # "ordered pad thai, got a cold burger" -> "ordering pad thai and getting a cold burger"
         if gerund:
             if tok in auxes:
                 continue
@@ -322,7 +351,7 @@ def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool
                 words.append(_vbg(tok))
                 continue
             if tok == verb:
-                passive = any(a.dep_ == "auxpass" for a in auxes) or (tok.tag_ == "VBN" and not auxes)
+                passive = any(a.dep_ == "auxpass" for a in auxes) or (tok.tag_ == "VBN" and not auxes and not _dropped_i(verb, subject))
                 negation = "never" if any(n.lower_ == "never" for n in negs) else "not" if negs else ""
                 if tok.tag_ == "VBG":
                     words += [w for w in (negation, tok.lower_) if w]
@@ -361,6 +390,13 @@ def question_topic(text: str) -> str | None:
         if root is None or root.pos_ not in ("VERB", "AUX"):
             continue
         verb = root
+        there = next((c for c in verb.children if c.lower_ == "there" and c.dep_ in ("expl", "advmod", "nsubj")), None)
+        thing = next((c for c in verb.children if c.dep_ in ("attr", "nsubj", "dobj") and c != there and c.pos_ in ("NOUN", "PROPN")), None)
+        if verb.lemma_ == "be" and there is not None and thing is not None:
+            # "Is there parking at the hotel?" asks about the parking at the hotel.
+            found = _finish_np(sorted(_own_tokens(thing), key=lambda t: t.i), thing, source_words, False, 0.0)
+            if found:
+                return found[0]
         if verb.lemma_ in _DESIRES:  # "I'd like to change ..." / "I want to know when ..."
             verb = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), verb)
         tokens = [t for t in _own_tokens(verb) if t.dep_ not in ("nsubj", "nsubjpass", "aux", "auxpass", "advmod")
@@ -372,6 +408,10 @@ def question_topic(text: str) -> str | None:
                 and len(phrase.split()) <= MAX_WORDS and verb.lemma_ not in _DESIRES:
             return phrase
     return None
+
+
+_BAD_OPENERS = frozenset({"what", "when", "where", "why", "how", "who", "which", "whether", "if", "quick", "question",
+                          "hi", "hello", "hey", "dear", "ok", "okay", "yes", "no", "please", "thanks", "thank"})
 
 
 def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, str, float] | None:
@@ -387,7 +427,8 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
         return _noun_phrase(sent, source_words, lower)
     score, verb, tokens = best
     subject = _subject(verb)
-    if verb.lemma_ in _DISCOVERY and (subject is None or _customer_subject(subject)):
+    possession = verb.lemma_ == "get" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+    if verb.lemma_ in _DISCOVERY and not possession and (subject is None or _customer_subject(subject)):
         # "Found a piece of plastic in my child's meal": the problem is what they found.
         objects = [c for c in verb.children if c.dep_ == "dobj"]
         if objects:
@@ -403,8 +444,9 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
     for _ in range(12):
         gerund = _render(tokens, verb, subject, lower, gerund=True)
         clause = _render(tokens, verb, subject, lower, gerund=False)
-        if subject is None and clause:
-            clause = ["you", *clause] if verb.tag_ in ("VBD", "VBN") else clause
+        if subject is None and clause and verb.tag_ in ("VBD", "VBN"):
+            # "Charged twice for my membership" -> "you were charged ..."; "Opened a new bag" -> "you opened ...".
+            clause = ["you", *clause] if _dropped_i(verb, subject) else ["you", "were", *clause]
         content = [w for w in gerund if _WORD.fullmatch(w)]
         if gerund and gerund[0].lower() in ("the", "a", "an") and _copied_run(_canon(_join(gerund)), source_words) > MAX_COPIED_RUN:
             # "the photo book of my late mother's birthday" is theirs: "your photo book ..." breaks the copied run.
@@ -420,6 +462,8 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
     else:
         return None
     summary, finite = _join(gerund), _join(clause)
+    if _words_of(summary)[:1] and _words_of(summary)[0] in _BAD_OPENERS:
+        return None  # "what us doing about ...", "quick question doing ...": not a phrase that follows "sorry about"
     if finite == summary:
         finite = ""  # no verb to inflect: the clause form would not be a clause
     if len(_content_words(summary)) < 2:
@@ -430,7 +474,7 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
 def _finish_np(np_tokens: list[Token], head: Token, source_words: list[str], lower: bool, score: float) -> tuple[str, str, float] | None:
     tokens = np_tokens
     for _ in range(10):
-        words = [("the" if t.lower_ in ("a", "an", "some") and t.dep_ == "det" and t.head == head else _word(t, lower, "other"))
+        words = [("the" if t.lower_ in ("a", "an", "some", "any") and t.dep_ == "det" and t.head == head else _word(t, lower, "other"))
                  for t in tokens if not _drop(t)]
         if not any(t.dep_ in ("det", "poss") and t.head == head for t in tokens) and head.tag_ in ("NN", "NNS"):
             words = ["the", *words]
@@ -514,6 +558,8 @@ def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...
             if found is None:
                 continue
             summary, clause, score = found
+            if problems and cue_score(_words_of(summary) + ["x", "x"]) < 1:
+                continue  # a later problem must say what went wrong, not how the story went ("you unplugging it")
             key_words = frozenset(w for w in _words_of(summary) if len(w) > 3)
             if any(len(key_words & frozenset(s.split())) >= max(2, len(key_words) // 2) for s in seen):
                 continue
@@ -525,6 +571,8 @@ def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...
             break
         if len(problems) >= limit:
             break
+        if problems and cand.score < PROBLEM_THRESHOLD:
+            break  # a sentence the ranker doubts may stand in for the main problem, never add a second one
     return sorted(problems, key=lambda p: -p.score)[:limit]
 
 
