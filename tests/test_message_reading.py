@@ -183,3 +183,34 @@ def test_a_question_is_named_by_what_it_asks_about(text: str, topic: str) -> Non
     from api.analysis.paraphrase import question_topic
 
     assert question_topic(text) == topic
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # Written for this test, after the learned flag layer was built; none is in a dataset.
+    ("I have started a thread on the local Facebook group with all the photos.", "media_threat"),
+    ("A judge can decide who is right if you keep ignoring me.", "legal_threat"),
+    ("My card company will be hearing about this charge tomorrow.", "authority_threat"),
+    ("My little boy came out in hives after two bites of the cake.", "safety"),
+    ("Every photo of my late husband was on that account and now it is empty.", "data_loss"),
+    ("My mum is 91 and lives alone, she has had no heating for four days.", "vulnerable_customer"),
+])
+def test_the_learned_layer_recognises_flags_said_in_other_words(text: str, kind: str) -> None:
+    flag = next((f for f in analyze(text).flags if f.kind == kind), None)
+    assert flag is not None and flag.evidence is not None
+    assert text[flag.evidence.start:flag.evidence.end] == flag.evidence.text
+
+
+@pytest.mark.parametrize("text", [
+    "I have no intention of taking you to court, I just want my money back.",
+    "Our lawyer friend looked at the terms and said they seem fair.",
+    "I read the reviews before booking and they were great.",
+])
+def test_the_learned_layer_leaves_ordinary_mentions_alone(text: str) -> None:
+    assert not {f.kind for f in analyze(text).flags} - {"prompt_injection"}
+
+
+def test_retraining_reproduces_the_shipped_flag_model() -> None:
+    pytest.importorskip("sklearn")
+    from api.analysis.train_flags import main as retrain_flags
+
+    assert retrain_flags(["--check"]) == 0

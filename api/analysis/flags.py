@@ -6,7 +6,8 @@ from typing import get_args
 from api.analysis import harm, injection, threats, vulnerability
 from api.analysis.model import Flag, FlagKind
 from api.analysis.concepts import concept_flags
-from api.analysis.rules import first_hits
+from api.analysis.flag_model import learned_flags
+from api.analysis.rules import dismissed, first_hits
 from api.analysis.text import Span
 
 RULES = (threats.LEGAL + threats.AUTHORITY + threats.MEDIA + harm.SAFETY + harm.DATA_LOSS
@@ -18,6 +19,7 @@ def flags_in(text: str) -> dict[FlagKind, tuple[str, Span]]:
     """Each flag kind raised by `text`, with the reason and the first supporting span."""
     hits = {kind: (rule.reason, span) for kind, (rule, span) in first_hits(RULES, text).items()}
     hits.update(concept_flags(text, skip=set(hits)))  # type: ignore[arg-type]
+    hits.update(learned_flags(text, skip=set(hits), dismissed=dismissed(RULES, text)))  # type: ignore[arg-type]
     if "vulnerable_customer" not in hits:
         span = vulnerability.named_bereavement(text)
         if span is not None:

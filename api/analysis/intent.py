@@ -75,6 +75,14 @@ def features(message: str, history: list[tuple[str, str]] | None = None) -> dict
         hits = _count(words, joined, phrases)
         f[f"cue_{name}"] = min(hits, 4)
         f[f"cue_{name}_density"] = hits / n * 10
+    # A linear model cannot combine features by itself; these pairs are the ones the intents turn on.
+    no_problem = float(not problem_sentences)
+    f["short_reply_in_thread"] = f["has_history"] * float(n <= 25)
+    f["question_without_problem"] = max(f["starts_question"], f["ends_question"]) * no_problem
+    f["thanks_without_problem"] = min(f["cue_thanks"], 2) * no_problem
+    f["thanks_without_negation"] = min(f["cue_thanks"], 2) * float(f["negations"] == 0)
+    f["follow_up_in_thread"] = min(f["cue_follow_up"], 2) * f["has_history"]
+    f["abuse_without_problem"] = min(f["cue_abuse"], 2) * no_problem
     return f
 
 

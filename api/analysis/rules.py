@@ -44,21 +44,25 @@ class Rule:
         return None
 
     def _allowed(self, text: str, m: Hit) -> bool:
+        if self.vetoed(text, m):
+            return False
+        if self.context and not self.context_in_text:
+            return bool(self.context.search(sentence_around(text, m.start()).text))
+        return True
+
+    def vetoed(self, text: str, m: Hit) -> bool:
+        """The trigger occurrence is an ordinary mention: negated, quoted, or with veto phrasing around it."""
         start, end = m.span()
         if self.negatable and negated(text, start):
             # The window test over-reaches across clauses with no comma between them; the parse decides.
             sentence = sentence_around(text, start)
             if negated_in_parse(sentence.text, start - sentence.start):
-                return False
+                return True
         if self.skip_quoted and quoted(text, start):
-            return False
+            return True
         if self.veto_before and self.veto_before.search(text[max(0, start - LOOKBEHIND):start]):
-            return False
-        if self.veto_after and self.veto_after.match(text, end, min(len(text), end + LOOKAHEAD)):
-            return False
-        if self.context and not self.context_in_text:
-            return bool(self.context.search(sentence_around(text, start).text))
-        return True
+            return True
+        return bool(self.veto_after and self.veto_after.match(text, end, min(len(text), end + LOOKAHEAD)))
 
 
 def first_hits(rules: list[Rule], text: str) -> dict[FlagKind, tuple[Rule, Span]]:
@@ -70,4 +74,15 @@ def first_hits(rules: list[Rule], text: str) -> dict[FlagKind, tuple[Rule, Span]
         span = rule.find(text)
         if span is not None:
             out[rule.kind] = (rule, span)
+    return out
+
+
+def dismissed(rules: list[Rule], text: str) -> dict[FlagKind, list[tuple[int, int]]]:
+    """For each flag kind, where a trigger occurs that a guard turned down ("police report attached",
+    "a lawyer friend", "I'm not going to sue"): later layers must not raise the kind from those words."""
+    out: dict[FlagKind, list[tuple[int, int]]] = {}
+    for rule in rules:
+        for m in rule.trigger.finditer(text):
+            if rule.vetoed(text, m):
+                out.setdefault(rule.kind, []).append(m.span())
     return out
