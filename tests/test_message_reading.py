@@ -214,3 +214,25 @@ def test_retraining_reproduces_the_shipped_flag_model() -> None:
     from api.analysis.train_flags import main as retrain_flags
 
     assert retrain_flags(["--check"]) == 0
+
+
+def test_a_threat_is_never_read_back_as_the_customers_problem() -> None:
+    # Found reading drafts for dev messages: "I'm so sorry that you are doing a full thread; that is on us."
+    text = ("9 days with zero signal at home and your status page says everything is fine, "
+            "if it isn't fixed by Friday I'm doing a full thread with screenshots of every chat.")
+    analysis = analyze(text)
+    summaries = " ".join(p.summary + " " + p.clause for p in analysis.problems)
+    assert "thread" not in summaries, summaries
+
+
+@pytest.mark.parametrize(("sentence", "summary"), [
+    # A time or place put before the subject goes after it: not "Saturday your jaw swelling up".
+    ("Since Saturday my jaw has swollen up on that side.", "your jaw swelling up on that side since Saturday"),
+    # A verbless "still no X" is something the customer still does not have.
+    ("Still no refund for the coat.", "you still having no refund for the coat"),
+])
+def test_fronted_phrases_and_verbless_absences_read_as_english(sentence: str, summary: str) -> None:
+    from api.analysis.paraphrase import nlp, paraphrase_sentence
+
+    found = paraphrase_sentence(next(iter(nlp()(sentence).sents)), _canon(sentence))
+    assert found is not None and found[0] == summary, found

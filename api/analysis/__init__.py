@@ -17,13 +17,18 @@ from api.analysis.flags import detect_flags
 from api.analysis.grievances import find_grievances
 from api.analysis.injection import injected_regions, instruction_sentences
 from api.analysis.intent import classify
-from api.analysis.model import Analysis, Ask, Emotion, Intent, Problem
+from api.analysis.model import Analysis, Ask, Emotion, Flag, Intent, Problem
 from api.analysis.paraphrase import find_problems, question_topic
 from api.analysis.register import classify_register
 
 __all__ = ["Analysis", "analyze"]
 
 _THREATS = {"legal_threat", "authority_threat", "media_threat"}
+
+
+def _threat_spans(threats: list[Flag]) -> tuple[tuple[int, int], ...]:
+    """Where the customer threatens to sue, report or go public: never read back as their problem."""
+    return tuple((f.evidence.start, f.evidence.end) for f in threats if f.evidence is not None)
 
 
 def _deadline(complaint: str, earlier: list[str]) -> Ask | None:
@@ -80,7 +85,7 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
     injected = tuple((s.start, s.end) for s in instruction_sentences(complaint))
     problems = [] if intent in ("thanks", "abuse", "other") else [
         Problem(summary=p.summary, clause=p.clause, evidence=p.evidence.evidence(), details=list(p.details))
-        for p in find_problems(complaint, exclude=injected)]
+        for p in find_problems(complaint, exclude=injected, avoid=_threat_spans(threats))]
     if not problems and intent in ("complaint", "follow_up"):
         # "Still nothing." names no problem itself: the thread's earlier customer turns do.
         for turn in reversed(earlier):

@@ -414,12 +414,17 @@ _BAD_OPENERS = frozenset({"what", "when", "where", "why", "how", "who", "which",
                           "hi", "hello", "hey", "dear", "ok", "okay", "yes", "no", "please", "thanks", "thank"})
 
 
-def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, str, float] | None:
-    """(summary, clause, score) for the best problem clause of a parsed sentence, or None."""
+def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozenset[int] = frozenset()) -> tuple[str, str, float] | None:
+    """(summary, clause, score) for the best problem clause of a parsed sentence, or None.
+
+    A clause holding a token in `avoid` (token indices of a threat, "I'm doing a full thread") is never
+    the problem: "I'm so sorry that you are doing a full thread" answers the threat, not the grievance."""
     lower = shouting(sent.text)
     best: tuple[float, Token, list[Token]] | None = None
     for verb in _verbs(sent):
         tokens = _own_tokens(verb)
+        if avoid and any(t.i in avoid for t in tokens):
+            continue
         score = _clause_score(tokens, verb)
         if best is None or score > best[0]:
             best = (score, verb, tokens)
@@ -441,6 +446,10 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
             return _finish_np(np_tokens, attrs[0], source_words, lower, score)
     if subject is not None and subject not in tokens:
         tokens = sorted([*subject.subtree, *tokens], key=lambda t: t.i)
+    fronted = _fronted(verb, subject, tokens)
+    if fronted:
+        # "Since Saturday my jaw has swollen up" -> "your jaw swelling up since Saturday".
+        tokens = [t for t in tokens if t not in fronted] + fronted
     for _ in range(12):
         gerund = _render(tokens, verb, subject, lower, gerund=True)
         clause = _render(tokens, verb, subject, lower, gerund=False)
@@ -456,6 +465,8 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
                 clause = []  # the finite form would read the customer's sentence back; the gerund form does not
             break
         trimmed = _trim(tokens, verb)
+        if len(trimmed) == len(tokens) and fronted:
+            trimmed, fronted = [t for t in tokens if t not in fronted], []
         if len(trimmed) == len(tokens):
             return None
         tokens = trimmed
@@ -471,18 +482,38 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str]) -> tuple[str, 
     return summary, finite, score
 
 
+def _fronted(verb: Token, subject: Token | None, tokens: list[Token]) -> list[Token]:
+    """The tokens of prepositional phrases put before the subject ("Since Saturday", "On Monday")."""
+    if subject is None:
+        return []
+    heads = [c for c in verb.children if c.dep_ == "prep" and c.i < subject.i and any(g.dep_ == "pobj" for g in c.children)]
+    return [t for t in tokens if any(t in h.subtree for h in heads)]
+
+
+_ABSENCE_ADVERBS = frozenset({"still", "yet", "again"})
+
+
 def _finish_np(np_tokens: list[Token], head: Token, source_words: list[str], lower: bool, score: float) -> tuple[str, str, float] | None:
     tokens = np_tokens
+    absent = head.dep_ == "ROOT" and any(c.dep_ == "det" and c.lower_ == "no" for c in head.children)
     for _ in range(10):
         words = [("the" if t.lower_ in ("a", "an", "some", "any") and t.dep_ == "det" and t.head == head else _word(t, lower, "other"))
                  for t in tokens if not _drop(t)]
-        if not any(t.dep_ in ("det", "poss") and t.head == head for t in tokens) and head.tag_ in ("NN", "NNS"):
-            words = ["the", *words]
+        if absent:
+            # "Still no refund." is something the customer still does not have: "you still having no refund".
+            adverbs = [t.lower_ for t in tokens if t.head == head and t.dep_ == "advmod" and t.lower_ in _ABSENCE_ADVERBS]
+            rest = [w for t, w in zip([t for t in tokens if not _drop(t)], words)
+                    if not (t.head == head and t.dep_ == "advmod" and t.lower_ in _ABSENCE_ADVERBS)]
+            words, clause = ["you", *adverbs, "having", *rest], ["you", *adverbs, "have", *rest]
+        elif not any(t.dep_ in ("det", "poss") and t.head == head for t in tokens) and head.tag_ in ("NN", "NNS"):
+            words, clause = ["the", *words], []
+        else:
+            clause = []
         if len(words) <= MAX_WORDS and _copied_run(_canon(_join(words)), source_words) <= MAX_COPIED_RUN:
             phrase = _join(words)
             if len(_content_words(phrase)) < 2:
                 return None
-            return phrase, "", score
+            return phrase, _join(clause), score
         trimmed = _trim(tokens, head)
         if len(trimmed) == len(tokens):
             return None
@@ -537,11 +568,13 @@ def details(sent: SpacySpan, summary: str, source_words: list[str]) -> tuple[str
     return tuple(out)
 
 
-def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...] = ()) -> list[Problem]:
+def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...] = (),
+                  avoid: tuple[tuple[int, int], ...] = ()) -> list[Problem]:
     """Up to `limit` distinct problems of a message, most important first, each paraphrased.
 
     Sentences overlapping an `exclude` span (an instruction aimed at the model) are never a problem:
-    the reply must not read an injected instruction back as the customer's grievance."""
+    the reply must not read an injected instruction back as the customer's grievance. Clauses
+    overlapping an `avoid` span (a threat) are skipped, but the rest of their sentence may still be."""
     clean = blank_noise(text)
     ranked = [c for c in rank_sentences(clean) if not any(c.start < end and start < c.end for start, end in exclude)]
     ranked = ranked[:MAX_PARSED_SENTENCES]
@@ -554,7 +587,8 @@ def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...
     seen: set[str] = set()
     for cand, doc in zip(ranked, docs):
         for sent in doc.sents:
-            found = paraphrase_sentence(sent, source_words)
+            avoided = frozenset(t.i for t in sent if any(start <= cand.start + t.idx < end for start, end in avoid))
+            found = paraphrase_sentence(sent, source_words, avoided)
             if found is None:
                 continue
             summary, clause, score = found

@@ -25,7 +25,6 @@ DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
 HELD_OUT = ("_dev_", "_blind_")
 REGULARIZATION = 0.5
 """Inverse L2 strength (scikit-learn `C`), chosen on the dev messages."""
-"""A word stem becomes a feature only if it occurs in this many training sentences."""
 
 
 def _label(text: str, problems: list[dict[str, object]]) -> tuple[int, float]:
