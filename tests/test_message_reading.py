@@ -69,7 +69,7 @@ def test_thanks_gets_a_short_warm_reply_with_no_apology_or_invented_problem() ->
 def test_a_neutral_question_gets_a_route_not_an_apology() -> None:
     reply, analysis = _draft("How do I change the mobile number on my account?")
     assert analysis.intent == "question"  # type: ignore[attr-defined]
-    assert "changing the mobile number on your account" in reply
+    assert "how to change the mobile number on your account" in reply
     assert not re.search(r"\bsorry\b", reply, re.I)
 
 
@@ -175,9 +175,20 @@ def test_a_wish_is_not_the_problem() -> None:
 
 
 @pytest.mark.parametrize(("text", "topic"), [
-    ("is there parking at the Leeds Riverside and is it free for guests?", "the parking at the Leeds Riverside"),
-    ("Are there any seats left on the 9am ferry?", "the seats left on the 9 am ferry"),
-    ("How do I change my address?", "changing your address"),
+    # An indirect question in the agent's voice, to follow "I'm checking ..." / "Let me confirm ...".
+    ("is there parking at the Leeds Riverside and is it free for guests?", "whether there is parking at the Leeds Riverside"),
+    ("Are there any seats left on the 9am ferry?", "whether there are any seats left on the 9 am ferry"),
+    ("How do I change my address?", "how to change your address"),
+    ("Can I transfer my ticket for the 22nd to my sister? I can't go anymore.",
+     "whether you can transfer your ticket to your sister"),
+    ("Does your quote include insurance if something gets broken in the van?",      "whether our quote includes insurance if something gets broken"),
+    ("How long does a full service take? Could I drop the bike in Thursday?", "how long a full service takes"),
+    ("What's the daily limit on international transfers in the app?", "what the daily limit on international transfers is"),
+    ("hi can i move my broadband to my new flat on the 14th or do i need a new contract",
+     "whether you can move your broadband to your new flat"),
+    ("Is there a way to download episodes to watch on a plane?", "whether there is a way to download episodes to watch"),
+    ("how many screens can i watch on at once with the basic plan?", "how many screens you can watch on at once"),
+    ("Do you have any women-only sessions in the pool?", "whether we have any women-only sessions"),
 ])
 def test_a_question_is_named_by_what_it_asks_about(text: str, topic: str) -> None:
     from api.analysis.paraphrase import question_topic

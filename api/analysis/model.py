@@ -69,7 +69,7 @@ class Analysis(BaseModel):
     intent: Intent = Field(default="complaint", description="What kind of message this is; the reply's mode follows it.")
     intent_confidence: float = Field(default=1.0, ge=0, le=1)
     problems: list[Problem] = Field(default_factory=list, description="Up to three problems, most important first, paraphrased from the message.")
-    question_topic: str | None = Field(default=None, description="For a question: what it asks about, e.g. 'changing your mobile number'.")
+    question_topic: str | None = Field(default=None, description="For a question: what it asks, as an indirect question in the agent's voice, e.g. 'how you change your mobile number', 'whether you can take a folding bike on the 07:42'.")
     emotions: list[Emotion]
     intensity: Intensity
     intensity_score: float = Field(ge=0, le=1)

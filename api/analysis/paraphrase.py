@@ -229,9 +229,14 @@ def _word(tok: Token, lower: bool, subject_role: str) -> str:
     return tok.text
 
 
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "compound"})
+"""A word the tagger calls an interjection but the parser uses as an argument ("Does your quote include ...") stays."""
+
+
 def _drop(tok: Token) -> bool:
-    return (tok.is_space or tok.lower_ in _DROP_ADVERBS and tok.dep_ in ("advmod", "npadvmod")
-            or tok.pos_ in ("INTJ",) or tok.is_punct and tok.text not in ("'", "-", "%", "&", "/", "$", "£", "€"))
+    hyphenated = tok.i > 0 and tok.nbor(-1).text == "-" and not tok.nbor(-1).whitespace_  # "women-only"
+    return (tok.is_space or tok.lower_ in _DROP_ADVERBS and tok.dep_ in ("advmod", "npadvmod") and not hyphenated
+            or tok.pos_ == "INTJ" and tok.dep_ not in _ARGUMENT_DEPS or tok.is_punct and tok.text not in ("'", "-", "%", "&", "/", "$", "£", "€"))
 
 
 _DANGLING = frozenset({"and", "but", "or", "so", "because", "the", "a", "an", "of", "to", "for", "with", "in", "on", "at",
@@ -251,6 +256,7 @@ def _join(words: list[str]) -> str:
     text = " ".join(words)
     text = re.sub(r"\s+(n't|'s|'re|'ve|'ll|'d|%)\b", r"\1", text)
     text = re.sub(r"\s+([,.%])", r"\1", text)
+    text = re.sub(r"(?<=\w) - (?=\w)", "-", text)  # the parser splits "part-exchange" into three tokens
     text = re.sub(r"([$£€])\s+", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
@@ -378,36 +384,101 @@ def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool
     return words
 
 
+_WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+_DO_SUPPORT = {"do": "VB", "does": "VBZ", "did": "VBD"}
+_TRIMMABLE = frozenset({"prep", "advcl", "acl", "relcl", "xcomp", "conj", "npadvmod", "advmod", "appos"})
+
+
 def question_topic(text: str) -> str | None:
-    """What a question asks about, as a gerund phrase: "How do I change my number?" -> "changing your number"."""
+    """What a question asks, as an indirect question in the agent's voice, to follow "I'm checking" or
+    "Let me confirm": "Can I transfer my ticket to my sister?" -> "whether you can transfer your ticket
+    to your sister"; "How long does a service take?" -> "how long a service takes"."""
     clean = blank_noise(text)
     asked = [s for s in sentences(clean) if s.text.rstrip().endswith("?")] or sentences(clean)[:1]
-    if not asked:
-        return None
     source_words = _canon(text)
-    for sent in nlp()(asked[0].text.lower() if shouting(asked[0].text) else asked[0].text).sents:
-        root = next((t for t in sent if t.dep_ == "ROOT"), None)
-        if root is None or root.pos_ not in ("VERB", "AUX"):
-            continue
-        verb = root
-        there = next((c for c in verb.children if c.lower_ == "there" and c.dep_ in ("expl", "advmod", "nsubj")), None)
-        thing = next((c for c in verb.children if c.dep_ in ("attr", "nsubj", "dobj") and c != there and c.pos_ in ("NOUN", "PROPN")), None)
-        if verb.lemma_ == "be" and there is not None and thing is not None:
-            # "Is there parking at the hotel?" asks about the parking at the hotel.
-            found = _finish_np(sorted(_own_tokens(thing), key=lambda t: t.i), thing, source_words, False, 0.0)
-            if found:
-                return found[0]
-        if verb.lemma_ in _DESIRES:  # "I'd like to change ..." / "I want to know when ..."
-            verb = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), verb)
-        tokens = [t for t in _own_tokens(verb) if t.dep_ not in ("nsubj", "nsubjpass", "aux", "auxpass", "advmod")
-                  or t.head != verb]
-        tokens = [t for t in tokens if not (t.head == verb and t.dep_ in ("nsubj", "aux"))]
-        words = [("" if t == verb else _word(t, False, "customer")) for t in tokens if not _drop(t)]
-        phrase = _join([_vbg(verb) if t == verb else w for t, w in zip([t for t in tokens if not _drop(t)], words)])
-        if len(_content_words(phrase)) >= 2 and _copied_run(_canon(phrase), source_words) <= MAX_COPIED_RUN \
-                and len(phrase.split()) <= MAX_WORDS and verb.lemma_ not in _DESIRES:
-            return phrase
+    for piece in asked[:2]:
+        for sent in nlp()(piece.text.lower() if shouting(piece.text) else piece.text).sents:
+            topic = _indirect_question(sent, source_words)
+            if topic:
+                return topic
     return None
+
+
+def _indirect_question(sent: SpacySpan, source_words: list[str]) -> str | None:
+    root = sent.root
+    if root.pos_ not in ("VERB", "AUX"):
+        return None
+    alternatives = [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    cut = {t for c in alternatives for t in c.subtree} | {c for c in root.children if c.dep_ == "cc" and alternatives}
+    tokens = [t for t in sent if t not in cut and not _drop(t)]
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    inverted = [c for c in root.children if c.dep_ in ("aux", "auxpass") and subject is not None and c.i < subject.i]
+    if not inverted and root.pos_ == "AUX" and subject is not None and root.i < subject.i:
+        inverted = [root]
+    if subject is None or not inverted:
+        return None  # not an inverted question ("I need to change my address"): the problem summary names it
+    aux = inverted[0]
+    own = set(subject.subtree)
+    lead = [t for t in tokens if t.i < aux.i and t not in own]
+    while lead and lead[0].tag_ not in _WH_TAGS:
+        lead.pop(0)  # "hi", "quick question", "so"
+    body = [t for t in tokens if t.i > aux.i or t in own]
+    for _ in range(8):
+        words = _question_words(lead, body, subject, aux, root)
+        phrase = _join(words)
+        if len(_words_of(phrase)) <= MAX_WORDS and _copied_run(_canon(phrase), source_words) <= MAX_COPIED_RUN:
+            return phrase if len(_content_words(phrase)) >= 2 else None
+        trimmable = [t for t in body if t.dep_ in _TRIMMABLE and t not in (subject, root) and set(t.subtree) <= set(body)]
+        if not trimmable:
+            return None
+        # A date or number goes first ("for the 22nd"), then the last modifier.
+        last = max(trimmable, key=lambda t: (any(w.like_num or w.ent_type_ in ("DATE", "TIME") for w in t.subtree), t.left_edge.i))
+        body = [t for t in body if t not in set(last.subtree)]
+    return None
+
+
+def _question_words(lead: list[Token], body: list[Token], subject: Token, aux: Token, root: Token) -> list[str]:
+    """`lead` (the wh-phrase, if any) + the subject + the auxiliary in statement order + the rest."""
+    role = "company" if _company_subject(subject) else "customer" if _customer_subject(subject) else "other"
+    words = [_word(t, False, role) for t in lead] or ["whether"]
+    if len(lead) == 1 and lead[0].lower_ in ("how", "where", "when") and subject.lower_ in ("i", "we") \
+            and aux.lower_ in ("do", "can") and aux is not root:
+        # "How do I change my number?" -> "how to change your number".
+        return [*words, "to", *(_word(t, False, role) for t in body if t not in set(subject.subtree))]
+    subject_words = [_word(t, False, role) for t in body if t in set(subject.subtree)]
+    words += subject_words
+    low = aux.lower_
+    if low in _DO_SUPPORT and aux is not root:
+        tag = "VB" if low == "does" and subject_words[-1:] in (["you"], ["we"]) else _DO_SUPPORT[low]
+        inflected = _inflect(root, tag)
+    else:
+        words.append(_agreeing(aux, subject, subject_words))
+        inflected = None
+    for t in body:
+        if t in set(subject.subtree):
+            continue
+        words.append(inflected if t == root and inflected else _word(t, False, role))
+    return words
+
+
+def _inflect(verb: Token, tag: str) -> str:
+    from lemminflect import getInflection
+
+    forms = getInflection(verb.lemma_.lower(), tag)
+    return forms[0] if forms else verb.lower_
+
+
+def _agreeing(aux: Token, subject: Token, subject_words: list[str]) -> str:
+    """The auxiliary as it reads after the subject in the agent's voice ("am I" -> "you are")."""
+    low = aux.lower_.replace("’", "'")
+    if aux.lemma_ != "be" and low not in ("'s", "'re", "'m"):
+        return _word(aux, False, "other") if low not in ("am", "'m") else "are"
+    head = subject
+    if subject.lower_ == "there":
+        head = next((c for c in subject.head.children if c.dep_ in ("attr", "nsubj") and c != subject), subject)
+    plural = subject_words[-1:] in (["you"], ["we"]) or head.tag_ in ("NNS", "NNPS") or head.lower_ in ("they", "these", "those")
+    past = aux.tag_ == "VBD"
+    return ("were" if plural else "was") if past else ("are" if plural else "is")
 
 
 _BAD_OPENERS = frozenset({"what", "when", "where", "why", "how", "who", "which", "whether", "if", "quick", "question",

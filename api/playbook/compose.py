@@ -225,13 +225,14 @@ def _thanks(req: DraftRequest, seed: str) -> Sections:
 def _question(req: DraftRequest, analysis: Analysis, seed: str) -> Sections:
     """A route to the answer, with the acknowledgement (and an apology) when the question comes with frustration."""
     problem = _problem(analysis, req)
-    topic = analysis.question_topic or (problem.summary if problem else _pick(_bank("question_generic_topic"), seed, "topic"))
+    asked = analysis.question_topic  # an indirect question, "whether you can ..."; else a noun phrase
+    topic = asked or (problem.summary if problem else _pick(_bank("question_generic_topic"), seed, "topic"))
     frustrated = bool(analysis.emotions)
     return Sections(
         acknowledgement=_pick(_bank("question_ack_frustrated" if frustrated else "question_ack"), seed, "ack"),
         apology=apology(req, analysis, seed) if frustrated else "",
         restatement="",
-        solution=_pick(_bank("question_route"), seed, "route").format(topic=topic),
+        solution=_pick(_bank("question_route" if asked else "question_route_about"), seed, "route").format(topic=topic),
         next_steps=[], follow_up="", closing=_by_channel("closing", req.channel.value, seed),
     )
 
