@@ -241,6 +241,8 @@ def test_a_threat_is_never_read_back_as_the_customers_problem() -> None:
     ("Since Saturday my jaw has swollen up on that side.", "your jaw swelling up on that side since Saturday"),
     # A verbless "still no X" is something the customer still does not have.
     ("Still no refund for the coat.", "you still having no refund for the coat"),
+    # "'s been" is "has been", not a passive: not "the left ear cup being been dead".
+    ("The left ear cup's been dead since week two.", "the left ear cup being dead since week two"),
 ])
 def test_fronted_phrases_and_verbless_absences_read_as_english(sentence: str, summary: str) -> None:
     from api.analysis.paraphrase import nlp, paraphrase_sentence

@@ -361,7 +361,7 @@ def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool
                 negation = "never" if any(n.lower_ == "never" for n in negs) else "not" if negs else ""
                 if tok.tag_ == "VBG":
                     words += [w for w in (negation, tok.lower_) if w]
-                elif passive:
+                elif passive and tok.lemma_ != "be":
                     words += [w for w in (negation, "being", tok.lower_) if w]
                 elif verb.lemma_ == "be" and verb.dep_ != "aux":
                     words += [w for w in (negation, "being") if w]

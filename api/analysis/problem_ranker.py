@@ -72,7 +72,32 @@ def cue_score(words: list[str]) -> float:
     return cue + 0.7 * neg + 0.3 * min(mine, 2) - 0.8 * skip - 0.01 * max(0, len(words) - 30)
 
 
-def features(text: str, index: int, count: int) -> dict[str, float]:
+_GREETING = re.compile(r"^\s*(?:to whom|to whoever|to the|dear|hello|hi|hey|good (?:morning|afternoon|evening|day))\b[^.!?]*,\s*$", re.I)
+WANT_LIST_SPAN = 8
+"""Sentences after a "What I want:" header that count as its list (numbered items split into two each)."""
+_WANT_HEADER = re.compile(r"\b(?:want|asking for|like|expect|need|request)\b[^.!?]*:\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a sentence's neighbours say about it: whether it is one of a list of wants ("What I want:
+    1. ..."), where a customer often names the problem again in few words ("The £180 refund Mark agreed")."""
+
+    in_wants: bool = False
+
+
+def contexts(texts: list[str]) -> list[Context]:
+    """The Context of each sentence of a message, in order (one pass, linear in the message)."""
+    out = []
+    wants_from = None
+    for i in range(len(texts)):
+        if i and _WANT_HEADER.search(texts[i - 1]):
+            wants_from = i
+        out.append(Context(in_wants=wants_from is not None and i - wants_from < WANT_LIST_SPAN))
+    return out
+
+
+def features(text: str, index: int, count: int, context: Context = Context()) -> dict[str, float]:
     """Named feature values of one sentence, `index` of `count` in its message."""
     words = words_of(text)
     lowered = [w.lower().replace("’", "'") for w in words]
@@ -105,6 +130,8 @@ def features(text: str, index: int, count: int) -> dict[str, float]:
         "content_words": min(sum(1 for w in lowered if len(w) > 3 and w not in _FUNCTION), 12) / 4,
         "opens_with_link": float(bool(lowered) and lowered[0] in _LINKS),
         "reference": float(bool(_REFERENCE.search(text))),
+        "greeting": float(bool(_GREETING.match(text))),
+        "in_wants": float(context.in_wants),
     }
     return f
 
@@ -127,6 +154,6 @@ def model() -> RankerModel:
     return RankerModel(weights=dict(raw["weights"]), intercept=float(raw["intercept"]))
 
 
-def problem_probability(text: str, index: int, count: int) -> float:
+def problem_probability(text: str, index: int, count: int, context: Context = Context()) -> float:
     """How likely this sentence states the customer's problem (0..1)."""
-    return model().probability(features(text, index, count))
+    return model().probability(features(text, index, count, context))

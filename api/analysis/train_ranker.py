@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from api.analysis.problem_ranker import MODEL_PATH, features
+from api.analysis.problem_ranker import MODEL_PATH, contexts, features
 from api.analysis.social import blank_noise
 from evals.rules.text import sentences
 from evals.specificity import match_problem
@@ -51,10 +51,11 @@ def training_rows() -> list[tuple[dict[str, float], int, float, int]]:
                 continue  # the original complaint files carry no problem labels
             clean = blank_noise(case["complaint"])
             sents = sentences(clean)
+            around = contexts([s.text for s in sents])
             message += 1
             for i, s in enumerate(sents):
                 label, weight = _label(s.text, expect.get("problems") or [])
-                rows.append((features(s.text, i, len(sents)), label, weight, message))
+                rows.append((features(s.text, i, len(sents), around[i]), label, weight, message))
     return rows
 
 
