@@ -49,7 +49,7 @@ def train() -> dict[str, object]:
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
     xs = (x - mean) / scale
-    clf = LogisticRegression(C=0.3, max_iter=2000)
+    clf = LogisticRegression(C=1.0, max_iter=2000)
     clf.fit(xs, y)
     present = [INTENTS[i] for i in clf.classes_]
     return {

@@ -138,11 +138,37 @@ class Offer:
         return (self.remedy, *self.also)
 
 
+_OFFER_FRAME = rx(
+    r"\b(i|we|me|us|i'm|i've|i'll|i'd|we're|we've|we'll|we'd|let me|let us|ive|im|weve)\b",
+    r"\b(our|my)\b[^!?;]*\b(will|'ll|can|could|is|are|has|have|had)\b",
+    r"\b(is|are|was|were|been|be|being|'s)\s+(now |already |also |just |fully |all )*$",
+    r"\bthere('s| is| are| will be)\b|\bon (its|their) way\b",
+    r"\b(you('ll| will| would|'d| can| could| may)?|you're|you've) (also |now |then )?(get|getting|receive|receiving|have|see|be (given|offered|sent|getting)|qualify|be entitled|be eligible)\b",
+    r"\b(here's|here is|enjoy|accept|please (accept|enjoy|take|find))\b",
+    r"\b(would|do|did) you (like|prefer|want|rather)\b",
+    r"\b(the|your|a|an) (\w+ ){0,2}(team|engineer|technician|manager|specialist|colleague|store|office|department|branch|crew|fitter|courier|driver|staff)s?\b[^!?;]*\b(will|'ll|can|is going to|are going to|has|have|is|are)\b",
+    r"^\W*$",
+    r"^\W*[a-z]+ed\b",
+)
+"""Who gives the remedy: we do ("I've refunded", "we can offer", "let me send"), the customer receives it
+("you'll get a full refund"), it is handed over ("here's a voucher", "would you like a replacement?"),
+or someone of ours does it; a clause that opens on the remedy ("Refunded your fare in full",
+"A full refund is on its way") is judged by what follows it."""
+_RESULT_AFTER = rx(
+    r"^\S*\s+((has|have|had|is|are|was|were|will|'ll|'s)( now| already| also| just)? (been |be |being )?(approved|issued|processed|sent|added|applied|arranged|booked|"
+    r"on (its|their) way|going|heading|coming|credited|paid|made|set up|raised|confirmed|waived|scheduled|dispatched|posted|authorised|authorized|granted|yours|"
+    r"ordered|reserved|booked|due|ready|waiting)|"
+    r"(of|for) )",
+)
+
+
 def _is_offer(text: str, start: int, end: int, clause: Sentence) -> bool:
     before = text[clause.start : start]
     after = text[end : clause.end]
     if not text[start:end].strip():
         return False
+    if not (_OFFER_FRAME.search(before) or _RESULT_AFTER.search(after) or _opens_clause(before)):
+        return False  # a mention, not an offer: "refunds are only available within 30 days", "Repair Centre"
     return not (
         _NEGATION.search(before)
         or _RESTATEMENT.search(before)
@@ -152,6 +178,12 @@ def _is_offer(text: str, start: int, end: int, clause: Sentence) -> bool:
         or _REFERENCE_AFTER.search(after)
         or _NAMES_A_CHARGE.match(after)
     )
+
+
+def _opens_clause(before: str) -> bool:
+    """Nothing but a bullet, a determiner or an adjective before the remedy word: "- Refunded your fare",
+    "A full refund", "Free delivery on your next order"."""
+    return bool(re.fullmatch(r"[\W\d]*((a|an|the|your|one|this|that|plus|and|also|full|partial|free|complimentary|extra)\s+)*", before, re.I))
 
 
 def _clause_at(clauses: list[Sentence], pos: int) -> Sentence | None:
