@@ -147,7 +147,6 @@ _OFFER_FRAME = rx(
     r"\b(here's|here is|enjoy|accept|please (accept|enjoy|take|find))\b",
     r"\b(would|do|did) you (like|prefer|want|rather)\b",
     r"\b(the|your|a|an) (\w+ ){0,2}(team|engineer|technician|manager|specialist|colleague|store|office|department|branch|crew|fitter|courier|driver|staff)s?\b[^!?;]*\b(will|'ll|can|is going to|are going to|has|have|is|are)\b",
-    r"^\W*$",
     r"^\W*[a-z]+ed\b",
 )
 """Who gives the remedy: we do ("I've refunded", "we can offer", "let me send"), the customer receives it
@@ -167,7 +166,7 @@ def _is_offer(text: str, start: int, end: int, clause: Sentence) -> bool:
     after = text[end : clause.end]
     if not text[start:end].strip():
         return False
-    if not (_OFFER_FRAME.search(before) or _RESULT_AFTER.search(after) or _opens_clause(before)):
+    if not (_OFFER_FRAME.search(before) or _RESULT_AFTER.search(after) or _opens_clause(before, text[start:end])):
         return False  # a mention, not an offer: "refunds are only available within 30 days", "Repair Centre"
     return not (
         _NEGATION.search(before)
@@ -180,10 +179,12 @@ def _is_offer(text: str, start: int, end: int, clause: Sentence) -> bool:
     )
 
 
-def _opens_clause(before: str) -> bool:
-    """Nothing but a bullet, a determiner or an adjective before the remedy word: "- Refunded your fare",
-    "A full refund", "Free delivery on your next order"."""
-    return bool(re.fullmatch(r"[\W\d]*((a|an|the|your|one|this|that|plus|and|also|full|partial|free|complimentary|extra)\s+)*", before, re.I))
+def _opens_clause(before: str, remedy: str) -> bool:
+    """A list item of what was done ("- Refunded your fare in full") or a free extra ("Free delivery on
+    your next order"): nothing else before the remedy word. "Refunds are only available ..." is neither."""
+    if re.fullmatch(r"[\W\d]*(and |also |plus )?", before, re.I):
+        return remedy.lower().endswith("ed")
+    return bool(re.fullmatch(r"[\W\d]*((a|an|your|one|plus|and|also)\s+)*(free|complimentary|extra)\s+", before, re.I))
 
 
 def _clause_at(clauses: list[Sentence], pos: int) -> Sentence | None:
