@@ -6,14 +6,28 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 
+from api.db.paging import InvalidCursor, decode_cursor
 from api.deps import DrafterDep, StoreDep
 from api.errors import error_response
 from api.pipeline import guard, request_fingerprint
-from api.schemas import DraftList, DraftPublic, DraftRequest, ErrorDetail, ErrorResponse, FeedbackPublic, FeedbackRequest, Source
+from api.schemas import (
+    CONTROL_FREE,
+    DraftList,
+    DraftPublic,
+    DraftRequest,
+    ErrorDetail,
+    ErrorResponse,
+    FeedbackPublic,
+    FeedbackRequest,
+    Source,
+)
 from prompts import load_prompt
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
 _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+_LIST_ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
+# Offset paging skips rows one by one; past this, page with `cursor` (constant time at any depth).
+MAX_OFFSET = 10_000
 
 
 @router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
@@ -22,7 +36,7 @@ async def create_draft(
     response: Response,
     drafter: DrafterDep,
     store: StoreDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255, pattern=CONTROL_FREE)] = None,
 ) -> DraftPublic:
     """Draft a reply to a complaint. Repeating a request with the same Idempotency-Key returns the stored draft (200)."""
     if idempotency_key is not None and not idempotency_key.strip():
@@ -44,16 +58,22 @@ async def create_draft(
     return draft
 
 
-@router.get("", response_model=DraftList, responses=_ERRORS)
+@router.get("", response_model=DraftList, responses=_LIST_ERRORS)
 def list_drafts(
     store: StoreDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip, at most {MAX_OFFSET:,}; deeper, use `cursor`.")] = 0,
+    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page (keyset paging).")] = None,
     source: Annotated[Source | None, Query(description="Only drafts from this path, e.g. 'fallback'.")] = None,
-    model: Annotated[str | None, Query(max_length=200)] = None,
+    model: Annotated[str | None, Query(max_length=200, pattern=CONTROL_FREE)] = None,
 ) -> DraftList:
-    """Stored drafts, newest first: which model wrote them, how, and which rules they broke."""
-    return store.list_drafts(limit=limit, offset=offset, source=source, model=model)
+    """Stored drafts, newest first: which model wrote them, how, and which rules they broke. Page with
+    `next_cursor` (any depth, same cost) or with `offset` (bounded)."""
+    try:
+        after = decode_cursor(cursor) if cursor is not None else None
+    except InvalidCursor as exc:
+        return error_response(422, "invalid_request", [ErrorDetail(field="cursor", reason=str(exc))])  # type: ignore[return-value]
+    return store.list_drafts(limit=limit, offset=offset, after=after, source=source, model=model)
 
 
 @router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS)
