@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.db.repository import DraftNotFound, IdempotencyConflict
 from api.schemas import ErrorDetail, ErrorResponse
@@ -21,6 +22,9 @@ _BODY_ERRORS = {
     "400": "The body could not be read (e.g. it is not UTF-8).",
     "422": "The body or a parameter is invalid: not JSON, wrong type, out of range, control characters, non-finite numbers.",
 }
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 class UnknownRule(ValueError):
@@ -53,16 +57,27 @@ def _error_code(status: int) -> str:
         return "error"
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path. Starlette names only the first route's (POST, not GET
+    and POST, for /v1/drafts), so each method is tried against the routes, as the router itself would."""
+    routes = request.app.router.routes
+    served = [m for m in _METHODS if any(r.matches({**request.scope, "method": m})[0] is Match.FULL for r in routes)]
+    return ", ".join(served)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         return error_response(422, "invalid_request", [_detail(e) for e in exc.errors()])
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         """Unknown path (404), wrong method (405), unreadable body (400): the same shape as every other 4xx."""
         reason = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-        return error_response(exc.status_code, _error_code(exc.status_code), [ErrorDetail(reason=reason)], exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return error_response(exc.status_code, _error_code(exc.status_code), [ErrorDetail(reason=reason)], headers)
 
     @app.exception_handler(DraftNotFound)
     async def _not_found(_: Request, exc: DraftNotFound) -> JSONResponse:

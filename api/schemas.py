@@ -5,10 +5,11 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.analysis.model import Analysis, Intent
-from evals.rules import Channel, Policy, RuleResult
+from evals.rules import RULES_BY_ID, Channel, Policy, RuleResult
+from prompts import available_versions
 
 Source = Literal["llm", "llm_repaired", "playbook", "fallback"]
 
@@ -30,8 +31,22 @@ def reject_control_chars(value: str) -> str:
 PlainText = Annotated[str, AfterValidator(reject_control_chars), Field(json_schema_extra={"pattern": CONTROL_FREE})]
 
 
+def _integral_float_to_int(value: object) -> object:
+    """JSON Schema's integer includes 2.0; strict int alone would refuse it (and lax int would take "2")."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# (Constraints go before the validator: after it, pydantic writes them raw, as "ge", into the JSON schema.)
+Rating = Annotated[int, Field(strict=True, ge=1, le=5), BeforeValidator(_integral_float_to_int)]
+# The route checks these against the registry and the prompts/ folder (naming the field); the schema lists them.
+RuleId = Annotated[PlainText, Field(json_schema_extra={"enum": sorted(RULES_BY_ID)})]
+PromptVersion = Annotated[PlainText, Field(json_schema_extra={"enum": available_versions()})]
+
+
 class RequestModel(BaseModel):
-    """Base of every request body: unknown fields are an error, and numbers must be finite."""
+    """Base of every request body: unknown fields are an error, and numbers must be finite. Booleans and
+    numbers are `strict` field by field (the JSON types the schema names: no "yes" for true, no false for 0);
+    not the whole model, since FastAPI validates the decoded dict and strict enums would refuse strings."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -60,7 +75,8 @@ class DraftRequest(RequestModel):
 
     complaint: PlainText = Field(min_length=1, max_length=20_000, description="The customer's latest message. Untrusted data.")
     channel: Channel = Channel.email
-    company_at_fault: bool | None = Field(default=None, description="true / false / null = unknown (we err toward taking the blame).")
+    company_at_fault: bool | None = Field(
+        default=None, strict=True, description="true / false / null = unknown (we err toward taking the blame).")
     customer_name: PlainText | None = Field(default=None, max_length=120)
     agent_name: PlainText | None = Field(default=None, max_length=120)
     company_name: PlainText | None = Field(default=None, max_length=120)
@@ -69,7 +85,7 @@ class DraftRequest(RequestModel):
     history: list[Turn] = Field(default_factory=list, max_length=50, description="Earlier turns, oldest first.")
     instructions: PlainText | None = Field(default=None, max_length=4_000, description="The agent's own guidance for this ticket. Trusted.")
     model: PlainText | None = Field(default=None, max_length=200, description="'playbook' or a litellm model string; default CALMREPLY_MODEL.")
-    prompt_version: PlainText | None = Field(default=None, max_length=20)
+    prompt_version: PromptVersion | None = Field(default=None, max_length=20)
 
 
 Sentence = Annotated[str, Field(min_length=1, max_length=400)]
@@ -154,14 +170,14 @@ class DraftList(BaseModel):
 class CheckRequest(RequestModel):
     reply: PlainText = Field(min_length=1, max_length=20_000, description="The reply to lint, e.g. an agent's edited draft.")
     complaint: PlainText = Field(default="", max_length=20_000)
-    company_at_fault: bool | None = None
+    company_at_fault: bool | None = Field(default=None, strict=True)
     policy: Policy | None = None
     channel: Channel = Channel.email
     intent: Intent | None = Field(
         default=None,
         description="What the customer's message is. Omitted: read from `complaint` (a complaint when there is none). "
         "Replies to thanks, plain questions, abuse and other messages need no apology, remedy or next steps.")
-    rules: list[PlainText] | None = Field(default=None, description="Rule ids to run; default all.")
+    rules: list[RuleId] | None = Field(default=None, description="Rule ids to run; default all.")
 
 
 class CheckResponse(BaseModel):
@@ -172,7 +188,7 @@ class CheckResponse(BaseModel):
 class FeedbackRequest(RequestModel):
     outcome: Literal["sent", "edited", "discarded"]
     final_text: PlainText | None = Field(default=None, max_length=20_000, description="What the agent actually sent.")
-    rating: int | None = Field(default=None, ge=1, le=5)
+    rating: Rating | None = None
     comment: PlainText | None = Field(default=None, max_length=2_000)
 
 

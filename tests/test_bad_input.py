@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +171,6 @@ def test_tab_newline_and_carriage_return_are_text(client: TestClient) -> None:
 
 def test_the_openapi_schema_documents_the_control_character_rule(client: TestClient) -> None:
     props = client.get("/openapi.json").json()["components"]["schemas"]["DraftRequest"]["properties"]
-    import re
-
     pattern = props["complaint"].get("pattern")
     assert pattern and re.search(pattern, "fine\ttext\n") and not re.search(pattern, "bad\x00text")
 
@@ -207,7 +206,7 @@ def test_an_unparseable_body_names_the_body_and_the_reason(client: TestClient) -
 
 def test_a_405_keeps_its_allow_header(client: TestClient) -> None:
     r = client.delete("/v1/drafts")
-    assert r.status_code == 405 and r.headers.get("allow")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, POST"  # both routes at the path, not the first one
 
 
 def test_the_openapi_schema_has_no_other_error_shape(client: TestClient) -> None:
@@ -252,3 +251,13 @@ def test_workers_racing_on_a_fresh_sqlite_file_all_start(tmp_path: Path, round_:
     assert {"drafts", "llm_calls", "feedback"} <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         assert len(conn.execute(text("SELECT version_num FROM alembic_version")).all()) == 1
+
+
+@pytest.mark.parametrize("key", [" ", "\t", " padded", "padded "])
+def test_a_blank_or_padded_idempotency_key_is_a_422(client: TestClient, key: str) -> None:
+    """Found by schemathesis: the blank-key rule lived only in code, so the schema called a blank key valid."""
+    from api.routes.drafts import IDEMPOTENCY_KEY
+
+    assert not re.search(IDEMPOTENCY_KEY, key) and re.search(IDEMPOTENCY_KEY, "crm-ticket 42")
+    r = client.post("/v1/drafts", json={"complaint": COMPLAINT}, headers={"Idempotency-Key": key})
+    assert r.status_code == 422 and r.json()["details"][0]["field"] == "Idempotency-Key", r.text

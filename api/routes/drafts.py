@@ -26,21 +26,22 @@ from prompts import load_prompt
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
 _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 _LIST_ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
+# Visible characters at both ends, no control characters: never blank, never padded.
+IDEMPOTENCY_KEY = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
 # Offset paging skips rows one by one; past this, page with `cursor` (constant time at any depth).
 MAX_OFFSET = 10_000
 
 
-@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED,
+             responses={200: {"model": DraftPublic, "description": "Replayed: the draft stored under this Idempotency-Key."}, **_ERRORS})
 async def create_draft(
     req: DraftRequest,
     response: Response,
     drafter: DrafterDep,
     store: StoreDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255, pattern=CONTROL_FREE)] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255, pattern=IDEMPOTENCY_KEY)] = None,
 ) -> DraftPublic:
     """Draft a reply to a complaint. Repeating a request with the same Idempotency-Key returns the stored draft (200)."""
-    if idempotency_key is not None and not idempotency_key.strip():
-        return error_response(422, "invalid_request", [ErrorDetail(field="Idempotency-Key", reason="must not be blank")])  # type: ignore[return-value]
     load_prompt(req.prompt_version or drafter.settings.prompt_version)  # unknown version -> 422 before any work
     fingerprint = request_fingerprint(req)
     if idempotency_key is not None:

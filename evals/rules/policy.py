@@ -30,7 +30,7 @@ class Policy(BaseModel):
         default=None, description="Remedy kinds the reply may offer; null = any."
     )
     max_amount: float | None = Field(
-        default=None, ge=0, description="Largest money amount the reply may offer (refund, credit, compensation)."
+        default=None, ge=0, strict=True, description="Largest money amount the reply may offer (refund, credit, compensation)."
     )
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
 
