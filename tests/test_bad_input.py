@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,7 @@ def test_control_characters_are_rejected_in_feedback_query_and_header(client: Te
     draft = client.post("/v1/drafts", json={"complaint": COMPLAINT}).json()
     r = client.post(f"/v1/drafts/{draft['id']}/feedback", json={"outcome": "edited", "final_text": "Hi\x00"})
     assert r.status_code == 422 and r.json()["details"][0]["field"] == "final_text"
+    assert client.get("/v1/drafts/ab%00cd").status_code == 422
     r = client.get("/v1/drafts", params={"model": "x\x00"})
     assert r.status_code == 422 and r.json()["details"][0]["field"] == "model"
     # (An HTTP server rejects raw NUL in a header; the ASGI app still must not accept one.)
@@ -233,12 +235,9 @@ def _migrate_at_barrier(url: str, barrier: Any, results: Any) -> None:
         results.put(f"{type(exc).__name__}: {exc}")
 
 
-@pytest.mark.parametrize("round_", range(3))
-def test_workers_racing_on_a_fresh_sqlite_file_all_start(tmp_path: Path, round_: int) -> None:
-    """Four processes start at one barrier and each migrate the same new file, as `serve --workers 4` does."""
+def race_migrations(url: str, workers: int = 4) -> list[str]:
+    """`workers` processes start at one barrier and each migrate `url`, as `serve --workers` does."""
     ctx = multiprocessing.get_context("spawn")
-    url = f"sqlite:///{tmp_path / f'race{round_}.db'}"
-    workers = 4
     barrier, results = ctx.Barrier(workers), ctx.Queue()
     procs = [ctx.Process(target=_migrate_at_barrier, args=(url, barrier, results)) for _ in range(workers)]
     for p in procs:
@@ -246,11 +245,34 @@ def test_workers_racing_on_a_fresh_sqlite_file_all_start(tmp_path: Path, round_:
     outcomes = [results.get(timeout=120) for _ in procs]
     for p in procs:
         p.join(timeout=60)
-    assert outcomes == ["ok"] * workers, outcomes
+    return outcomes
+
+
+def assert_migrated_once(url: str) -> None:
     engine = make_engine(url)
     assert {"drafts", "llm_calls", "feedback"} <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         assert len(conn.execute(text("SELECT version_num FROM alembic_version")).all()) == 1
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_workers_racing_on_a_fresh_sqlite_file_all_start(tmp_path: Path, round_: int) -> None:
+    """Before the lock: 'table alembic_version already exists' in one of them."""
+    url = f"sqlite:///{tmp_path / f'race{round_}.db'}"
+    assert race_migrations(url) == ["ok"] * 4
+    assert_migrated_once(url)
+
+
+@pytest.mark.skipif(not os.environ.get("CALMREPLY_TEST_POSTGRES_URL"), reason="CALMREPLY_TEST_POSTGRES_URL is not set")
+def test_workers_racing_on_a_fresh_postgres_database_all_start() -> None:
+    from alembic import command
+
+    from api.db.engine import alembic_config
+
+    url = os.environ["CALMREPLY_TEST_POSTGRES_URL"]
+    command.downgrade(alembic_config(make_engine(url)), "base")
+    assert race_migrations(url) == ["ok"] * 4
+    assert_migrated_once(url)
 
 
 @pytest.mark.parametrize("key", [" ", "\t", " padded", "padded "])
@@ -261,3 +283,65 @@ def test_a_blank_or_padded_idempotency_key_is_a_422(client: TestClient, key: str
     assert not re.search(IDEMPOTENCY_KEY, key) and re.search(IDEMPOTENCY_KEY, "crm-ticket 42")
     r = client.post("/v1/drafts", json={"complaint": COMPLAINT}, headers={"Idempotency-Key": key})
     assert r.status_code == 422 and r.json()["details"][0]["field"] == "Idempotency-Key", r.text
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_with_two_workers_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
+    """`calmreply serve --workers 2` on a database that does not exist yet: both workers start, concurrent
+    drafts are all stored, and the file is in WAL mode (readers don't block the writer across processes)."""
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    database, port = tmp_path / "workers.db", _free_port()
+    env = {**os.environ, "CALMREPLY_DATABASE_URL": f"sqlite:///{database}", "CALMREPLY_MODEL": "playbook"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", str(port), "--log-level", "warning"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the server never answered /healthz")
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(lambda i: httpx.post(base + "/v1/drafts", json={"complaint": f"{COMPLAINT} ({i})"},
+                                                       timeout=60).status_code, range(16)))
+        assert codes == [201] * 16
+        assert httpx.get(base + "/v1/drafts").json()["total"] == 16
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=60)[0]
+    assert "already exists" not in output and "Traceback" not in output, output
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_serve_refuses_several_workers_on_an_in_memory_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.cli import main
+    from api.config import get_settings
+
+    monkeypatch.setenv("CALMREPLY_DATABASE_URL", "sqlite://")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit, match="in-memory"):
+            main(["serve", "--workers", "2"])
+    finally:
+        get_settings.cache_clear()

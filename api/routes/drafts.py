@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from api.db.paging import InvalidCursor, decode_cursor
@@ -28,6 +28,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}, 409: 
 _LIST_ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
 # Visible characters at both ends, no control characters: never blank, never padded.
 IDEMPOTENCY_KEY = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+# Any id that is not stored is a 404; one no database could hold (a NUL: PostgreSQL refuses it) a 422.
+DraftId = Annotated[str, Path(max_length=100, pattern=CONTROL_FREE)]
 # Offset paging skips rows one by one; past this, page with `cursor` (constant time at any depth).
 MAX_OFFSET = 10_000
 
@@ -78,12 +80,12 @@ def list_drafts(
 
 
 @router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS)
-def get_draft(draft_id: str, store: StoreDep) -> DraftPublic:
+def get_draft(draft_id: DraftId, store: StoreDep) -> DraftPublic:
     return store.get(draft_id)
 
 
 @router.post("/{draft_id}/feedback", response_model=FeedbackPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
-def add_feedback(draft_id: str, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
+def add_feedback(draft_id: DraftId, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
     """Record what the agent did with the draft; the final text is checked against the same rules."""
     draft = store.get(draft_id)
     final_checks = None
