@@ -48,9 +48,21 @@ def _highlight(text: str, results: list[RuleResult]) -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """One process per worker, each with its own engine. On SQLite they share one file safely: WAL mode and a
+    busy timeout (api.db.engine), and migrations under a lock, so workers starting on a fresh file don't race."""
     import uvicorn
 
-    uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=1, log_level=args.log_level)
+    if args.workers < 1:
+        raise SystemExit("calmreply: --workers must be at least 1")
+    if args.workers > 1:
+        from sqlalchemy.engine import make_url
+
+        from api.config import get_settings
+
+        url = make_url(get_settings().database_url)
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise SystemExit("calmreply: an in-memory SQLite database cannot be shared by several workers; use a file")
+    uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     return 0
 
 
@@ -115,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (one per core; see README, Production)")
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=cmd_serve)
 

@@ -1,25 +1,63 @@
 """The HTTP contract: request and response models for /v1/drafts, /v1/checks and /v1/rules."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.analysis.model import Analysis, Intent
-from evals.rules import Channel, Policy, RuleResult
+from evals.rules import RULES_BY_ID, Channel, Policy, RuleResult
+from prompts import available_versions
 
 Source = Literal["llm", "llm_repaired", "playbook", "fallback"]
 
+# Text a caller sends may hold tab, newline and carriage return, but no other C0 control character: a NUL
+# would be echoed into the reply (and PostgreSQL cannot store one), an escape code reaches the agent's terminal.
+# Such text is rejected (422), not silently stripped, so what is stored is exactly what was sent.
+CONTROL_FREE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-class Turn(BaseModel):
+
+def reject_control_chars(value: str) -> str:
+    found = _CONTROL_CHAR.search(value)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
+                         "only tab, newline and carriage return are allowed")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(reject_control_chars), Field(json_schema_extra={"pattern": CONTROL_FREE})]
+
+
+def _integral_float_to_int(value: object) -> object:
+    """JSON Schema's integer includes 2.0; strict int alone would refuse it (and lax int would take "2")."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# (Constraints go before the validator: after it, pydantic writes them raw, as "ge", into the JSON schema.)
+Rating = Annotated[int, Field(strict=True, ge=1, le=5), BeforeValidator(_integral_float_to_int)]
+# The route checks these against the registry and the prompts/ folder (naming the field); the schema lists them.
+RuleId = Annotated[PlainText, Field(json_schema_extra={"enum": sorted(RULES_BY_ID)})]
+PromptVersion = Annotated[PlainText, Field(json_schema_extra={"enum": available_versions()})]
+
+
+class RequestModel(BaseModel):
+    """Base of every request body: unknown fields are an error, and numbers must be finite. Booleans and
+    numbers are `strict` field by field (the JSON types the schema names: no "yes" for true, no false for 0);
+    not the whole model, since FastAPI validates the decoded dict and strict enums would refuse strings."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Turn(RequestModel):
     role: Literal["customer", "agent"]
-    text: str = Field(min_length=1, max_length=20_000)
+    text: PlainText = Field(min_length=1, max_length=20_000)
 
 
-class DraftRequest(BaseModel):
+class DraftRequest(RequestModel):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -35,18 +73,19 @@ class DraftRequest(BaseModel):
         },
     )
 
-    complaint: str = Field(min_length=1, max_length=20_000, description="The customer's latest message. Untrusted data.")
+    complaint: PlainText = Field(min_length=1, max_length=20_000, description="The customer's latest message. Untrusted data.")
     channel: Channel = Channel.email
-    company_at_fault: bool | None = Field(default=None, description="true / false / null = unknown (we err toward taking the blame).")
-    customer_name: str | None = Field(default=None, max_length=120)
-    agent_name: str | None = Field(default=None, max_length=120)
-    company_name: str | None = Field(default=None, max_length=120)
-    context: str | None = Field(default=None, max_length=10_000, description="Facts the reply may use (order status, outage ETA).")
+    company_at_fault: bool | None = Field(
+        default=None, strict=True, description="true / false / null = unknown (we err toward taking the blame).")
+    customer_name: PlainText | None = Field(default=None, max_length=120)
+    agent_name: PlainText | None = Field(default=None, max_length=120)
+    company_name: PlainText | None = Field(default=None, max_length=120)
+    context: PlainText | None = Field(default=None, max_length=10_000, description="Facts the reply may use (order status, outage ETA).")
     policy: Policy | None = Field(default=None, description="What the reply may offer; null = no constraints on remedy kinds.")
     history: list[Turn] = Field(default_factory=list, max_length=50, description="Earlier turns, oldest first.")
-    instructions: str | None = Field(default=None, max_length=4_000, description="The agent's own guidance for this ticket. Trusted.")
-    model: str | None = Field(default=None, max_length=200, description="'playbook' or a litellm model string; default CALMREPLY_MODEL.")
-    prompt_version: str | None = Field(default=None, max_length=20)
+    instructions: PlainText | None = Field(default=None, max_length=4_000, description="The agent's own guidance for this ticket. Trusted.")
+    model: PlainText | None = Field(default=None, max_length=200, description="'playbook' or a litellm model string; default CALMREPLY_MODEL.")
+    prompt_version: PromptVersion | None = Field(default=None, max_length=20)
 
 
 Sentence = Annotated[str, Field(min_length=1, max_length=400)]
@@ -121,24 +160,24 @@ class DraftSummary(BaseModel):
 
 class DraftList(BaseModel):
     items: list[DraftSummary]
-    total: int
+    total: int | None = Field(description="Drafts matching the filters. Counted on pages asked for without a cursor "
+                              "(it grows with the table); null on cursor pages, which cost the same at any depth.")
     limit: int
     offset: int
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; null on the last page.")
 
 
-class CheckRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reply: str = Field(min_length=1, max_length=20_000, description="The reply to lint, e.g. an agent's edited draft.")
-    complaint: str = Field(default="", max_length=20_000)
-    company_at_fault: bool | None = None
+class CheckRequest(RequestModel):
+    reply: PlainText = Field(min_length=1, max_length=20_000, description="The reply to lint, e.g. an agent's edited draft.")
+    complaint: PlainText = Field(default="", max_length=20_000)
+    company_at_fault: bool | None = Field(default=None, strict=True)
     policy: Policy | None = None
     channel: Channel = Channel.email
     intent: Intent | None = Field(
         default=None,
         description="What the customer's message is. Omitted: read from `complaint` (a complaint when there is none). "
         "Replies to thanks, plain questions, abuse and other messages need no apology, remedy or next steps.")
-    rules: list[str] | None = Field(default=None, description="Rule ids to run; default all.")
+    rules: list[RuleId] | None = Field(default=None, description="Rule ids to run; default all.")
 
 
 class CheckResponse(BaseModel):
@@ -146,13 +185,11 @@ class CheckResponse(BaseModel):
     checks: list[RuleResult]
 
 
-class FeedbackRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FeedbackRequest(RequestModel):
     outcome: Literal["sent", "edited", "discarded"]
-    final_text: str | None = Field(default=None, max_length=20_000, description="What the agent actually sent.")
-    rating: int | None = Field(default=None, ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=2_000)
+    final_text: PlainText | None = Field(default=None, max_length=20_000, description="What the agent actually sent.")
+    rating: Rating | None = None
+    comment: PlainText | None = Field(default=None, max_length=2_000)
 
 
 class FeedbackPublic(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -18,14 +18,21 @@ class Base(DeclarativeBase):
 
 class DraftRow(Base):
     __tablename__ = "drafts"
+    # The draft list's order, newest first (created_at, id), alone and after each filter it offers, so a page is
+    # read from an index in order: no sort, and keyset paging starts at its cursor (migration 0003).
+    __table_args__ = (
+        Index("ix_drafts_created_at_id", "created_at", "id"),
+        Index("ix_drafts_source_created_at_id", "source", "created_at", "id"),
+        Index("ix_drafts_model_created_at_id", "model", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
     model: Mapped[str] = mapped_column(String(200))
-    source: Mapped[str] = mapped_column(String(20), index=True)
+    source: Mapped[str] = mapped_column(String(20))
     prompt_version: Mapped[str] = mapped_column(String(20))
     reply: Mapped[str] = mapped_column(Text)
     sections: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -3,30 +3,47 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 
+from api.db.paging import InvalidCursor, decode_cursor
 from api.deps import DrafterDep, StoreDep
 from api.errors import error_response
 from api.pipeline import guard, request_fingerprint
-from api.schemas import DraftList, DraftPublic, DraftRequest, ErrorDetail, ErrorResponse, FeedbackPublic, FeedbackRequest, Source
+from api.schemas import (
+    CONTROL_FREE,
+    DraftList,
+    DraftPublic,
+    DraftRequest,
+    ErrorDetail,
+    ErrorResponse,
+    FeedbackPublic,
+    FeedbackRequest,
+    Source,
+)
 from prompts import load_prompt
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
 _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+_LIST_ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
+# Visible characters at both ends, no control characters: never blank, never padded.
+IDEMPOTENCY_KEY = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+# Any id that is not stored is a 404; one no database could hold (a NUL: PostgreSQL refuses it) a 422.
+DraftId = Annotated[str, Path(max_length=100, pattern=CONTROL_FREE)]
+# Offset paging skips rows one by one; past this, page with `cursor` (constant time at any depth).
+MAX_OFFSET = 10_000
 
 
-@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED,
+             responses={200: {"model": DraftPublic, "description": "Replayed: the draft stored under this Idempotency-Key."}, **_ERRORS})
 async def create_draft(
     req: DraftRequest,
     response: Response,
     drafter: DrafterDep,
     store: StoreDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255, pattern=IDEMPOTENCY_KEY)] = None,
 ) -> DraftPublic:
     """Draft a reply to a complaint. Repeating a request with the same Idempotency-Key returns the stored draft (200)."""
-    if idempotency_key is not None and not idempotency_key.strip():
-        return error_response(422, "invalid_request", [ErrorDetail(field="Idempotency-Key", reason="must not be blank")])  # type: ignore[return-value]
     load_prompt(req.prompt_version or drafter.settings.prompt_version)  # unknown version -> 422 before any work
     fingerprint = request_fingerprint(req)
     if idempotency_key is not None:
@@ -44,25 +61,31 @@ async def create_draft(
     return draft
 
 
-@router.get("", response_model=DraftList, responses=_ERRORS)
+@router.get("", response_model=DraftList, responses=_LIST_ERRORS)
 def list_drafts(
     store: StoreDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip, at most {MAX_OFFSET:,}; deeper, use `cursor`.")] = 0,
+    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page (keyset paging).")] = None,
     source: Annotated[Source | None, Query(description="Only drafts from this path, e.g. 'fallback'.")] = None,
-    model: Annotated[str | None, Query(max_length=200)] = None,
+    model: Annotated[str | None, Query(max_length=200, pattern=CONTROL_FREE)] = None,
 ) -> DraftList:
-    """Stored drafts, newest first: which model wrote them, how, and which rules they broke."""
-    return store.list_drafts(limit=limit, offset=offset, source=source, model=model)
+    """Stored drafts, newest first: which model wrote them, how, and which rules they broke. Page with
+    `next_cursor` (any depth, same cost) or with `offset` (bounded)."""
+    try:
+        after = decode_cursor(cursor) if cursor is not None else None
+    except InvalidCursor as exc:
+        return error_response(422, "invalid_request", [ErrorDetail(field="cursor", reason=str(exc))])  # type: ignore[return-value]
+    return store.list_drafts(limit=limit, offset=offset, after=after, source=source, model=model)
 
 
 @router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS)
-def get_draft(draft_id: str, store: StoreDep) -> DraftPublic:
+def get_draft(draft_id: DraftId, store: StoreDep) -> DraftPublic:
     return store.get(draft_id)
 
 
 @router.post("/{draft_id}/feedback", response_model=FeedbackPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
-def add_feedback(draft_id: str, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
+def add_feedback(draft_id: DraftId, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
     """Record what the agent did with the draft; the final text is checked against the same rules."""
     draft = store.get(draft_id)
     final_checks = None

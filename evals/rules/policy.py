@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Remedy(str, Enum):
@@ -24,13 +24,15 @@ class Remedy(str, Enum):
 class Policy(BaseModel):
     """Remedies a reply may offer. `allowed_remedies=None` means unconstrained."""
 
+    model_config = ConfigDict(allow_inf_nan=False)  # JSON has no Infinity/NaN; 1e309 parses to inf
+
     allowed_remedies: list[Remedy] | None = Field(
         default=None, description="Remedy kinds the reply may offer; null = any."
     )
     max_amount: float | None = Field(
-        default=None, ge=0, description="Largest money amount the reply may offer (refund, credit, compensation)."
+        default=None, ge=0, strict=True, description="Largest money amount the reply may offer (refund, credit, compensation)."
     )
-    currency: str = Field(default="USD", min_length=3, max_length=3)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
 
     def allows(self, remedy: Remedy) -> bool:
         if self.allowed_remedies is None:
