@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.analysis.model import Analysis, Intent
+from api.fallback_reasons import FallbackReason, from_stored
 from evals.rules import Channel, Policy, RuleResult
 
 Source = Literal["llm", "llm_repaired", "playbook", "fallback"]
@@ -92,7 +93,10 @@ class DraftMeta(BaseModel):
     latency_ms: float
     usage: Usage
     cost_usd: float | None = None
-    fallback_reason: str | None = None
+    fallback_reason: Annotated[FallbackReason | None, BeforeValidator(from_stored)] = Field(
+        default=None, description="Why the draft fell back to the playbook: a stable code (see the README's table).")
+    fallback_detail: str | None = Field(
+        default=None, description="The same in words: error class, HTTP status, what it means. Never provider text.")
 
 
 class DraftPublic(BaseModel):
