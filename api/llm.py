@@ -3,11 +3,20 @@
 Two layers are kept apart (see STYLE.md): this module retries *transport* failures (timeouts,
 429 honoring Retry-After, 5xx, connection errors) with jittered exponential backoff inside a
 deadline; content re-asks (rule violations, invalid JSON) live in api.pipeline.
+
+Time is bounded here, not by the HTTP client: httpx's timeout is per read, so a body that
+trickles in a byte at a time never trips it. Each attempt runs under asyncio.timeout for the
+smaller of CALMREPLY_LLM_TIMEOUT_S and what is left of the deadline, reading included. litellm
+itself is always given the same `timeout`, because it is part of litellm's client-cache key: a
+different value per call built a new HTTP client (and aiohttp session) for every call.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,10 +39,20 @@ from tenacity import (  # noqa: E402
 )
 
 from api.config import Settings  # noqa: E402
+from api.fallback_reasons import FallbackReason, classify, safe_message  # noqa: E402
 from api.providers import register_local_provider  # noqa: E402
 from api.schemas import Usage  # noqa: E402
 
+class AttemptTimedOut(Exception):
+    """One attempt ran past CALMREPLY_LLM_TIMEOUT_S (with deadline to spare): worth retrying."""
+
+
+class DeadlineExceeded(Exception):
+    """The request's deadline passed: before an attempt could start, or while one was running."""
+
+
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    AttemptTimedOut,
     litellm.Timeout,
     litellm.RateLimitError,
     litellm.InternalServerError,
@@ -66,20 +85,50 @@ class ProviderError(Exception):
     """The provider failed for good: a non-transient error, or transient ones past the retry cap/deadline."""
 
     def __init__(self, model: str, attempts: int, cause: BaseException) -> None:
-        super().__init__(f"{model}: {type(cause).__name__}: {cause} (after {attempts} attempt(s))")
+        self.reason: FallbackReason = classify(cause)
+        self.safe_message = safe_message(cause, self.reason)  # never the provider's own text (keys, URLs)
+        super().__init__(f"{model}: {self.safe_message} (after {attempts} attempt(s))")
         self.model = model
         self.attempts = attempts
         self.cause = cause
 
 
+def _response_headers(exc: BaseException) -> Any:
+    """litellm puts the provider's headers on `litellm_response_headers`; its `response` is a stub."""
+    for headers in (getattr(exc, "litellm_response_headers", None), getattr(getattr(exc, "response", None), "headers", None)):
+        if headers and hasattr(headers, "get"):
+            return headers
+    return {}
+
+
 def _retry_after_seconds(exc: BaseException | None) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    value = headers.get("retry-after") if hasattr(headers, "get") else None
+    """Retry-After (seconds or an HTTP date) or OpenAI's retry-after-ms, capped at _MAX_RETRY_AFTER_S."""
+    if exc is None:
+        return None
+    headers = _response_headers(exc)
+    seconds: float | None = None
+    if (ms := headers.get("retry-after-ms")) is not None:
+        seconds = _number(ms, scale=0.001)
+    if seconds is None and (value := headers.get("retry-after")) is not None:
+        seconds = _number(value)
+        if seconds is None:
+            seconds = _until(value)
+    return None if seconds is None else min(max(seconds, 0.0), _MAX_RETRY_AFTER_S)
+
+
+def _number(value: str, scale: float = 1.0) -> float | None:
     try:
-        return min(float(value), _MAX_RETRY_AFTER_S) if value is not None else None
+        return float(value) * scale
     except ValueError:
         return None
+
+
+def _until(http_date: str) -> float | None:
+    try:
+        when = parsedate_to_datetime(http_date)
+    except (TypeError, ValueError):
+        return None
+    return (when - datetime.now(timezone.utc)).total_seconds() if when.tzinfo else None
 
 
 class _WaitRetryAfterOrBackoff:
@@ -134,18 +183,7 @@ class LLMClient:
             ):
                 with attempt:
                     attempts += 1
-                    remaining = max(0.5, min(self.timeout_s, deadline - time.monotonic()))
-                    response = await litellm.acompletion(
-                        model=model,
-                        messages=messages,
-                        temperature=self.temperature,
-                        max_tokens=self.max_tokens,
-                        response_format=response_format_for(schema),
-                        timeout=remaining,
-                        num_retries=0,
-                        drop_params=True,
-                        **self.extra,
-                    )
+                    response = await self._attempt(model, messages, schema, deadline)
         except Exception as exc:  # every provider failure becomes one typed error for the pipeline
             raise ProviderError(model, attempts, exc) from exc
         return Completion(
@@ -156,6 +194,33 @@ class LLMClient:
             latency_ms=(time.monotonic() - started) * 1000,
             transport_attempts=attempts,
         )
+
+    async def _attempt(self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float) -> Any:
+        """One provider call, cut off (connection and body reading included) when its time is up."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise DeadlineExceeded("no time left for another attempt")
+        budget = min(self.timeout_s, remaining)
+        limit = asyncio.timeout(budget)
+        try:
+            async with limit:
+                return await litellm.acompletion(
+                    model=model,
+                    messages=messages,
+                    temperature=self.temperature,
+                    max_tokens=self.max_tokens,
+                    response_format=response_format_for(schema),
+                    timeout=self.timeout_s,
+                    num_retries=0,
+                    drop_params=True,
+                    **self.extra,
+                )
+        except TimeoutError as exc:
+            if not limit.expired():
+                raise
+            if budget < self.timeout_s:
+                raise DeadlineExceeded(f"the deadline passed after {budget:.2f}s of this attempt") from exc
+            raise AttemptTimedOut(f"no complete response within {budget:.2f}s") from exc
 
 
 def _usage(response: Any) -> Usage:
@@ -175,3 +240,15 @@ def _cost(response: Any) -> float | None:
     except Exception:  # unknown model in the local price map: cost is simply not known
         return None
     return float(cost) if cost else None
+
+
+async def close_cached_clients() -> None:
+    """Close the HTTP clients litellm cached for this event loop (each holds an aiohttp session).
+
+    Called on app shutdown: litellm's own atexit hook runs after the loop is gone, when an aiohttp
+    session can no longer be closed cleanly and is reported as "Unclosed client session".
+    """
+    from litellm.llms.custom_httpx.async_client_cleanup import close_litellm_async_clients
+
+    await close_litellm_async_clients()
+    litellm.in_memory_llm_clients_cache.flush_cache()

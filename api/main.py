@@ -1,15 +1,24 @@
 """Builds the FastAPI app. Nothing is configured at import time: call create_app()."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from api.config import Settings, get_settings
 from api.db.engine import make_engine, migrate, session_factory
 from api.db.repository import DraftStore
 from api.errors import install_error_handlers
-from api.llm import LLMClient
+from api.llm import LLMClient, close_cached_clients
 from api.pipeline import Drafter
 from api.routes import checks, drafts, health, rules
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    await close_cached_clients()  # litellm's HTTP clients hold aiohttp sessions on this loop
 
 
 def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -> FastAPI:
@@ -21,6 +30,7 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
         title="calmreply",
         version="0.1.0",
         description="Drafts de-escalating replies to angry customers and lints edited replies against the playbook's rules.",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.store = DraftStore(session_factory(engine))

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from api.analysis import analyze
 from api.analysis.model import Analysis
 from api.config import Settings
+from api.fallback_reasons import DESCRIPTIONS, FallbackReason
 from api.llm import CompletionClient, ProviderError
 from api.playbook import draft_sections
 from api.prompting import build_messages, describe_violations, reask_messages
@@ -100,15 +101,19 @@ class Drafter:
         calls: list[CallLog] = []
         cost = 0.0
         cost_known = False
-        reason = "rule violations remained after re-asking"
+        reason = FallbackReason.rule_violation
+        detail: str | None = None
         for number in range(1, self.settings.max_reasks + 2):
             kind: Literal["generate", "reask"] = "generate" if number == 1 else "reask"
+            if number > 1 and time.monotonic() >= deadline:
+                detail = f"{DESCRIPTIONS[reason]}; the deadline left no time to re-ask"
+                break
             try:
                 completion = await self.llm.complete(model, messages, Sections, deadline)
             except ProviderError as exc:
-                attempt = Attempt(number=number, kind=kind, outcome="provider_error", detail=str(exc), transport_attempts=exc.attempts)
+                attempt = Attempt(number=number, kind=kind, outcome="provider_error", detail=exc.safe_message, transport_attempts=exc.attempts)
                 calls.append(CallLog(attempt, model, messages, None))
-                reason = f"provider error: {type(exc.cause).__name__}"
+                reason, detail = exc.reason, exc.safe_message
                 break
             if completion.cost_usd is not None:
                 cost += completion.cost_usd
@@ -124,7 +129,8 @@ class Drafter:
                 if completion.finish_reason == "length":
                     problem = f"output cut off at the token limit ({problem}); write shorter fields"
                 calls.append(CallLog(Attempt(outcome="invalid_output", detail=problem, **base), model, messages, completion.text))
-                reason = "the model's output never matched the schema"
+                reason = FallbackReason.invalid_output if completion.text.strip() else FallbackReason.empty_response
+                detail = None
                 messages = reask_messages(template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"])
                 continue
             reply = render(sections, req.channel, _names(req))
@@ -140,21 +146,23 @@ class Drafter:
                 return DraftOutcome(reply, sections, analysis, checks, meta, calls)
             violated = [f.rule_id for f in failures]
             calls.append(CallLog(Attempt(outcome="violations", violations=violated, **base), model, messages, completion.text))
+            reason, detail = FallbackReason.rule_violation, None
             messages = reask_messages(template, messages, completion.text, describe_violations(failures))
-            if time.monotonic() >= deadline:
-                reason = "the deadline passed while re-asking"
-                break
-        return self._playbook(req, analysis, model, version, started, "fallback", reason, calls, cost if cost_known else None)
+        return self._playbook(
+            req, analysis, model, version, started, "fallback", (reason, detail or DESCRIPTIONS[reason]), calls,
+            cost if cost_known else None,
+        )
 
     def _playbook(
         self, req: DraftRequest, analysis: Analysis, model: str, version: str, started: float,
-        source: Source, reason: str | None, calls: list[CallLog], cost: float | None,
+        source: Source, why: tuple[FallbackReason, str] | None, calls: list[CallLog], cost: float | None,
     ) -> DraftOutcome:
         sections = draft_sections(req, analysis)
         reply = render(sections, req.channel, _names(req))
         meta = DraftMeta(
             model=model, source=source, attempts=[c.attempt for c in calls], prompt_version=version,
-            latency_ms=_ms(started), usage=_total(calls), cost_usd=cost, fallback_reason=reason,
+            latency_ms=_ms(started), usage=_total(calls), cost_usd=cost,
+            fallback_reason=why[0] if why else None, fallback_detail=why[1] if why else None,
         )
         return DraftOutcome(reply, sections, analysis, guard(reply, req, analysis), meta, calls)
 

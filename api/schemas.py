@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.analysis.model import Analysis, Intent
+from api.fallback_reasons import FallbackReason, from_stored
 from evals.rules import RULES_BY_ID, Channel, Policy, RuleResult
 from prompts import available_versions
 
@@ -131,7 +132,10 @@ class DraftMeta(BaseModel):
     latency_ms: float
     usage: Usage
     cost_usd: float | None = None
-    fallback_reason: str | None = None
+    fallback_reason: Annotated[FallbackReason | None, BeforeValidator(from_stored)] = Field(
+        default=None, description="Why the draft fell back to the playbook: a stable code (see the README's table).")
+    fallback_detail: str | None = Field(
+        default=None, description="The same in words: error class, HTTP status, what it means. Never provider text.")
 
 
 class DraftPublic(BaseModel):

@@ -64,12 +64,15 @@ class FakeProvider(CustomLLM):
         return self._next(model, messages, optional_params or {})
 
 
-def rate_limited(retry_after: str | None = None) -> litellm.RateLimitError:
+def rate_limited(retry_after: str | None = None, header: str = "retry-after") -> litellm.RateLimitError:
+    """A 429 as litellm raises it: the provider's headers on `litellm_response_headers`, and a
+    stub `response` without them (see litellm_core_utils/exception_mapping_utils.py)."""
     import httpx
 
-    headers = {"retry-after": retry_after} if retry_after else {}
-    response = httpx.Response(429, headers=headers, request=httpx.Request("POST", "http://127.0.0.1/fake"))
-    return litellm.RateLimitError("rate limited", llm_provider="fake", model="m", response=response)
+    response = httpx.Response(429, request=httpx.Request("POST", "http://127.0.0.1/fake"))
+    exc = litellm.RateLimitError("rate limited", llm_provider="fake", model="m", response=response)
+    exc.litellm_response_headers = httpx.Headers({header: retry_after} if retry_after else {})
+    return exc
 
 
 def server_error() -> litellm.InternalServerError:

@@ -54,7 +54,8 @@ async def test_garbage_output_falls_back_to_the_playbook(settings: Settings, fak
     out = await drafter(settings).draft(request())
     assert out.meta.source == "fallback"
     assert [a.outcome for a in out.meta.attempts] == ["invalid_output"] * 3
-    assert "schema" in (out.meta.fallback_reason or "")
+    assert out.meta.fallback_reason == "invalid_output"
+    assert "schema" in (out.meta.fallback_detail or "")
     assert not blocking_failures(out.checks)
     assert "not a valid JSON object" in fake_llm.calls[1]["messages"][-1]["content"]
 
@@ -82,7 +83,8 @@ async def test_provider_down_falls_back_after_bounded_retries(settings: Settings
     assert len(fake_llm.calls) == settings.transport_retries + 1
     assert out.meta.attempts[0].outcome == "provider_error"
     assert out.meta.attempts[0].transport_attempts == settings.transport_retries + 1
-    assert "InternalServerError" in (out.meta.fallback_reason or "")
+    assert out.meta.fallback_reason == "server_error"
+    assert (out.meta.fallback_detail or "").startswith("InternalServerError (HTTP 500)")
     assert not blocking_failures(out.checks)
 
 
@@ -91,7 +93,8 @@ async def test_non_transient_errors_are_not_retried(settings: Settings, fake_llm
     out = await drafter(settings).draft(request())
     assert out.meta.source == "fallback"
     assert len(fake_llm.calls) == 1
-    assert "AuthenticationError" in (out.meta.fallback_reason or "")
+    assert out.meta.fallback_reason == "auth_error"
+    assert (out.meta.fallback_detail or "").startswith("AuthenticationError")
 
 
 async def test_unknown_provider_is_a_fallback_not_a_crash(settings: Settings) -> None:
@@ -124,16 +127,23 @@ async def test_prompt_carries_every_rule_and_the_policy(settings: Settings, fake
     assert fake_llm.calls[0]["params"].get("response_format", {}).get("type") == "json_schema"
 
 
-def test_retry_after_header_is_honored() -> None:
+@pytest.mark.parametrize(
+    ("header", "value", "expected"),
+    [("retry-after", "7", 7.0), ("retry-after-ms", "1500", 1.5), ("retry-after", "Wed, 21 Oct 2099 07:28:00 GMT", 30.0)],
+)
+def test_retry_after_header_is_honored(header: str, value: str, expected: float) -> None:
+    """Seconds, OpenAI's milliseconds, or an HTTP date (capped); read where litellm puts it.
+    The real-HTTP version of this is tests/test_faults.py::test_retry_after_is_honoured_through_litellm."""
+
     class State:
         attempt_number = 1
 
         class outcome:  # noqa: N801 - mimics tenacity's RetryCallState.outcome
             @staticmethod
             def exception() -> BaseException:
-                return rate_limited(retry_after="7")
+                return rate_limited(retry_after=value, header=header)
 
-    assert _WaitRetryAfterOrBackoff(0.5)(State()) == 7.0  # type: ignore[arg-type]
+    assert _WaitRetryAfterOrBackoff(0.5)(State()) == expected  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("channel", ["email", "chat", "phone"])
