@@ -5,6 +5,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.cpu import CpuBudgetExceeded
 from api.db.repository import DraftNotFound, IdempotencyConflict
 from api.schemas import ErrorDetail, ErrorResponse
 from prompts import UnknownPromptVersion
@@ -41,6 +42,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownPromptVersion)
     async def _prompt(_: Request, exc: UnknownPromptVersion) -> JSONResponse:
         return error_response(422, "invalid_request", [ErrorDetail(field="prompt_version", reason=str(exc))])
+
+    @app.exception_handler(CpuBudgetExceeded)
+    async def _cpu(_: Request, exc: CpuBudgetExceeded) -> JSONResponse:
+        return error_response(503, "cpu_budget_exceeded", [ErrorDetail(field="body", reason=str(exc))])
 
     @app.exception_handler(UnknownRule)
     async def _rule(_: Request, exc: UnknownRule) -> JSONResponse:
