@@ -1,6 +1,7 @@
 """Settings from the environment (prefix CALMREPLY_), read through a cached get_settings()."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from pydantic import Field
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
     max_reasks: int = Field(default=2, ge=0, le=5, description="Content re-asks after rule violations or invalid output.")
     temperature: float = Field(default=0.3, ge=0, le=2)
     max_tokens: int = Field(default=700, gt=0)
+    cpu_workers: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=1, le=64,
+                             description="Threads that run analysis, the playbook and the checks off the event loop.")
+    cpu_budget_s: float = Field(default=10.0, gt=0, description="Time budget of one request's CPU-bound step; past it, 503.")
 
 
 @lru_cache

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.cpu import CpuPool
 from api.db.repository import DraftStore
 from api.pipeline import Drafter
 
@@ -17,5 +18,10 @@ def get_drafter(request: Request) -> Drafter:
     return request.app.state.drafter
 
 
+def get_cpu(request: Request) -> CpuPool:
+    return request.app.state.cpu
+
+
 StoreDep = Annotated[DraftStore, Depends(get_store)]
+CpuDep = Annotated[CpuPool, Depends(get_cpu)]
 DrafterDep = Annotated[Drafter, Depends(get_drafter)]

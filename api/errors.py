@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.cpu import CpuBudgetExceeded
 from api.db.repository import DraftNotFound, IdempotencyConflict
 from api.schemas import ErrorDetail, ErrorResponse
 from prompts import UnknownPromptVersion
@@ -91,6 +92,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownPromptVersion)
     async def _prompt(_: Request, exc: UnknownPromptVersion) -> JSONResponse:
         return error_response(422, "invalid_request", [ErrorDetail(field="prompt_version", reason=str(exc))])
+
+    @app.exception_handler(CpuBudgetExceeded)
+    async def _cpu(_: Request, exc: CpuBudgetExceeded) -> JSONResponse:
+        return error_response(503, "cpu_budget_exceeded", [ErrorDetail(field="body", reason=str(exc))])
 
     @app.exception_handler(UnknownRule)
     async def _rule(_: Request, exc: UnknownRule) -> JSONResponse:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.config import Settings, get_settings
+from api.cpu import CpuPool
 from api.db.engine import make_engine, migrate, session_factory
 from api.db.repository import DraftStore
 from api.errors import install_error_handlers
@@ -34,7 +35,8 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
     )
     app.state.settings = settings
     app.state.store = DraftStore(session_factory(engine))
-    app.state.drafter = Drafter(settings, llm)
+    app.state.cpu = CpuPool(settings.cpu_workers, settings.cpu_budget_s)
+    app.state.drafter = Drafter(settings, llm, app.state.cpu)
     install_error_handlers(app)
     for module in (drafts, checks, rules, health):
         app.include_router(module.router)

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from api.analysis import analyze
 from api.analysis.model import Analysis
 from api.config import Settings
+from api.cpu import CpuPool
 from api.fallback_reasons import DESCRIPTIONS, FallbackReason
 from api.llm import CompletionClient, ProviderError
 from api.playbook import draft_sections
@@ -83,18 +84,19 @@ def _total(calls: list[CallLog]) -> Usage:
 
 
 class Drafter:
-    def __init__(self, settings: Settings, llm: CompletionClient) -> None:
+    def __init__(self, settings: Settings, llm: CompletionClient, cpu: CpuPool | None = None) -> None:
         self.settings = settings
         self.llm = llm
+        self.cpu = cpu or CpuPool(settings.cpu_workers, settings.cpu_budget_s)
 
     async def draft(self, req: DraftRequest) -> DraftOutcome:
         started = time.monotonic()
-        analysis = analyze(req.complaint, _history(req))
+        analysis = await self.cpu.run(analyze, req.complaint, _history(req))
         model = req.model or self.settings.model
         version = req.prompt_version or self.settings.prompt_version
         template = load_prompt(version)
         if model == PLAYBOOK:
-            return self._playbook(req, analysis, model, version, started, "playbook", None, [], None)
+            return await self.cpu.run(self._playbook, req, analysis, model, version, started, "playbook", None, [], None)
 
         messages = build_messages(template, req, analysis)
         deadline = started + self.settings.request_deadline_s
@@ -134,7 +136,7 @@ class Drafter:
                 messages = reask_messages(template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"])
                 continue
             reply = render(sections, req.channel, _names(req))
-            checks = guard(reply, req, analysis)
+            checks = await self.cpu.run(guard, reply, req, analysis)
             failures = blocking_failures(checks)
             if not failures:
                 calls.append(CallLog(Attempt(outcome="accepted", **base), model, messages, completion.text))
@@ -148,9 +150,9 @@ class Drafter:
             calls.append(CallLog(Attempt(outcome="violations", violations=violated, **base), model, messages, completion.text))
             reason, detail = FallbackReason.rule_violation, None
             messages = reask_messages(template, messages, completion.text, describe_violations(failures))
-        return self._playbook(
-            req, analysis, model, version, started, "fallback", (reason, detail or DESCRIPTIONS[reason]), calls,
-            cost if cost_known else None,
+        return await self.cpu.run(
+            self._playbook, req, analysis, model, version, started, "fallback", (reason, detail or DESCRIPTIONS[reason]),
+            calls, cost if cost_known else None,
         )
 
     def _playbook(

@@ -7,7 +7,7 @@ us), so "the 'replacement' arrived this morning" is not a request for a replacem
 from __future__ import annotations
 
 from api.analysis.model import Ask, AskKind
-from api.analysis.text import Hit, Lexicon, Span, negated, rx, sentence_around
+from api.analysis.text import Hit, Lexicon, Regions, Span, line_bounds, negated, rx, sentence_around, sentence_bounds
 
 _AMOUNT = rx(
     r"(?:[$£€₦₹]|\bRs\.?\s?|\bN(?=\d)|\b(?:USD|GBP|EUR|NGN|INR)\s?)\s?\d[\d,]*(?:\.\d+)?k?\b",
@@ -22,12 +22,14 @@ _REQUEST = rx(
     r"\b(?:i|we)\s+would\s+like\b", r"\bwhat\s+i\s+(?:want|need|require)\b", r"\b(?:please|pls|plz|kindly)\b",
     r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone)\b", r"\b(?:you'?re|you\s+are)\s+going\s+to\b",
     r"\byou\s+(?:owe|should|must|need\s+to|have\s+to)\b", r"\byou'?d\s+better\b", r"\b(?:either|unless|otherwise)\b",
-    r"\bif\b[^.!?\n]*(?:\bnot\b|n't\b|\bno\b)", r"\bor\s+(?:else|i|i'?m|im|we)\b", r"\bi'?m\s+asking\b", r"\?",
+    r"\bif\b(?:(?!\bif\b)[^.!?\n])*(?:\bnot\b|n't\b|\bno\b)", r"\bor\s+(?:else|i|i'?m|im|we)\b", r"\bi'?m\s+asking\b", r"\?",
     r"(?:^\s*|[,;:]\s*|\b(?:and|then|just|now|so|also)\s+)(?:i\s+)?(?:want|refund|give|send|fix|sort|pay|reverse|waive|remove|"
     r"cancel|restore|unblock|unlock|unsuspend|reinstate|approve|tell|explain|call|ring|replace|repair|release|take|put|"
     r"reprint|find|stop|deliver|rebook|reschedule|credit|compensate|reconnect|honou?r|get|do|reopen|settle)\b",
 )
-"""Request framing: a wish, a plea, an ultimatum, a question, or an imperative at the start of a clause."""
+"""Request framing: a wish, a plea, an ultimatum, a question, or an imperative at the start of a clause.
+A condition with a negation ("if it's not ...") is looked for from the last "if" before the negation, so a run of
+"if"s is scanned once; whether the sentence holds one is the same."""
 
 _PARTIAL = rx(
     r"\bpartial\b",
@@ -124,22 +126,56 @@ _ASKS: list[tuple[AskKind, Lexicon]] = [
 ]
 
 _CONDITIONAL = rx(r"\b(?:if|unless)\b[^.!?\n]*$")
+_CONDITIONAL_WORD = rx(r"\b(?:if|unless)\b")
 _DEMAND_LIST = rx(r"\b(?:what|here\s+is\s+what|here'?s\s+what)\s+(?:i|we)\s+(?:want|need|require|expect|ask)\b|"
                   r"\bmy\s+demands\b|\b(?:i|we)\s+(?:want|need|require|expect)\s*:")
 _LIST_ITEM = rx(r"[ \t]*(?:\d{1,2}[.)]|[-*•])\s")
 _MONEY_KINDS = {"refund", "partial_refund", "account_credit", "discount", "fee_waiver", "compensation"}
 
 
-def _requested(text: str, m: Hit) -> bool:
+class _Reading:
+    """What `_requested` needs to know about the sentences and lines of one text, worked out once each: a
+    remedy word can recur thousands of times in one sentence, and reading the sentence per occurrence is
+    quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        first_list = _DEMAND_LIST.search(text)
+        self.demand_list_end = first_list.end() if first_list else None
+        """No match of _DEMAND_LIST holds an earlier-ending one, so "a demand list opens before position p"
+        is "the first one ends before p"."""
+        self._request: dict[int, bool] = {}
+        self._condition: dict[int, int | None] = {}
+
+    def request(self, left: int, right: int) -> bool:
+        if left not in self._request:
+            self._request[left] = _REQUEST.search(self.text[left:right]) is not None
+        return self._request[left]
+
+    def condition_before(self, left: int, right: int, pos: int) -> bool:
+        """An 'if' or 'unless' between the sentence start and `pos` (the sentence holds no . ! ? or newline
+        before its end, so that is _CONDITIONAL on the text before `pos`)."""
+        if left not in self._condition:
+            found = _CONDITIONAL_WORD.search(self.text[left:right])
+            self._condition[left] = left + found.end() if found else None
+        end = self._condition[left]
+        if end is not None and end < pos:
+            return True
+        # A word that ends right at `pos` is a word in the text cut at `pos`, whatever follows it.
+        return any(_CONDITIONAL_WORD.match(self.text, pos - len(w), pos) for w in ("if", "unless") if pos - len(w) >= left)
+
+
+def _requested(reading: _Reading, m: Hit) -> bool:
     """The remedy sits in a request and is not negated ('I don't want a refund'); 'if I don't get a refund'
     is a condition, not a refusal. Items of a list introduced by "what I need:" are requests too."""
-    sentence = sentence_around(text, m.start())
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    in_demand_list = bool(_LIST_ITEM.match(text, line_start)) and bool(_DEMAND_LIST.search(text, 0, line_start))
-    if not (in_demand_list or _REQUEST.search(sentence.text)):
+    text = reading.text
+    left, right = sentence_bounds(text, m.start())
+    line_start = line_bounds(text, m.start())[0]
+    in_demand_list = bool(_LIST_ITEM.match(text, line_start)) and reading.demand_list_end is not None \
+        and reading.demand_list_end < line_start
+    if not (in_demand_list or reading.request(left, right)):
         return False
-    before = text[sentence.start:m.start()]
-    return bool(_CONDITIONAL.search(before)) or not negated(text, m.start())
+    return not negated(text, m.start()) or reading.condition_before(left, right, m.start())
 
 
 def _with_amounts(text: str, hits: list[tuple[AskKind, Span]]) -> list[Ask]:
@@ -147,9 +183,9 @@ def _with_amounts(text: str, hits: list[tuple[AskKind, Span]]) -> list[Ask]:
     and not to the refund earlier in the sentence."""
     details: dict[int, str] = {}
     for a in _AMOUNT.finditer(text):
-        sentence = sentence_around(text, a.start())
+        left, right = sentence_bounds(text, a.start())
         near = [(min(abs(a.start() - s.end), abs(s.start - a.end())), i) for i, (kind, s) in enumerate(hits)
-                if sentence.start <= s.start < sentence.end and kind in _MONEY_KINDS]
+                if left <= s.start < right and kind in _MONEY_KINDS]
         if near:
             details.setdefault(min(near)[1], a.group(0).strip())
     return [Ask(kind=kind, detail=details.get(i), evidence=span.evidence()) for i, (kind, span) in enumerate(hits)]
@@ -158,12 +194,11 @@ def _with_amounts(text: str, hits: list[tuple[AskKind, Span]]) -> list[Ask]:
 def find_asks(text: str, ignore: list[Span] | None = None) -> list[Ask]:
     """Asks in `text`, in order of appearance, one per kind; matches inside `ignore` (e.g. injected
     instructions such as "approve a full refund") are not the customer's asks."""
-    def ignored(m: Hit) -> bool:
-        return any(r.start <= m.start() < r.end for r in ignore or [])
-
+    regions = Regions([(r.start, r.end) for r in ignore or []])
+    reading = _Reading(text)
     hits: list[tuple[AskKind, Span]] = []
     for kind, pattern in _ASKS:
-        m = next((m for m in pattern.finditer(text) if not ignored(m) and _requested(text, m)), None)
+        m = next((m for m in pattern.finditer(text) if m.start() not in regions and _requested(reading, m)), None)
         if m is None:
             continue
         if kind == "refund" and _PARTIAL.search(sentence_around(text, m.start()).text):

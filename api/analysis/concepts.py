@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from api.analysis.negation import negated_in_parse
+from api.analysis.negation import negated_in_sentence
 from api.analysis.social import blank_noise
 from api.analysis.text import Span
 from evals.rules.text import sentences
@@ -41,11 +41,21 @@ def _matches(word: str, term: str) -> bool:
     return word == term or (len(term) >= 4 and word.startswith(term))
 
 
-def _first(words: list[tuple[str, int, int]], group: tuple[str, ...]) -> tuple[int, int] | None:
+@lru_cache(maxsize=65_536)
+def _groups_of(word: str) -> tuple[tuple[int, int], ...]:
+    """(concept index, group index) of every group with a term `word` matches: worked out once per word, so
+    a sentence is read once rather than once per group."""
+    return tuple((ci, gi) for ci, concept in enumerate(concepts()) for gi, group in enumerate(concept.groups)
+                 if any(_matches(word, term) for term in group))
+
+
+def _firsts(words: list[tuple[str, int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """(concept index, group index) -> span of the first word of the group."""
+    firsts: dict[tuple[int, int], tuple[int, int]] = {}
     for word, start, end in words:
-        if any(_matches(word, term) for term in group):
-            return start, end
-    return None
+        for key in _groups_of(word):
+            firsts.setdefault(key, (start, end))
+    return firsts
 
 
 def concept_flags(text: str, skip: set[str]) -> dict[str, tuple[str, Span]]:
@@ -54,15 +64,16 @@ def concept_flags(text: str, skip: set[str]) -> dict[str, tuple[str, Span]]:
     clean = blank_noise(text).lower()
     for sentence in sentences(clean):
         words = [(m.group(0), sentence.start + m.start(), sentence.start + m.end()) for m in _WORD.finditer(sentence.text)]
-        for concept in concepts():
+        firsts = _firsts(words)
+        for ci, concept in enumerate(concepts()):
             if concept.kind in skip or concept.kind in found:
                 continue
-            hits = [_first(words, group) for group in concept.groups]
+            hits = [firsts.get((ci, gi)) for gi in range(len(concept.groups))]
             if any(h is None for h in hits):
                 continue
             anchor = hits[0]
             assert anchor is not None
-            if negated_in_parse(text[sentence.start:sentence.end], anchor[0] - sentence.start):
+            if negated_in_sentence(text, anchor[0], sentence.start, sentence.end):
                 continue
             found[concept.kind] = (concept.reason, Span(anchor[0], anchor[1], text[anchor[0]:anchor[1]]))
     return found

@@ -1,7 +1,7 @@
 """The deadline a customer sets ("within 24 hours", "by Friday"), told apart from deadlines they only report."""
 from __future__ import annotations
 
-from api.analysis.text import Span, quoted, rx, sentence_around
+from api.analysis.text import Span, quoted, rx, sentence_bounds
 
 _NUM = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|twenty-four|"
         r"forty-eight|seventy-two|thirty)")
@@ -45,13 +45,19 @@ THRESHOLD = 2
 def find_deadline(text: str) -> Span | None:
     """The best-supported deadline the writer sets: explicit phrasing in a demand, not quoted or reported."""
     best: tuple[int, int, Span] | None = None
+    support: dict[int, int] = {}
+    """What the sentence starting at the key adds to a deadline in it: read once per sentence, however many
+    deadlines it holds (reading it again per deadline is quadratic in a long run of them)."""
     for pattern, base in ((_EXPLICIT, EXPLICIT_SCORE), (_WEAK, 0)):
         for m in pattern.finditer(text):
             if quoted(text, m.start()):
                 continue
-            sentence = sentence_around(text, m.start()).text
-            score = base + (DEMAND_BONUS if _DEMAND.search(sentence) else 0)
-            score -= REPORTED_PENALTY if _REPORTED.search(sentence) else 0
+            left, right = sentence_bounds(text, m.start())
+            if left not in support:
+                sentence = text[left:right]
+                support[left] = ((DEMAND_BONUS if _DEMAND.search(sentence) else 0)
+                                 - (REPORTED_PENALTY if _REPORTED.search(sentence) else 0))
+            score = base + support[left]
             if score >= THRESHOLD and (best is None or (score, -m.start()) > best[:2]):
                 best = (score, -m.start(), Span.of(m))
     return best[2] if best else None

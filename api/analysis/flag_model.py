@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -124,7 +125,7 @@ def learned_flags(text: str, skip: set[str], dismissed: Mapping[str, list[tuple[
     """Flag kind -> (reason, evidence) for kinds not in `skip` that a sentence of `text` scores above the
     threshold for. The evidence is the sentence's word of the kind's most telling class. A sentence where a
     phrase rule of the kind saw its trigger and a guard `dismissed` it is left to that rule."""
-    dismissed = dismissed or {}
+    dismissed_at = {kind: sorted(start for start, _ in spans) for kind, spans in (dismissed or {}).items()}
     m = model()
     found: dict[str, tuple[str, Span]] = {}
     clean = blank_noise(text)
@@ -138,7 +139,9 @@ def learned_flags(text: str, skip: set[str], dismissed: Mapping[str, list[tuple[
         for kind in LEARNED_KINDS:
             if kind in skip or kind in found:
                 continue
-            if any(sentence.start <= start < sentence.end for start, _ in dismissed.get(kind, ())):
+            turned_down = dismissed_at.get(kind, [])
+            i = bisect_left(turned_down, sentence.start)
+            if i < len(turned_down) and turned_down[i] < sentence.end:
                 continue
             if m.probability(kind, feats) < threshold:
                 continue

@@ -2,17 +2,24 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from api.analysis.rules import Rule
-from api.analysis.text import Span, rx
+from api.analysis.text import REPORT, Span, rx
 
 _AI = r"(?:AI|A\.I\.|assistant|AI\s+assistant|bot|chat\s?bot|model|language\s+model|LLM|GPT)"
 _AI_NAME = r"(?:AI|A\.I\.|assistant|AI\s+assistant|chat\s?bot|LLM|GPT)"
 """Narrower than _AI for 'X:' headings, where 'Model:' or 'Bot:' could be a product label."""
 
-_IMPERATIVE = r"(?:^|(?<=[.!?:\n])\s*|\b(?:now|please|and)\s+|\byou\s+(?:will|must|should)\s+)"
+_COMMAND_START = r"(?:^|\b(?:now|please|and)\s+|\byou\s+(?:will|must|should)\s+)"
 """Where a command starts: 'Pretend you are ...' is an instruction, "don't pretend to care" is not."""
+_LINE_START = r"(?:(?<=[.!?:])|(?<!\s)[^\S\n]*\n)"
+"""After a sentence end or a line break: the match begins at the start of the whitespace before it and reports
+only from the break on (the REPORT group), so a run of blank lines is scanned once, not once per line."""
 _REPLY = r"(?:reply|response|answer|message)"
+_COMMAND = (r"(?:act\s+as\s+(?:an?\s+|my\s+)(?:\w+\s+){0,2}(?:assistant|AI|bot|model|agent|doctor|lawyer|manager|supervisor)\b"
+            r"|pretend\s+(?:you\s+are|you're|to\s+be)\b)")
+_TO_AI = rf"\s*(?:dear\s+|attention\s+|note\s+for\s+(?:the\s+)?)?{_AI_NAME}\s*:"
 
 RULES: list[Rule] = [
     Rule("prompt_injection", "tries to override the assistant's instructions",
@@ -40,14 +47,13 @@ RULES: list[Rule] = [
             r"\bjailbr(?:ea|o)k\w*",
             rf"\b(?:{_AI}|you)\b[^.!?\n]{{0,30}}\b(?:no|without)\s+(?:any\s+)?(?:restrictions|limits|rules)\b",
             r"\brestrictions\s+(?:are\s+)?(?:disabled|lifted|removed|off)\b",
-            rf"{_IMPERATIVE}(?:act\s+as\s+(?:an?\s+|my\s+)(?:\w+\s+){{0,2}}(?:assistant|AI|bot|model|agent|doctor|lawyer|"
-            r"manager|supervisor)\b|pretend\s+(?:you\s+are|you're|to\s+be)\b)",
+            rf"{_COMMAND_START}{_COMMAND}", rf"{_LINE_START}(?P<{REPORT}>\s*{_COMMAND})",
             rf"\bas\s+(?:the|an?)\s+{_AI},?\s+you\s+(?:must|should|will|are)\b"),
          negatable=False),
     Rule("prompt_injection", "addresses the AI directly with instructions",
          rx(rf"\b(?:note\s+)?(?:to|for)\s+(?:the\s+|any\s+)?{_AI}\b(?:\s+\w+){{0,3}}?\s+(?:reading|drafting|handling|writing|"
             r"processing|answering|replying|responding)\b",
-            rf"(?:^|\n|P\.?\s?S\.?:?)\s*(?:dear\s+|attention\s+|note\s+for\s+(?:the\s+)?)?{_AI_NAME}\s*:",
+            rf"(?:^|P\.?\s?S\.?:?){_TO_AI}", rf"(?<!\s)[^\S\n]*(?P<{REPORT}>\n{_TO_AI})",
             rf"\b(?:the\s+)?(?:{_AI})\s+(?:is|are)\s+(?:now\s+)?(?:authori[sz]ed|cleared|permitted|allowed)\s+to\b"),
          negatable=False),
     Rule("prompt_injection", "dictates the form or content of the reply",
@@ -70,16 +76,22 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def injected_regions(text: str) -> list[Span]:
-    """The paragraphs that carry injected instructions, so their demands are not read as the customer's."""
-    regions: list[Span] = []
+    """The paragraphs that carry injected instructions, so their demands are not read as the customer's.
+    Each paragraph is listed once, however many triggers it holds."""
+    breaks = [(b.start(), b.end()) for b in _PARAGRAPH_BREAK.finditer(text)]
+    """A match never starts or ends inside a break, so the breaks before and after it are these."""
+    starts = [start for start, _ in breaks]
+    ends = [end for _, end in breaks]
+    regions: dict[tuple[int, int], Span] = {}
     for rule in RULES:
         for m in rule.trigger.finditer(text):
-            before = [b.end() for b in _PARAGRAPH_BREAK.finditer(text, 0, m.start())]
-            start = before[-1] if before else 0
-            after = _PARAGRAPH_BREAK.search(text, m.end())
-            end = after.start() if after else len(text)
-            regions.append(Span(start, end, text[start:end]))
-    return regions
+            i = bisect_right(ends, m.start())
+            start = ends[i - 1] if i else 0
+            j = bisect_left(starts, m.end())
+            end = starts[j] if j < len(starts) else len(text)
+            if (start, end) not in regions:
+                regions[start, end] = Span(start, end, text[start:end])
+    return list(regions.values())
 
 
 _ADDRESSES_AI = re.compile(rf"\b{_AI_NAME}\b")

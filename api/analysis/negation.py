@@ -7,14 +7,37 @@ word's heads ("I'm not going to sue" negates "sue" through "going").
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
 from api.analysis.paraphrase import nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+MAX_PARSE = 1_000
+"""Longest piece of a sentence parsed to judge one word (real sentences are a few hundred characters at most):
+in a longer run-on the word is judged inside a window of this size, so the parse costs the same for any length."""
+_STEP = MAX_PARSE // 2
 
 _NEGATORS = frozenset({"not", "n't", "never", "no", "nobody", "nothing", "without"})
 
 
 def negated_in_parse(sentence: str, offset: int) -> bool:
     """True when the word at character `offset` of `sentence` is negated."""
-    doc = nlp()(sentence)
+    return negated_in_sentence(sentence, offset, 0, len(sentence))
+
+
+def negated_in_sentence(text: str, pos: int, start: int, end: int) -> bool:
+    """True when the word at character `pos` of `text` is negated in the sentence text[start:end]."""
+    if end - start > MAX_PARSE:
+        # Windows sit on a grid of half their size, so the word is at least a quarter window from either edge
+        # and every word of a long run-on shares one of a few parses.
+        offset = pos - start
+        start += min(max(0, offset // _STEP * _STEP - _STEP // 2), end - start - MAX_PARSE)
+        end = start + MAX_PARSE
+    offset = pos - start
+    doc = _parse(text[start:end])
     target = next((t for t in doc if t.idx <= offset < t.idx + max(len(t.text), 1)), None)
     if target is None:
         return False
@@ -23,3 +46,10 @@ def negated_in_parse(sentence: str, offset: int) -> bool:
         if tok.lower_ in _NEGATORS and tok.dep_ in ("neg", "det", "advmod", "nsubj", "nsubjpass", "dobj", "prep", "preconj") and tok.head.i in heads:
             return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _parse(sentence: str) -> Doc:
+    """One parse per distinct sentence: a message can hold many triggers in one sentence, and the same
+    sentence again and again."""
+    return nlp()(sentence)

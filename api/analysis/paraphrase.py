@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.analysis.problem_ranker import cue_score, problem_probability
 from api.analysis.social import blank_noise, shouting
-from api.analysis.text import Span
+from api.analysis.text import Regions, Span
 from evals.rules.checks.parroting import canonical_words
 from evals.rules.text import sentences, words_with_offsets
 
@@ -40,6 +40,9 @@ MAX_COPIED_RUN = 7
 """Longest run of consecutive message words a paraphrase may keep, counted the way the no-parroting check
 counts them (point of view folded, so "my order" and "your order" are the same words); the check fails at 8."""
 MAX_PARSED_SENTENCES = 6
+MAX_PARSE = 1_000
+"""Characters of a sentence the parser reads (real sentences are a few hundred at most): the parse of a
+20,000-character run-on costs as much as the rest of the analysis together, and its problem is at its start."""
 PROBLEM_THRESHOLD = 0.5
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -119,25 +122,27 @@ def _mistagged_verb(tok: Token) -> bool:
 
 
 def _own_tokens(verb: Token) -> list[Token]:
-    """The clause headed by `verb`, without its embedded clauses (except complements that finish it)."""
+    """The clause headed by `verb`, without its embedded clauses (except complements that finish it).
+    Walked with a stack: a long run-on parses into a chain deeper than Python's recursion limit."""
     out: list[Token] = []
-
-    def walk(tok: Token) -> None:
+    stack = [verb]
+    while stack:
+        tok = stack.pop()
         out.append(tok)
-        for child in tok.children:
+        children = list(tok.children)
+        has_noun_conj = any(c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX") for c in children)
+        for child in children:
             if child.dep_ == "conj" and child.pos_ == "VERB" and tok == verb and _shares_subject(child):
                 # "came loose and trapped her arm": one subject, two verbs, one problem.
-                out.extend(c for c in tok.children if c.dep_ == "cc" and c.i < child.i)
-                walk(child)
+                out.extend(c for c in children if c.dep_ == "cc" and c.i < child.i)
+                stack.append(child)
                 continue
             if child.dep_ in _CLAUSE_DEPS and child.dep_ not in _KEEP_CLAUSE_DEPS and child.pos_ in ("VERB", "AUX"):
                 continue
-            coordinated = child.dep_ == "cc" and any(c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX") for c in tok.children)
+            coordinated = child.dep_ == "cc" and has_noun_conj
             if child.dep_ in ("cc", "mark", "discourse", "intj", "meta") and not coordinated or child.dep_ == "punct":
                 continue
-            walk(child)
-
-    walk(verb)
+            stack.append(child)
     return sorted(out, key=lambda t: t.i)
 
 
@@ -261,19 +266,19 @@ def _join(words: list[str]) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
-def _copied_run(words: list[str], source_words: list[str]) -> int:
-    """Longest run of `words` that appears consecutively in `source_words` (both lower-cased)."""
-    best = 0
-    positions: dict[str, list[int]] = {}
-    for i, w in enumerate(source_words):
-        positions.setdefault(w, []).append(i)
-    for i, w in enumerate(words):
-        for j in positions.get(w, ()):
-            k = 0
-            while i + k < len(words) and j + k < len(source_words) and words[i + k] == source_words[j + k]:
-                k += 1
-            best = max(best, k)
-    return best
+def _copies(words: list[str], source_words: list[str]) -> bool:
+    """`words` copy a run of more than MAX_COPIED_RUN consecutive `source_words` (both lower-cased)."""
+    n = MAX_COPIED_RUN + 1
+    runs = _runs(tuple(source_words))
+    return any(tuple(words[i:i + n]) in runs for i in range(len(words) - n + 1))
+
+
+@lru_cache(maxsize=8)
+def _runs(source_words: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """Every run of MAX_COPIED_RUN + 1 consecutive words of the message: a set, so asking about a phrase costs
+    its length, not its length times the message's (which repeats words)."""
+    n = MAX_COPIED_RUN + 1
+    return frozenset(source_words[i:i + n] for i in range(len(source_words) - n + 1))
 
 
 _FUNCTION_WORDS = frozenset({"you", "your", "we", "our", "us", "the", "a", "an", "not", "never", "being", "been", "be", "it",
@@ -397,7 +402,8 @@ def question_topic(text: str) -> str | None:
     asked = [s for s in sentences(clean) if s.text.rstrip().endswith("?")] or sentences(clean)[:1]
     source_words = _canon(text)
     for piece in asked[:2]:
-        for sent in nlp()(piece.text.lower() if shouting(piece.text) else piece.text).sents:
+        question = piece.text[:MAX_PARSE]
+        for sent in nlp()(question.lower() if shouting(question) else question).sents:
             topic = _indirect_question(sent, source_words)
             if topic:
                 return topic
@@ -426,7 +432,7 @@ def _indirect_question(sent: SpacySpan, source_words: list[str]) -> str | None:
     for _ in range(8):
         words = _question_words(lead, body, subject, aux, root)
         phrase = _join(words)
-        if len(_words_of(phrase)) <= MAX_WORDS and _copied_run(_canon(phrase), source_words) <= MAX_COPIED_RUN:
+        if len(_words_of(phrase)) <= MAX_WORDS and not _copies(_canon(phrase), source_words):
             return phrase if len(_content_words(phrase)) >= 2 else None
         trimmable = [t for t in body if t.dep_ in _TRIMMABLE and t not in (subject, root) and set(t.subtree) <= set(body)]
         if not trimmable:
@@ -528,11 +534,11 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
             # "Charged twice for my membership" -> "you were charged ..."; "Opened a new bag" -> "you opened ...".
             clause = ["you", *clause] if _dropped_i(verb, subject) else ["you", "were", *clause]
         content = [w for w in gerund if _WORD.fullmatch(w)]
-        if gerund and gerund[0].lower() in ("the", "a", "an") and _copied_run(_canon(_join(gerund)), source_words) > MAX_COPIED_RUN:
+        if gerund and gerund[0].lower() in ("the", "a", "an") and _copies(_canon(_join(gerund)), source_words):
             # "the photo book of my late mother's birthday" is theirs: "your photo book ..." breaks the copied run.
             gerund = ["your", *gerund[1:]]
-        if gerund and len(content) <= MAX_WORDS and _copied_run(_canon(_join(gerund)), source_words) <= MAX_COPIED_RUN:
-            if _copied_run(_canon(_join(clause)), source_words) > MAX_COPIED_RUN:
+        if gerund and len(content) <= MAX_WORDS and not _copies(_canon(_join(gerund)), source_words):
+            if _copies(_canon(_join(clause)), source_words):
                 clause = []  # the finite form would read the customer's sentence back; the gerund form does not
             break
         trimmed = _trim(tokens, verb)
@@ -580,7 +586,7 @@ def _finish_np(np_tokens: list[Token], head: Token, source_words: list[str], low
             words, clause = ["the", *words], []
         else:
             clause = []
-        if len(words) <= MAX_WORDS and _copied_run(_canon(_join(words)), source_words) <= MAX_COPIED_RUN:
+        if len(words) <= MAX_WORDS and not _copies(_canon(_join(words)), source_words):
             phrase = _join(words)
             if len(_content_words(phrase)) < 2:
                 return None
@@ -647,12 +653,13 @@ def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...
     the reply must not read an injected instruction back as the customer's grievance. Clauses
     overlapping an `avoid` span (a threat) are skipped, but the rest of their sentence may still be."""
     clean = blank_noise(text)
-    ranked = [c for c in rank_sentences(clean) if not any(c.start < end and start < c.end for start, end in exclude)]
+    excluded = Regions(list(exclude))
+    ranked = [c for c in rank_sentences(clean) if not excluded.overlaps(c.start, c.end)]
     ranked = ranked[:MAX_PARSED_SENTENCES]
     if not ranked:
         return []
     source_words = _canon(text)
-    pieces = [clean[c.start:c.end] for c in ranked]
+    pieces = [clean[c.start:min(c.end, c.start + MAX_PARSE)] for c in ranked]
     docs = list(nlp().pipe([p.lower() if shouting(p) else p for p in pieces]))
     problems: list[Problem] = []
     seen: set[str] = set()

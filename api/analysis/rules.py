@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.analysis.model import FlagKind
-from api.analysis.negation import negated_in_parse
-from api.analysis.text import Hit, Lexicon, Span, negated, quoted, sentence_around
+from api.analysis.negation import negated_in_sentence
+from api.analysis.text import Hit, Lexicon, Span, negated, quoted, sentence_bounds
 
 LOOKBEHIND = 40
 """Characters before a trigger that `veto_before` inspects."""
@@ -38,16 +38,22 @@ class Rule:
         """The first trigger occurrence in `text` that survives every guard."""
         if self.context_in_text and self.context and not self.context.search(text):
             return None
+        in_context: dict[int, bool] = {}
+        """Whether `context` occurs in the sentence starting at the key: asked once per sentence, however many
+        triggers it holds (asking per trigger is quadratic in a long run-on of them)."""
         for m in self.trigger.finditer(text):
-            if self._allowed(text, m):
+            if self._allowed(text, m, in_context):
                 return Span.of(m)
         return None
 
-    def _allowed(self, text: str, m: Hit) -> bool:
+    def _allowed(self, text: str, m: Hit, in_context: dict[int, bool]) -> bool:
         if self.vetoed(text, m):
             return False
         if self.context and not self.context_in_text:
-            return bool(self.context.search(sentence_around(text, m.start()).text))
+            left, right = sentence_bounds(text, m.start())
+            if left not in in_context:
+                in_context[left] = self.context.search(text[left:right]) is not None
+            return in_context[left]
         return True
 
     def vetoed(self, text: str, m: Hit) -> bool:
@@ -55,8 +61,7 @@ class Rule:
         start, end = m.span()
         if self.negatable and negated(text, start):
             # The window test over-reaches across clauses with no comma between them; the parse decides.
-            sentence = sentence_around(text, start)
-            if negated_in_parse(sentence.text, start - sentence.start):
+            if negated_in_sentence(text, start, *sentence_bounds(text, start)):
                 return True
         if self.skip_quoted and quoted(text, start):
             return True

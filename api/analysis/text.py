@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import string
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,11 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+REPORT = "report"
+"""A pattern's group of this name, when it takes part, is what the match reports as its whole span: the pattern
+may consume more (a look-back written as a match, so each position is tried once), the hit is only that part."""
+
+
 class Hit:
     """A match found in folded text, reporting groups from the original text so evidence keeps its case."""
 
@@ -27,17 +33,22 @@ class Hit:
         self._m = m
         self._text = text
 
+    def _group(self, group: int | str) -> int | str:
+        if group == 0 and REPORT in self._m.re.groupindex and self._m.start(REPORT) >= 0:
+            return REPORT
+        return group
+
     def start(self, group: int | str = 0) -> int:
-        return self._m.start(group)
+        return self._m.start(self._group(group))
 
     def end(self, group: int | str = 0) -> int:
-        return self._m.end(group)
+        return self._m.end(self._group(group))
 
     def span(self, group: int | str = 0) -> tuple[int, int]:
-        return self._m.span(group)
+        return self._m.span(self._group(group))
 
     def group(self, group: int | str = 0) -> str | None:
-        start, end = self._m.span(group)
+        start, end = self._m.span(self._group(group))
         return None if start < 0 else self._text[start:end]
 
     def groupdict(self) -> dict[str, str | None]:
@@ -116,11 +127,71 @@ class Span:
         return Evidence(start=self.start, end=self.end, text=self.text)
 
 
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_QUOTE_CHAR = re.compile('["“”]')
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Where a text's sentence ends, line ends and double quotes are, so a question about one position is a
+    binary search, not a scan: detectors ask for every match, and a scan per match is quadratic on a long line."""
+
+    ends: list[int]
+    newlines: list[int]
+    quotes: list[int]
+
+
+@lru_cache(maxsize=64)
+def _marks(text: str) -> _Marks:
+    return _Marks([m.start() for m in _SENTENCE_END.finditer(text)],
+                  [m.start() for m in re.finditer("\n", text)],
+                  [m.start() for m in _QUOTE_CHAR.finditer(text)])
+
+
+def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """[start, end) of the sentence containing character `pos`: from after the last . ! ? or newline before
+    `pos` to just after the first one at or after it."""
+    ends = _marks(text).ends
+    i = bisect_left(ends, pos)
+    left = ends[i - 1] + 1 if i else 0
+    right = ends[i] + 1 if i < len(ends) else len(text)
+    return left, right
+
+
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    """[start, end) of the line containing character `pos`, without its newline."""
+    newlines = _marks(text).newlines
+    i = bisect_left(newlines, pos)
+    return (newlines[i - 1] + 1 if i else 0), (newlines[i] if i < len(newlines) else len(text))
+
+
+class Regions:
+    """Half-open character ranges, asked whether they hold a position in logarithmic time (a text can hold
+    thousands of flagged regions, and as many matches to test against them)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(ranges):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        self._starts = [start for start, _ in merged]
+        self._ends = [end for _, end in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some range shares a character with [start, end)."""
+        i = bisect_left(self._ends, start + 1)
+        return i < len(self._starts) and self._starts[i] < end
+
+
 def sentence_around(text: str, pos: int) -> Span:
-    """The sentence containing character `pos` (cheap: scans outward to the nearest sentence ends)."""
-    left = max(text.rfind(c, 0, pos) for c in ".!?\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in ".!?\n") if i != -1]
-    right = min(ends) + 1 if ends else len(text)
+    """The sentence containing character `pos`."""
+    left, right = sentence_bounds(text, pos)
     return Span(left, right, text[left:right])
 
 
@@ -156,13 +227,12 @@ def negated(text: str, start: int) -> bool:
     return bool(_NEGATION.search(_NOT_A_NEGATION.sub(" ", left[cut:])))
 
 
-_QUOTES = '"“”'
-
-
 def quoted(text: str, start: int) -> bool:
     """True when `start` sits inside double quotes on its line: a label or reported speech, not the writer's claim."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return sum(text.count(q, line_start, start) for q in _QUOTES) % 2 == 1
+    marks = _marks(text)
+    i = bisect_left(marks.newlines, start)
+    line_start = marks.newlines[i - 1] + 1 if i else 0
+    return (bisect_left(marks.quotes, start) - bisect_left(marks.quotes, line_start)) % 2 == 1
 
 
 def first(pattern: Lexicon, text: str) -> Span | None:

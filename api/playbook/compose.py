@@ -61,7 +61,17 @@ def _speakable(problem: Problem, req: DraftRequest) -> bool:
     """The problem can follow "I'm sorry about" in our voice: the rule checks, not the paraphraser, decide.
     A paraphrase that quotes a remedy the customer asked for ("sending another one"), a guarantee they want
     ("this never happening again"), their blame or their capitals, or that reads their words back, is left out."""
-    return all(_sayable(f"I'm sorry about {text}.", text, req) for text in filter(None, (problem.summary, problem.clause)))
+    return all(_fits(text) and _sayable(f"I'm sorry about {text}.", text, req)
+               for text in filter(None, (problem.summary, problem.clause)))
+
+
+MAX_PHRASE = 200
+"""Longest phrase from the message a section may carry. Fifteen words fit easily; fifteen words one of which
+is a thousand letters long would take the section past its limit in Sections, and no reader takes it in."""
+
+
+def _fits(phrase: str) -> bool:
+    return len(phrase) <= MAX_PHRASE
 
 
 def _sayable(sentence: str, named: str, req: DraftRequest) -> bool:
@@ -225,7 +235,8 @@ def _thanks(req: DraftRequest, seed: str) -> Sections:
 def _question(req: DraftRequest, analysis: Analysis, seed: str) -> Sections:
     """A route to the answer, with the acknowledgement (and an apology) when the question comes with frustration."""
     problem = _problem(analysis, req)
-    asked = analysis.question_topic  # an indirect question, "whether you can ..."; else a noun phrase
+    # an indirect question ("whether you can ..."), if it fits the section; else a noun phrase
+    asked = analysis.question_topic if analysis.question_topic and _fits(analysis.question_topic) else None
     topic = asked or (problem.summary if problem else _pick(_bank("question_generic_topic"), seed, "topic"))
     frustrated = bool(analysis.emotions)
     return Sections(

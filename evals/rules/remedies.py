@@ -13,6 +13,7 @@ doing the job, not a policy remedy: `solution-or-ask` counts it through its comm
 from __future__ import annotations
 
 import re
+from bisect import bisect_right, insort
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -160,10 +161,14 @@ _RESULT_AFTER = rx(
     r"(of|for) )",
 )
 
+WINDOW = 400
+"""How far an offer's clause is read before and after it (real clauses are well under 300 characters): a
+run-on clause of 20,000 characters with an offer word every few words would otherwise be reread per word."""
+
 
 def _is_offer(text: str, start: int, end: int, clause: Sentence) -> bool:
-    before = text[clause.start : start]
-    after = text[end : clause.end]
+    before = text[max(clause.start, start - WINDOW) : start]
+    after = text[end : min(clause.end, end + WINDOW)]
     if not text[start:end].strip():
         return False
     if not (_OFFER_FRAME.search(before) or _RESULT_AFTER.search(after) or _opens_clause(before, text[start:end])):
@@ -187,8 +192,10 @@ def _opens_clause(before: str, remedy: str) -> bool:
     return bool(re.fullmatch(r"[\W\d]*((a|an|your|one|plus|and|also)\s+)*(free|complimentary|extra)\s+", before, re.I))
 
 
-def _clause_at(clauses: list[Sentence], pos: int) -> Sentence | None:
-    return next((c for c in clauses if c.start <= pos < c.end), None)
+def _at(parts: list[Sentence], starts: list[int], pos: int) -> Sentence | None:
+    """The part (clauses or sentences, in order, not overlapping; `starts` their starts) that holds `pos`."""
+    i = bisect_right(starts, pos) - 1
+    return parts[i] if i >= 0 and pos < parts[i].end else None
 
 
 def find_offers(text: str) -> list[Offer]:
@@ -200,16 +207,20 @@ def find_offers(text: str) -> list[Offer]:
 def _find_offers(text: str) -> tuple[Offer, ...]:
     masked = mask_apologies(normalize(text))
     clauses = all_clauses(masked)
+    clause_starts = [c.start for c in clauses]
+    sents = _Sentences(masked)
     offers: list[Offer] = []
     taken: list[tuple[int, int]] = []
+    """Spans already offered, in order and not overlapping."""
 
     def add(remedy: Remedy, start: int, end: int, also: tuple[Remedy, ...] = ()) -> None:
-        if any(start < e and s < end for s, e in taken):
+        i = bisect_right(taken, (start, end))
+        if i and taken[i - 1][1] > start or i < len(taken) and taken[i][0] < end:
             return
-        clause = _clause_at(clauses, start)
+        clause = _at(clauses, clause_starts, start)
         if clause is None or not _is_offer(masked, start, end, clause):
             return
-        taken.append((start, end))
+        insort(taken, (start, end))
         offers.append(Offer(remedy, Span(start=start, end=end, text=text[start:end]), clause, also))
 
     for m in MONEY_OFF.finditer(masked) if _CURRENCY.search(masked) else ():
@@ -217,7 +228,7 @@ def _find_offers(text: str) -> tuple[Offer, ...]:
         add(Remedy.discount, m.start(group), m.end(group), (Remedy.partial_refund, Remedy.fee_waiver))
     for remedy, pattern in REMEDY_PATTERNS.items():
         for m in pattern.finditer(masked):
-            add(remedy, m.start(), m.end(), _aliases(remedy, masked, m.start()))
+            add(remedy, m.start(), m.end(), _aliases(remedy, masked, m.start(), sents))
     return tuple(sorted(offers, key=lambda o: o.span.start))
 
 
@@ -239,30 +250,49 @@ _REFUND_CONTEXT = rx(r"\b(refund\w*|deposit|reimburs\w*|money back|repay\w*)\b")
 _CREDITED_BACK = rx(r"\bcredited\b(?=[^.!?;]{0,20}\b(back|to your (card|bank|original)|shortly|within|in \d))|\b(be|been) credited\b")
 
 
-def _aliases(remedy: Remedy, text: str, pos: int) -> tuple[Remedy, ...]:
+class _Sentences:
+    """The sentences of a text, found by position in logarithmic time, with each pattern's search of each
+    sentence done once (a sentence can hold thousands of remedy words)."""
+
+    def __init__(self, text: str) -> None:
+        self.parts = sentences(text)
+        self.starts = [s.start for s in self.parts]
+        self._found: dict[tuple[int, int], bool] = {}
+
+    def at(self, pos: int) -> Sentence | None:
+        return _at(self.parts, self.starts, pos)
+
+    def has(self, pattern: re.Pattern[str], sentence: Sentence) -> bool:
+        key = (id(pattern), sentence.start)
+        if key not in self._found:
+            self._found[key] = pattern.search(sentence.text) is not None
+        return self._found[key]
+
+
+def _aliases(remedy: Remedy, text: str, pos: int, sents: _Sentences) -> tuple[Remedy, ...]:
     """Other remedy names policy may use for the same offer.
 
     Sending someone to fix a thing is both a repair and a technician visit; a refund of part of a
     charge ("I've reduced it by £30, which will be refunded") is a partial refund; money "credited"
     back to the card as the refund lands is the refund, not an account credit."""
-    sentence = next((s for s in sentences(text) if s.start <= pos < s.end), None)
+    sentence = sents.at(pos)
     if sentence is None:
         return ()
     if remedy is Remedy.compensation and _COVER_COST.match(text, pos):
         return (Remedy.refund,)
-    if remedy is Remedy.refund and _REDUCTION.search(sentence.text):
+    if remedy is Remedy.refund and sents.has(_REDUCTION, sentence):
         return (Remedy.partial_refund, Remedy.fee_waiver)
-    if remedy is Remedy.refund and _BARE_AMOUNT.match(text, pos) and not _IN_FULL.search(sentence.text):
+    if remedy is Remedy.refund and _BARE_AMOUNT.match(text, pos) and not sents.has(_IN_FULL, sentence):
         return (Remedy.partial_refund,)
     if remedy is Remedy.technician_visit and text[pos : pos + 6].lower() in ("rebook", "re-boo"):
         return (Remedy.rebooking,)
-    if remedy is Remedy.account_credit and _REFUND_CONTEXT.search(sentence.text) and _CREDITED_BACK.match(text, pos):
+    if remedy is Remedy.account_credit and sents.has(_REFUND_CONTEXT, sentence) and _CREDITED_BACK.match(text, pos):
         return (Remedy.refund,)
     if remedy is Remedy.replacement and _SPARE_PART.match(text, pos):
         return (Remedy.repair, Remedy.technician_visit)
-    if remedy is Remedy.technician_visit and _VISIT_TO_FIX.search(sentence.text):
+    if remedy is Remedy.technician_visit and sents.has(_VISIT_TO_FIX, sentence):
         return (Remedy.repair,)
-    if remedy is Remedy.repair and _PERSON_SENT.search(sentence.text):
+    if remedy is Remedy.repair and sents.has(_PERSON_SENT, sentence):
         return (Remedy.technician_visit,)
     return ()
 
@@ -277,7 +307,8 @@ def offered_amounts(text: str) -> list[tuple[float, Span]]:
         if clause not in offer_clauses and not _gives_money(clause.text):
             continue
         for m in MONEY.finditer(clause.text):
-            before, after = clause.text[: m.start()], clause.text[m.end() :]
+            before = clause.text[max(0, m.start() - WINDOW) : m.start()]
+            after = clause.text[m.end() : m.end() + WINDOW]
             if not _GIVEN_BEFORE.search(before) and (_CHARGE_BEFORE.search(before) or _CHARGE_AFTER.search(after)):
                 continue
             number = (m.group("n1") or m.group("n2")).replace(",", "")

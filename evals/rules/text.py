@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -168,7 +169,17 @@ _STAGE_DIRECTION = re.compile(r"\[[^\[\]]*\]")
 
 
 def is_stage_direction(sentence: Sentence, text: str) -> bool:
-    return any(m.start() <= sentence.start and sentence.end <= m.end() for m in _STAGE_DIRECTION.finditer(text))
+    starts, ends = _stage_directions(text)
+    i = bisect_right(starts, sentence.start) - 1
+    return i >= 0 and sentence.end <= ends[i]
+
+
+@lru_cache(maxsize=64)
+def _stage_directions(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the bracketed notes, in order; they cannot nest, so the one that could hold a
+    sentence is the last to open at or before it (a binary search, not a scan per sentence)."""
+    spans = [m.span() for m in _STAGE_DIRECTION.finditer(text)]
+    return [start for start, _ in spans], [end for _, end in spans]
 
 
 def body_sentences(text: str) -> list[Sentence]:

@@ -40,11 +40,14 @@ def _classes() -> tuple[tuple[str, frozenset[str], tuple[str, ...], tuple[str, .
 def word_classes(toks: list[str]) -> list[str]:
     """The word classes a sentence's tokens fall in (a class once per sentence)."""
     joined = f" {' '.join(toks)} "
-    found = []
-    for name, words, prefixes, phrases in _classes():
-        if any(t in words or t.startswith(prefixes) for t in toks) or any(f" {p} " in joined for p in phrases):
-            found.append(name)
-    return found
+    named = {name for t in set(toks) for name in _token_classes(t)}
+    return [name for name, _, _, phrases in _classes() if name in named or any(f" {p} " in joined for p in phrases)]
+
+
+@lru_cache(maxsize=65_536)
+def _token_classes(token: str) -> frozenset[str]:
+    """The classes one token names, as a word or by a prefix: looked up once per distinct token."""
+    return frozenset(name for name, words, prefixes, _ in _classes() if token in words or token.startswith(prefixes))
 
 
 def tokens(text: str) -> list[str]:
@@ -69,24 +72,36 @@ class SentenceView:
 def views(reply: str) -> list[SentenceView]:
     """Body sentences; a greeting that goes on to say something ("Thank you for writing, and I can tell how
     irritated you are") stays, since its second half is what the customer reads first."""
+    return list(_views(reply))
+
+
+@lru_cache(maxsize=64)
+def _views(reply: str) -> tuple[SentenceView, ...]:
+    """Every rule's model reads the same views of a reply: worked out once."""
     body = [s for s in sentences(reply)
             if not is_stage_direction(s, reply) and not is_customer_turn(s)
             and not (is_greeting(s) and ", and " not in s.text)]
-    return [SentenceView(s, i, len(body)) for i, s in enumerate(body)]
+    return tuple(SentenceView(s, i, len(body)) for i, s in enumerate(body))
 
 
 def sentence_features(view: SentenceView) -> list[str]:
     """Unigrams, bigrams and the sentence's opening words, each also tagged with 'first sentence' or not."""
-    toks = tokens(view.sentence.text)
+    place = "first" if view.index == 0 else "second" if view.index == 1 else "later"
+    return list(_sentence_features(view.sentence.text, place))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_features(text: str, place: str) -> tuple[str, ...]:
+    """One sentence's features, worked out once however many rules (and repeats of the sentence) ask."""
+    toks = tokens(text)
     grams = [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in zip(toks, toks[1:])]
     grams += [f"s:{'_'.join(toks[:2])}", f"s1:{toks[0] if toks else ''}"]
-    place = "first" if view.index == 0 else "second" if view.index == 1 else "later"
     classes = word_classes(toks)
     grams += [f"c:{c}" for c in classes] + [f"cc:{a}+{b}" for i, a in enumerate(classes) for b in classes[i + 1:]]
     feats = grams + [f"{place}|{g}" for g in grams if not g.startswith("b:")] + [f"place:{place}"]
-    if view.sentence.text.isupper():
+    if text.isupper():
         feats.append("allcaps")
-    return feats
+    return tuple(feats)
 
 
 def context_features(ctx: CheckContext) -> list[str]:
