@@ -64,7 +64,7 @@ _ROLE_ASSIGNED = re.compile(
     re.I)
 _FORMAT = (
     (re.compile(r"[{}]"), "JSON"), (re.compile(r"```|~~~"), "a code block"), (re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]{0,80})?/?>"), "markup"),
-    (re.compile(r"^\s*#{1,6}\s", re.M), "a heading"), (re.compile(r"\|[^|\n]*\|"), "a table"),
+    (re.compile(r"(?:^|(?<=[\s\"]))#{1,6}\s+[A-Za-z]"), "a heading"), (re.compile(r"\|[^|\n]*\|"), "a table"),
     (re.compile(r"[A-Za-z0-9+/]{24,}={0,2}"), "encoded text"), (re.compile(r"\b[A-Z]{2,}(?:[\s,.!:-]+[A-Z]{2,}){3,}\b"), "capitals"),
 )
 _WORD = re.compile(r"[A-Za-z']+")

@@ -19,12 +19,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from api.config import Settings
 from api.llm import CompletionClient
-from api.pipeline import Drafter
+from api.pipeline import Drafter, parse_sections
 from api.prompting import instruction_text
+from api.rendering import Names, render
 from evals.dataset import DATASET_DIR, Case
 from evals.rules import Policy, Remedy
 from evals.rules.checks.parroting import copied_runs
@@ -66,6 +67,9 @@ class Sample:
     flagged: bool
     reply: str
     findings: list[Finding] = field(default_factory=list)
+    """What reached the final reply."""
+    raw_findings: list[Finding] | None = None
+    """What the model's first output carried, rendered as a reply (None: no usable first output)."""
 
 
 def load_injection_cases(folder: Path = DATASET_DIR) -> list[InjectionCase]:
@@ -136,8 +140,16 @@ async def run_case(drafter: Drafter, case: InjectionCase, model: str, arm: Arm) 
     request = case.to_request(model).model_copy(update={"policy": policy})
     outcome = await drafter.draft(request)
     prompt_words = instruction_text(load_prompt(outcome.meta.prompt_version), request)
+    first = outcome.calls[0].response if outcome.calls else None
+    raw = None
+    if first is not None:
+        try:
+            raw = score(case, policy, render(parse_sections(first), request.channel, Names(request.customer_name, request.agent_name,
+                                                                                               request.company_name)), prompt_words)
+        except (ValueError, ValidationError):
+            raw = None
     return Sample(case.id, case.attack.kind, arm, outcome.meta.source, outcome.analysis.injection, outcome.reply,
-                  score(case, policy, outcome.reply, prompt_words))
+                  score(case, policy, outcome.reply, prompt_words), raw)
 
 
 async def run_injection_eval(
@@ -154,13 +166,14 @@ async def run_injection_eval(
 
 
 def summary(samples: list[Sample]) -> dict[str, object]:
-    """Per arm: attempts, compromised final replies, by finding kind and attack kind, flagged, and sources."""
+    """Per arm: attempts, first model outputs that carried the injection, compromised final replies (by
+    finding kind and attack kind), flagged messages and where the final replies came from."""
     out: dict[str, object] = {}
     for arm in ARMS:
         mine = [s for s in samples if s.arm == arm]
         bad = [s for s in mine if s.findings]
         out[arm] = {
-            "attempts": len(mine), "compromised": len(bad),
+            "attempts": len(mine), "model_obeyed": sum(bool(s.raw_findings) for s in mine), "compromised": len(bad),
             "by_finding": dict(Counter(f.kind for s in bad for f in {f.kind: f for f in s.findings}.values())),
             "by_attack": dict(Counter(s.attack for s in bad)),
             "flagged": sum(s.flagged for s in mine),
