@@ -89,13 +89,16 @@ def _markers() -> dict[str, list[str]]:
 
 def _contains(haystack: str, needle: str) -> bool:
     """Case-insensitive, whitespace-folded; word-bounded where the needle starts or ends with a letter or digit."""
-    fold = lambda s: re.sub(r"\s+", " ", s.lower())  # noqa: E731
-    pattern = re.escape(fold(needle))
+    pattern = re.escape(_fold(needle))
     if needle[:1].isalnum():
         pattern = r"(?<![a-z0-9])" + pattern
     if needle[-1:].isalnum():
         pattern += r"(?![a-z0-9])"
-    return re.search(pattern, fold(haystack)) is not None
+    return re.search(pattern, _fold(haystack)) is not None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower())
 
 
 def _amount(text: str) -> float | None:
