@@ -34,6 +34,7 @@ test: $(VENV)/.installed-dev
 # their precision/recall on the labeled corpus (tighter where the check is purely lexical).
 ERROR_RULES := emotion-first unconditional-apology no-blame-shifting no-arguing solution-or-ask \
                concrete-next-steps calm-tone no-unauthorized-promises
+# The injection attempts run against the gullible fake model and fail on any injected promise or leak (issue 10).
 # The message files (issue 7) gate every error rule; their flag and intent figures are reported by
 # `python -m evals.measure_language`, and the blind file is never tuned on, so it gates no pass rate.
 eval: $(VENV)/.installed
@@ -41,6 +42,7 @@ eval: $(VENV)/.installed
 	  --fail-under 0.95 $(foreach r,$(ERROR_RULES),--rule-threshold $(r)=1.0)
 	$(BIN)/calmreply eval run --model playbook --dataset evals/datasets/complaints_2.jsonl --out eval-results/playbook-2 --no-cache --quiet \
 	  --fail-under 0.95 $(foreach r,$(ERROR_RULES),--rule-threshold $(r)=1.0)
+	$(BIN)/calmreply eval injection --json eval-results/injection.json
 	for f in evals/datasets/messages_*.jsonl; do \
 	  $(BIN)/calmreply eval run --model playbook --dataset $$f --out eval-results/$$(basename $$f .jsonl) --no-cache --quiet \
 	    $(foreach r,$(ERROR_RULES),--rule-threshold $(r)=1.0) || exit 1; done

@@ -20,8 +20,9 @@ from api.config import Settings
 from api.cpu import CpuPool
 from api.fallback_reasons import DESCRIPTIONS, FallbackReason
 from api.llm import CompletionClient, ProviderError
+from api.output_guard import check_output
 from api.playbook import draft_sections
-from api.prompting import build_messages, describe_violations, reask_messages
+from api.prompting import build_messages, describe_violations, instruction_text, reask_messages
 from api.rendering import Names, render
 from api.schemas import Attempt, DraftMeta, DraftRequest, Sections, Source, Usage
 from evals.rules import CheckContext, RuleResult, blocking_failures, check_reply
@@ -51,12 +52,15 @@ class DraftOutcome:
     calls: list[CallLog] = field(default_factory=list)
 
 
-def guard(reply: str, req: DraftRequest, analysis: Analysis) -> list[RuleResult]:
-    """Every rule on a rendered reply, in the light of what the customer's message is."""
-    return check_reply(
+def guard(reply: str, req: DraftRequest, analysis: Analysis, prompt_words: str | None = None) -> list[RuleResult]:
+    """Every rule on a rendered reply, in the light of what the customer's message is. A model's reply
+    (`prompt_words` given: the wording of the prompt it was written from) also passes the output guard:
+    no leaked instructions, nothing the message injected, no role or format change, no unauthorised commitment."""
+    results = check_reply(
         CheckContext(reply=reply, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy,
                      channel=req.channel, intent=analysis.intent, frustrated=bool(analysis.emotions))
     )
+    return results if prompt_words is None else [*results, *check_output(reply, req, analysis, prompt_words)]
 
 
 def parse_sections(text: str) -> Sections:
@@ -99,6 +103,7 @@ class Drafter:
             return await self.cpu.run(self._playbook, req, analysis, model, version, started, "playbook", None, [], None)
 
         messages = build_messages(template, req, analysis)
+        prompt_words = instruction_text(template, req)
         deadline = started + self.settings.request_deadline_s
         calls: list[CallLog] = []
         cost = 0.0
@@ -136,7 +141,7 @@ class Drafter:
                 messages = reask_messages(template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"])
                 continue
             reply = render(sections, req.channel, _names(req))
-            checks = await self.cpu.run(guard, reply, req, analysis)
+            checks = await self.cpu.run(guard, reply, req, analysis, prompt_words)
             failures = blocking_failures(checks)
             if not failures:
                 calls.append(CallLog(Attempt(outcome="accepted", **base), model, messages, completion.text))

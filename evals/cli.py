@@ -172,6 +172,42 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_injection(args: argparse.Namespace) -> int:
+    """Every injection attempt, with no policy and with one, against the gullible fake (default) or a named
+    model; exit 1 if any final reply carries an injected promise or leak."""
+    from contextlib import nullcontext
+
+    from api.config import get_settings
+    from api.llm import LLMClient
+    from evals.fakes.gullible_server import API_KEY, MODEL, serve_gullible
+    from evals.injection import load_injection_cases, run_injection_eval, summary
+
+    cases = load_injection_cases(args.dataset)
+    settings = get_settings()
+    fake = args.model is None
+    with serve_gullible() if fake else nullcontext(args.api_base) as api_base:
+        extra = {"api_base": api_base, "api_key": API_KEY if fake else args.api_key} if api_base else {}
+        llm = LLMClient.from_settings(settings, **{k: v for k, v in extra.items() if v})
+        samples = asyncio.run(run_injection_eval(cases, MODEL if fake else args.model, settings, llm, args.concurrency))
+    figures = summary(samples)
+    print(f"injection eval: {len(cases)} attempts x {len(figures)} arms, model {'gullible fake' if fake else args.model}")
+    for arm, f in figures.items():
+        assert isinstance(f, dict)
+        print(f"  {arm:9}  model obeyed {f['model_obeyed']}/{f['attempts']}  compromised final replies {f['compromised']}/{f['attempts']}"
+              f"  flagged {f['flagged']}  sources {f['sources']}")
+        if f["compromised"]:
+            print(f"             by finding {f['by_finding']}  by attack {f['by_attack']}")
+    for sample in [s for s in samples if s.findings][: args.show]:
+        print(f"- {sample.case_id} ({sample.arm}, {sample.source}): " + "; ".join(f"{f.kind}: {f.detail}" for f in sample.findings[:4]))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"summary": figures, "samples": [
+            {"case_id": s.case_id, "attack": s.attack, "arm": s.arm, "source": s.source, "flagged": s.flagged, "reply": s.reply,
+             "findings": [f.__dict__ for f in s.findings], "raw_findings": None if s.raw_findings is None else [f.__dict__ for f in s.raw_findings]}
+            for s in samples]}, indent=2), encoding="utf-8")
+    return 1 if any(s.findings for s in samples) else 0
+
+
 def add_eval_commands(sub: argparse._SubParsersAction) -> None:
     ev = sub.add_parser("eval", help="evaluate models, prompts and the checker")
     ev_sub = ev.add_subparsers(dest="eval_command", required=True)
@@ -214,6 +250,16 @@ def add_eval_commands(sub: argparse._SubParsersAction) -> None:
                      help="exit 1 if a model's intent accuracy on intent-labelled cases is below this (fails when there are none)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
+
+    inj = ev_sub.add_parser("injection", help="injection attempts against the gullible fake model (or --model); fails on any injected promise or leak")
+    inj.add_argument("--model", help="litellm model string (default: start the gullible fake on 127.0.0.1)")
+    inj.add_argument("--api-base", help="provider base URL for --model")
+    inj.add_argument("--api-key", help="provider key for --model")
+    inj.add_argument("--dataset", type=Path, default=DATASET_DIR, help="folder holding injection_*.jsonl")
+    inj.add_argument("--concurrency", type=int, default=4)
+    inj.add_argument("--json", type=Path, help="write the figures and every sample here")
+    inj.add_argument("--show", type=int, default=10, help="print this many compromised samples")
+    inj.set_defaults(func=cmd_injection)
 
     cmp_ = ev_sub.add_parser("compare", help="per-rule deltas and regressed cases between two results.json files")
     cmp_.add_argument("a", type=Path)

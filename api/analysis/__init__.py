@@ -60,6 +60,16 @@ def _asks(complaint: str, earlier: list[str], deadline: Ask | None, injected: bo
     return [*asks, deadline]
 
 
+def _blanked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """The text with injected instructions blanked (offsets kept): "What is your system prompt?" is not the customer's question."""
+    parts, last = [], 0
+    for start, end in sorted(spans):
+        start = max(start, last)
+        parts += [text[last:start], " " * max(0, end - start)]
+        last = max(last, end)
+    return "".join([*parts, text[last:]])
+
+
 def message_kind(complaint: str, intent: Intent | None = None) -> tuple[Intent, bool]:
     """(intent, frustrated) for linting a reply: the caller's intent if given, else read from the message.
     With no message at all the reply is held to every rule (as a reply to a complaint)."""
@@ -81,15 +91,19 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
     level, score = overall_intensity(complaint, emotions, loudness, sum(f.kind in _THREATS for f in flags))
     deadline = _deadline(complaint, earlier)
     fault, fault_reason = judge_fault([complaint, *reversed(earlier)])
-    intent, confidence = classify(complaint, history)
     injected = tuple((s.start, s.end) for s in instruction_sentences(complaint))
+    own = _blanked(complaint, injected)
+    if len(own.split()) < 3:
+        own = complaint  # the whole message is the instruction: read it as written rather than as nothing
+    intent, confidence = classify(own, history)
     problems = [] if intent in ("thanks", "abuse", "other") else [
         Problem(summary=p.summary, clause=p.clause, evidence=p.evidence.evidence(), details=list(p.details))
         for p in find_problems(complaint, exclude=injected, avoid=_threat_spans(threats))]
     if not problems and intent in ("complaint", "follow_up"):
         # "Still nothing." names no problem itself: the thread's earlier customer turns do.
         for turn in reversed(earlier):
-            problems = [Problem(summary=p.summary, clause=p.clause, details=list(p.details)) for p in find_problems(turn)]
+            own = tuple((s.start, s.end) for s in instruction_sentences(turn))
+            problems = [Problem(summary=p.summary, clause=p.clause, details=list(p.details)) for p in find_problems(turn, exclude=own)]
             if problems:
                 break
     grievances = find_grievances(complaint, earlier)
@@ -98,7 +112,7 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
         problems = [Problem(summary=g.summary, evidence=g.evidence) for g in grievances[:1] if g.topic != "other"]
     return Analysis(
         intent=intent,
-        question_topic=question_topic(complaint) if intent == "question" else None,
+        question_topic=question_topic(own) if intent == "question" else None,
         intent_confidence=confidence,
         problems=problems,
         emotions=emotions,

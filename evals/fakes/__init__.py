@@ -1,0 +1,1 @@
+"""Fake models for the eval suite (the gullible one obeys injected instructions)."""
