@@ -10,10 +10,17 @@ from api.errors import install_error_handlers
 from api.llm import LLMClient
 from api.pipeline import Drafter
 from api.routes import checks, drafts, health, rules
+from api.security.auth import auth_off_refusal
+from api.security.handlers import install_security_handlers
+from api.security.keys import KeyStore
+from api.security.ratelimit import RateLimiter
 
 
 def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -> FastAPI:
     settings = settings or get_settings()
+    refusal = auth_off_refusal(settings)
+    if refusal is not None:
+        raise SystemExit(refusal)
     engine = make_engine(settings.database_url)
     migrate(engine)
     llm = llm or LLMClient.from_settings(settings)
@@ -24,8 +31,11 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
     )
     app.state.settings = settings
     app.state.store = DraftStore(session_factory(engine))
+    app.state.keys = KeyStore(session_factory(engine))
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app.state.drafter = Drafter(settings, llm)
     install_error_handlers(app)
+    install_security_handlers(app)
     for module in (drafts, checks, rules, health):
         app.include_router(module.router)
     return app

@@ -10,13 +10,19 @@ from api.deps import DrafterDep, StoreDep
 from api.errors import error_response
 from api.pipeline import guard, request_fingerprint
 from api.schemas import DraftList, DraftPublic, DraftRequest, ErrorDetail, ErrorResponse, FeedbackPublic, FeedbackRequest, Source
+from api.security.auth import AUTH_ERRORS, require
+from api.security.keys import Scope
+from api.security.model_access import check_model
 from prompts import load_prompt
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
-_ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    **AUTH_ERRORS, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
+}
 
 
-@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS,
+             dependencies=[require(Scope.drafts_write)])
 async def create_draft(
     req: DraftRequest,
     response: Response,
@@ -27,6 +33,7 @@ async def create_draft(
     """Draft a reply to a complaint. Repeating a request with the same Idempotency-Key returns the stored draft (200)."""
     if idempotency_key is not None and not idempotency_key.strip():
         return error_response(422, "invalid_request", [ErrorDetail(field="Idempotency-Key", reason="must not be blank")])  # type: ignore[return-value]
+    check_model(drafter.settings, req.model)  # a model off the allow-list -> 422 before any spend
     load_prompt(req.prompt_version or drafter.settings.prompt_version)  # unknown version -> 422 before any work
     fingerprint = request_fingerprint(req)
     if idempotency_key is not None:
@@ -44,7 +51,7 @@ async def create_draft(
     return draft
 
 
-@router.get("", response_model=DraftList, responses=_ERRORS)
+@router.get("", response_model=DraftList, responses=_ERRORS, dependencies=[require(Scope.drafts_read)])
 def list_drafts(
     store: StoreDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -56,12 +63,13 @@ def list_drafts(
     return store.list_drafts(limit=limit, offset=offset, source=source, model=model)
 
 
-@router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS)
+@router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS, dependencies=[require(Scope.drafts_read)])
 def get_draft(draft_id: str, store: StoreDep) -> DraftPublic:
     return store.get(draft_id)
 
 
-@router.post("/{draft_id}/feedback", response_model=FeedbackPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+@router.post("/{draft_id}/feedback", response_model=FeedbackPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS,
+             dependencies=[require(Scope.drafts_write)])
 def add_feedback(draft_id: str, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
     """Record what the agent did with the draft; the final text is checked against the same rules."""
     draft = store.get(draft_id)
