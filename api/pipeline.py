@@ -18,6 +18,7 @@ from api.analysis import analyze
 from api.analysis.model import Analysis
 from api.config import Settings
 from api.llm import CompletionClient, ProviderError
+from api.pii import redact_request
 from api.playbook import draft_sections
 from api.prompting import build_messages, describe_violations, reask_messages
 from api.rendering import Names, render
@@ -96,6 +97,7 @@ class Drafter:
             return self._playbook(req, analysis, model, version, started, "playbook", None, [], None)
 
         messages = build_messages(template, req, analysis)
+        _, pii = redact_request(req, enabled=self.settings.redact_pii)  # the model sees placeholders, the reply real values
         deadline = started + self.settings.request_deadline_s
         calls: list[CallLog] = []
         cost = 0.0
@@ -103,11 +105,12 @@ class Drafter:
         reason = "rule violations remained after re-asking"
         for number in range(1, self.settings.max_reasks + 2):
             kind: Literal["generate", "reask"] = "generate" if number == 1 else "reask"
+            sent = pii.redact_messages(messages)
             try:
-                completion = await self.llm.complete(model, messages, Sections, deadline)
+                completion = await self.llm.complete(model, sent, Sections, deadline)
             except ProviderError as exc:
                 attempt = Attempt(number=number, kind=kind, outcome="provider_error", detail=str(exc), transport_attempts=exc.attempts)
-                calls.append(CallLog(attempt, model, messages, None))
+                calls.append(CallLog(attempt, model, sent, None))
                 reason = f"provider error: {type(exc.cause).__name__}"
                 break
             if completion.cost_usd is not None:
@@ -118,12 +121,12 @@ class Drafter:
                 "transport_attempts": completion.transport_attempts,
             }
             try:
-                sections = parse_sections(completion.text)
+                sections = pii.restore_model(parse_sections(completion.text))
             except (ValueError, ValidationError) as exc:
                 problem = _short_error(exc)
                 if completion.finish_reason == "length":
                     problem = f"output cut off at the token limit ({problem}); write shorter fields"
-                calls.append(CallLog(Attempt(outcome="invalid_output", detail=problem, **base), model, messages, completion.text))
+                calls.append(CallLog(Attempt(outcome="invalid_output", detail=problem, **base), model, sent, completion.text))
                 reason = "the model's output never matched the schema"
                 messages = reask_messages(template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"])
                 continue
@@ -131,7 +134,7 @@ class Drafter:
             checks = guard(reply, req, analysis)
             failures = blocking_failures(checks)
             if not failures:
-                calls.append(CallLog(Attempt(outcome="accepted", **base), model, messages, completion.text))
+                calls.append(CallLog(Attempt(outcome="accepted", **base), model, sent, completion.text))
                 source: Source = "llm" if number == 1 else "llm_repaired"
                 meta = DraftMeta(
                     model=model, source=source, attempts=[c.attempt for c in calls], prompt_version=version,
@@ -139,7 +142,7 @@ class Drafter:
                 )
                 return DraftOutcome(reply, sections, analysis, checks, meta, calls)
             violated = [f.rule_id for f in failures]
-            calls.append(CallLog(Attempt(outcome="violations", violations=violated, **base), model, messages, completion.text))
+            calls.append(CallLog(Attempt(outcome="violations", violations=violated, **base), model, sent, completion.text))
             messages = reask_messages(template, messages, completion.text, describe_violations(failures))
             if time.monotonic() >= deadline:
                 reason = "the deadline passed while re-asking"

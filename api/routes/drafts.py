@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.deps import DrafterDep, StoreDep
 from api.errors import error_response
+from api.pii.at_rest import for_storage
 from api.pipeline import guard, request_fingerprint
 from api.schemas import DraftList, DraftPublic, DraftRequest, ErrorDetail, ErrorResponse, FeedbackPublic, FeedbackRequest, Source
 from api.security.auth import AUTH_ERRORS, require
@@ -43,7 +44,8 @@ async def create_draft(
             response.headers["Idempotent-Replayed"] = "true"
             return existing
     outcome = await drafter.draft(req)
-    draft, created = await run_in_threadpool(store.save, req, fingerprint, outcome, idempotency_key)
+    stored_req, stored_outcome = for_storage(drafter.settings, req, outcome)
+    draft, created = await run_in_threadpool(store.save, stored_req, fingerprint, stored_outcome, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
