@@ -28,9 +28,9 @@ class Settings(BaseSettings):
         default=["playbook"],
         description="Models a request may name (comma-separated; 'openai/*' allows a provider). CALMREPLY_MODEL is always allowed.",
     )
-    rate_limit_per_minute: float = Field(default=120, ge=0, description="Requests per minute per API key (token refill rate); 0 = no limit.")
+    rate_limit_per_minute: float = Field(default=120, ge=0, description="Requests per minute per API key (refill rate); 0 = no limit.")
     rate_limit_burst: int = Field(default=30, ge=1, description="Requests a key may make at once before the per-minute rate applies.")
-    redact_pii: bool = Field(default=True, description="Replace emails, phones, cards, IBANs, addresses and order numbers before any model call.")
+    redact_pii: bool = Field(default=True, description="Swap emails, phones, cards, IBANs, addresses, order numbers for placeholders.")
     store_pii: bool = Field(default=True, description="false: store the request with the same placeholders the model saw.")
 
     @field_validator("allowed_models", mode="before")

@@ -9,7 +9,7 @@ from api.db.repository import DraftStore
 from api.errors import install_error_handlers
 from api.llm import LLMClient
 from api.pipeline import Drafter
-from api.routes import checks, drafts, health, rules
+from api.routes import checks, drafts, health, rules, stats
 from api.security.auth import auth_off_refusal
 from api.security.handlers import install_security_handlers
 from api.security.keys import KeyStore
@@ -36,6 +36,6 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
     app.state.drafter = Drafter(settings, llm)
     install_error_handlers(app)
     install_security_handlers(app)
-    for module in (drafts, checks, rules, health):
+    for module in (drafts, checks, rules, stats, health):
         app.include_router(module.router)
     return app

@@ -67,6 +67,7 @@ ROUTES = [
     ("get", "/v1/drafts/DRAFT", Scope.drafts_read, None),
     ("post", "/v1/drafts/DRAFT/feedback", Scope.drafts_write, {"outcome": "sent"}),
     ("post", "/v1/checks", Scope.checks, CHECK),
+    ("get", "/v1/stats", Scope.stats, None),
 ]
 
 
@@ -255,3 +256,15 @@ def test_token_bucket_refills_at_the_configured_rate() -> None:
     now[0] = 1000.0
     assert [limiter.retry_after("k") for _ in range(4)] == [None, None, None, 2], "never more than the burst"
     assert RateLimiter(per_minute=0, burst=1).retry_after("k") is None, "0 turns the limit off"
+
+
+def test_stats_count_drafts_tokens_and_cost_per_model(app_client: TestClient, fake_llm: FakeProvider) -> None:
+    writer = key(app_client, Scope.drafts_write)
+    fake_llm.script(as_json(GOOD_SECTIONS), as_json(GOOD_SECTIONS))
+    for model in ("fake/a", "fake/a", "playbook"):
+        assert app_client.post("/v1/drafts", json={**BODY, "model": model}, headers=writer).status_code == 201
+    body = app_client.get("/v1/stats", headers=key(app_client, Scope.stats)).json()
+    assert body["drafts"] == 3 and body["total_tokens"] == 300
+    assert [(u["model"], u["source"], u["drafts"], u["total_tokens"]) for u in body["usage"]] == [
+        ("fake/a", "llm", 2, 300), ("playbook", "playbook", 1, 0),
+    ]

@@ -8,6 +8,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from api.analysis import analyze
+from api.analysis.model import Analysis
 from api.config import Settings
 from api.llm import LLMClient
 from api.pii import Redactor, find_pii, redact_request
@@ -88,9 +90,7 @@ def test_messages_are_redacted_except_our_own_system_prompt() -> None:
     assert "[EMAIL_1]" in redacted[1]["content"]
 
 
-def _analysis(text: str):  # type: ignore[no-untyped-def]
-    from api.analysis import analyze
-
+def _analysis(text: str) -> Analysis:
     return analyze(text, [])
 
 
@@ -150,7 +150,7 @@ async def test_redaction_can_be_turned_off(settings: Settings, fake_llm: FakePro
 
 def test_redact_request_numbers_placeholders_in_field_order() -> None:
     redacted, pii = redact_request(_request())
-    assert f"order #[ORDER_1]" in redacted.complaint and redacted.context == "Order [ORDER_1] was charged twice."
+    assert "order #[ORDER_1]" in redacted.complaint and redacted.context == "Order [ORDER_1] was charged twice."
     assert pii.values["[EMAIL_1]"] == PII["email"]
 
 

@@ -15,7 +15,8 @@ from api.schemas import DraftRequest
 
 M = TypeVar("M", bound=BaseModel)
 # The model may drop the brackets or change the case or the separator: [EMAIL_1], [email 1], EMAIL_1.
-_PLACEHOLDER = re.compile(rf"\[ ?(?P<k>{'|'.join(PRIORITY)})[ _-]?(?P<n>\d{{1,4}}) ?\]|\b(?P<bk>{'|'.join(PRIORITY)})_(?P<bn>\d{{1,4}})\b", re.I)
+_KINDS = "|".join(PRIORITY)
+_PLACEHOLDER = re.compile(rf"\[ ?(?P<k>{_KINDS})[ _-]?(?P<n>\d{{1,4}}) ?\]|\b(?P<bk>{_KINDS})_(?P<bn>\d{{1,4}})\b", re.I)
 
 
 def _normal(f: Found) -> str:

@@ -91,4 +91,5 @@ def require(scope: Scope) -> DependsParam:
             raise RateLimited(wait)
         return key
 
-    return Security(authorize, scopes=[scope.value])
+    dependency: DependsParam = Security(authorize, scopes=[scope.value])  # the scope shows in the OpenAPI spec
+    return dependency

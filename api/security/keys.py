@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.models import ApiKeyRow
 
@@ -90,7 +90,7 @@ def _key(row: ApiKeyRow) -> ApiKey:
 
 
 class KeyStore:
-    def __init__(self, sessions: sessionmaker) -> None:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
     def create(self, name: str, scopes: frozenset[Scope]) -> tuple[ApiKey, str]:
