@@ -42,7 +42,11 @@ FOUND = [
     ("about order #A123456 again", "ORDER", "A123456"),
     ("ticket #88231 is still open", "ORDER", "88231"),
     ("account no. 88812345 was closed", "ACCOUNT", "88812345"),
+    ("refund account #45521 now", "ACCOUNT", "45521"),
     ("my customer id is C-99812.", "ACCOUNT", "C-99812"),
+    ("for my claim (SC-31877): the", "ORDER", "SC-31877"),
+    ("policy number GSL-0088213, and", "ACCOUNT", "GSL-0088213"),
+    ("still pending. WD-5530912. do i", "ORDER", "WD-5530912"),
 ]
 
 
@@ -58,6 +62,7 @@ def test_each_kind_of_personal_data_is_found(text: str, kind: str, value: str) -
     "GB82 WEST 1234 5698 7654 33 fails the IBAN checksum.",
     "Call me back within 24 hours, between 9 and 5, on the 3rd of May 2025.",
     "The refund of 1200 for the 2 items (order placed in 2024) never came.",
+    "Since COVID-19 the M25 has been worse; our refund policy is a joke. #stranded #EU261",
 ])
 def test_ordinary_numbers_and_failed_checksums_are_left_alone(text: str) -> None:
     assert find_pii(text) == []

@@ -60,6 +60,8 @@ _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![a-z0-
 _UK_POSTCODE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
 _CA_POSTCODE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"
 _LABELLED_POSTCODE = r"(?i:\b(?:zip(?: ?code)?|post ?code|postal code)\b:? ?)(?P<labelled>[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){2,9})"
+# A code of capitals, a hyphen and digits needs no keyword before it: "WD-5530912", "voucher SDB-77821".
+_CODE = re.compile(r"(?<![\w-])[A-Z]{1,4}-\d{4,12}(?![\w-])")
 _HASH_REFERENCE = re.compile(r"(?<![\w&#])#(?P<token>[A-Za-z0-9](?:-?[A-Za-z0-9]){3,24})(?![\w])")
 
 
@@ -90,7 +92,7 @@ def _reference() -> tuple[re.Pattern[str], dict[str, Kind]]:
         kinds[word.lower()] = "ACCOUNT" if kind == "ACCOUNT" else "ORDER"
     words = "|".join(sorted(kinds, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?i:\b(?P<word>{words})s?\b(?: (?:number|no\.?|num|nr|id|code|ref))?\.?(?: ?[:#] ?| is | was | )#?)"
+        rf"(?i:\b(?P<word>{words})s?\b(?: (?:number|no\.?|num|nr|id|code|ref))?\.?(?: ?[:#] ?| is | was | )\(?#?)"
         r"(?P<token>[A-Za-z0-9](?:[/-]?[A-Za-z0-9]){3,29})(?![\w])"
     )
     return pattern, kinds
@@ -134,8 +136,10 @@ def _candidates(text: str) -> list[Found]:
     for m in pattern.finditer(text):
         if _has_digits(m.group("token")):
             found.append(Found(kinds[m.group("word").lower()], m.start("token"), m.end("token"), m.group("token")))
+    named = {f.start for f in found if f.kind in ("ORDER", "ACCOUNT")}  # a keyword before a code says which it is
+    found += [Found("ORDER", m.start(), m.end(), m.group(0)) for m in _CODE.finditer(text) if m.start() not in named]
     for m in _HASH_REFERENCE.finditer(text):
-        if _has_digits(m.group("token"), 3):
+        if _has_digits(m.group("token"), 4) and m.start("token") not in named:
             found.append(Found("ORDER", m.start("token"), m.end("token"), m.group("token")))
     for m in _address().finditer(text):
         group = "addr" if m.group("addr") is not None else 0
