@@ -141,10 +141,9 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     from api.security.keys import parse_scopes
 
     try:
-        scopes = parse_scopes(args.scopes)
+        key, token = _key_store().create(args.name, parse_scopes(args.scopes))
     except ValueError as exc:
         raise SystemExit(f"calmreply: {exc}") from None
-    key, token = _key_store().create(args.name, scopes)
     if args.json:
         print(json.dumps({**_key_json(key), "token": token}, indent=2))
     else:

@@ -90,6 +90,20 @@ def test_each_route_needs_its_scope(app_client: TestClient, method: str, path: s
     assert call(key(app_client, Scope.admin)).status_code in (200, 201)
 
 
+def test_every_v1_operation_but_the_rule_registry_needs_a_scope(app_client: TestClient) -> None:
+    """Guards routes added later: each /v1 operation declares a bearer scope, and refuses a request without a key."""
+    spec = app_client.get("/openapi.json").json()
+    operations = [(m, p) for p, ops in spec["paths"].items() if p.startswith("/v1/") for m in ops if (m, p) != ("get", "/v1/rules")]
+    assert len(operations) >= len(ROUTES)
+    for method, path in operations:
+        assert [list(r) for r in spec["paths"][path][method]["security"]] == [["HTTPBearer"]], (method, path)
+        assert app_client.request(method.upper(), path.replace("{draft_id}", "x"), json={}).status_code == 401, (method, path)
+
+
+def test_a_missing_key_is_401_before_the_body_is_read(app_client: TestClient) -> None:
+    assert app_client.post("/v1/drafts", json={"complaint": ""}).status_code == 401
+
+
 def test_health_and_rules_need_no_key(app_client: TestClient) -> None:
     assert app_client.get("/healthz").status_code == 200
     assert app_client.get("/v1/rules").status_code == 200
@@ -200,6 +214,8 @@ def test_cli_creates_lists_and_revokes_keys_stored_hashed(cli_db: Path, secured:
 def test_cli_rejects_unknown_scopes_and_ids(cli_db: Path) -> None:
     with pytest.raises(SystemExit, match="unknown scope.*drafts:delete.*valid scopes: drafts:write"):
         main(["keys", "create", "--name", "x", "--scopes", "drafts:read,drafts:delete"])
+    with pytest.raises(SystemExit, match="1 to 100 characters"):
+        main(["keys", "create", "--name", "x" * 101, "--scopes", "checks"])
     with pytest.raises(SystemExit, match="no API key with id nope"):
         main(["keys", "revoke", "nope"])
 

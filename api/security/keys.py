@@ -95,6 +95,8 @@ class KeyStore:
 
     def create(self, name: str, scopes: frozenset[Scope]) -> tuple[ApiKey, str]:
         """Store a new key; returns it with the token, which is never stored and cannot be shown again."""
+        if not 1 <= len(name.strip()) <= 100:
+            raise ValueError("a key's name has 1 to 100 characters")
         key_id, token = new_token()
         row = ApiKeyRow(id=key_id, name=name, scopes=sorted(s.value for s in scopes), secret_hash=hash_token(token))
         with self.sessions.begin() as session:
