@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# A local start needs no API key; with another HOST, set CALMREPLY_AUTH=on and create keys (see README).
+export CALMREPLY_AUTH ?= off
 # llama.cpp must not be built with -march=native here: the native build uses AMX and segfaults on these CPUs.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 

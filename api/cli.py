@@ -1,4 +1,4 @@
-"""The `calmreply` command: serve, draft, check, rules (and `eval`, from evals.cli).
+"""The `calmreply` command: serve, draft, check, rules, keys (and `eval`, from evals.cli).
 
 Heavy imports (litellm, FastAPI) happen inside the commands that need them, so `check` and
 `rules` start instantly.
@@ -8,10 +8,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evals.rules import CONFLICTS, RULES, Channel, CheckContext, Policy, RuleResult, blocking_failures, check_reply
+
+if TYPE_CHECKING:
+    from api.security.keys import ApiKey, KeyStore
 
 
 def _read_text(value: str | None, file: Path | None, what: str) -> str:
@@ -54,10 +59,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise SystemExit("calmreply: --workers must be at least 1")
+    from api.config import get_settings
+    from api.security.auth import auth_off_refusal
+
+    os.environ["CALMREPLY_BIND_HOST"] = args.host  # the app (and every worker) checks where it listens
+    get_settings.cache_clear()
+    refusal = auth_off_refusal(get_settings())
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
     if args.workers > 1:
         from sqlalchemy.engine import make_url
-
-        from api.config import get_settings
 
         url = make_url(get_settings().database_url)
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
@@ -120,6 +132,59 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_store() -> KeyStore:
+    from api.config import get_settings
+    from api.db.engine import make_engine, migrate, session_factory
+    from api.security.keys import KeyStore
+
+    engine = make_engine(get_settings().database_url)
+    migrate(engine)
+    return KeyStore(session_factory(engine))
+
+
+def _key_json(key: ApiKey) -> dict[str, object]:
+    return {"id": key.id, "name": key.name, "scopes": sorted(key.scopes), "created_at": key.created_at.isoformat(),
+            "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None}
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    from api.security.keys import parse_scopes
+
+    try:
+        key, token = _key_store().create(args.name, parse_scopes(args.scopes))
+    except ValueError as exc:
+        raise SystemExit(f"calmreply: {exc}") from None
+    if args.json:
+        print(json.dumps({**_key_json(key), "token": token}, indent=2))
+    else:
+        print(token)
+        print(f"-- key {key.id} ({key.name}) scopes={','.join(sorted(key.scopes))}. Send it as "
+              "'Authorization: Bearer <token>'; it is stored hashed and cannot be shown again.", file=sys.stderr)
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    keys = _key_store().list()
+    if args.json:
+        print(json.dumps([_key_json(k) for k in keys], indent=2))
+        return 0
+    for k in keys:
+        state = f"revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "active"
+        print(f"{k.id}  {k.name:20} {state:24} {','.join(sorted(k.scopes))}")
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    from api.security.keys import KeyNotFound
+
+    try:
+        key = _key_store().revoke(args.key_id)
+    except KeyNotFound:
+        raise SystemExit(f"calmreply: no API key with id {args.key_id} (see calmreply keys list)") from None
+    print(f"revoked {key.id} ({key.name})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="calmreply", description="Draft and lint replies to angry customers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,6 +224,19 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules and conflict resolutions")
     rules.add_argument("--json", action="store_true")
     rules.set_defaults(func=cmd_rules)
+
+    keys = sub.add_parser("keys", help="create, list and revoke API keys").add_subparsers(dest="keys_command", required=True)
+    create = keys.add_parser("create", help="create a key and print its token once")
+    create.add_argument("--name", required=True, help="who uses it, e.g. crm")
+    create.add_argument("--scopes", required=True, help="comma-separated: drafts:write,drafts:read,checks,stats,admin")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(func=cmd_keys_create)
+    listing = keys.add_parser("list", help="every key, active and revoked (never the tokens)")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_keys_list)
+    revoke = keys.add_parser("revoke", help="revoke a key by id; it stops working at once")
+    revoke.add_argument("key_id")
+    revoke.set_defaults(func=cmd_keys_revoke)
 
     from evals.cli import add_eval_commands
 

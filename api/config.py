@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -24,6 +25,24 @@ class Settings(BaseSettings):
     cpu_workers: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=1, le=64,
                              description="Threads that run analysis, the playbook and the checks off the event loop.")
     cpu_budget_s: float = Field(default=10.0, gt=0, description="Time budget of one request's CPU-bound step; past it, 503.")
+
+    auth: Literal["on", "off"] = Field(default="on", description="'off' serves without API keys, allowed only on a loopback address.")
+    bind_host: str | None = Field(default=None, description="Address the server listens on; `calmreply serve --host` sets it.")
+    allowed_models: Annotated[list[str], NoDecode] = Field(
+        default=["playbook"],
+        description="Models a request may name (comma-separated; 'openai/*' allows a provider). CALMREPLY_MODEL is always allowed.",
+    )
+    rate_limit_per_minute: float = Field(default=120, ge=0, description="Requests per minute per API key (refill rate); 0 = no limit.")
+    rate_limit_burst: int = Field(default=30, ge=1, description="Requests a key may make at once before the per-minute rate applies.")
+    redact_pii: bool = Field(default=True, description="Swap emails, phones, cards, IBANs, addresses, order numbers for placeholders.")
+    store_pii: bool = Field(default=True, description="false: store the request with the same placeholders the model saw.")
+
+    @field_validator("allowed_models", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [m.strip() for m in value.split(",") if m.strip()]
+        return value
 
 
 @lru_cache

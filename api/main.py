@@ -13,7 +13,11 @@ from api.db.repository import DraftStore
 from api.errors import install_error_handlers
 from api.llm import LLMClient, close_cached_clients
 from api.pipeline import Drafter
-from api.routes import checks, drafts, health, rules
+from api.routes import checks, drafts, health, rules, stats
+from api.security.auth import auth_off_refusal
+from api.security.handlers import install_security_handlers
+from api.security.keys import KeyStore
+from api.security.ratelimit import RateLimiter
 
 
 @asynccontextmanager
@@ -24,6 +28,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -> FastAPI:
     settings = settings or get_settings()
+    refusal = auth_off_refusal(settings)
+    if refusal is not None:
+        raise SystemExit(refusal)
     engine = make_engine(settings.database_url)
     migrate(engine)
     llm = llm or LLMClient.from_settings(settings)
@@ -35,9 +42,12 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
     )
     app.state.settings = settings
     app.state.store = DraftStore(session_factory(engine))
+    app.state.keys = KeyStore(session_factory(engine))
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app.state.cpu = CpuPool(settings.cpu_workers, settings.cpu_budget_s)
     app.state.drafter = Drafter(settings, llm, app.state.cpu)
     install_error_handlers(app)
-    for module in (drafts, checks, rules, health):
+    install_security_handlers(app)
+    for module in (drafts, checks, rules, stats, health):
         app.include_router(module.router)
     return app

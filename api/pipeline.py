@@ -21,6 +21,7 @@ from api.cpu import CpuPool
 from api.fallback_reasons import DESCRIPTIONS, FallbackReason
 from api.llm import CompletionClient, ProviderError
 from api.output_guard import check_output
+from api.pii import redact_request
 from api.playbook import draft_sections
 from api.prompting import build_messages, describe_violations, instruction_text, reask_messages
 from api.rendering import Names, render
@@ -104,6 +105,7 @@ class Drafter:
 
         messages = build_messages(template, req, analysis)
         prompt_words = instruction_text(template, req)
+        _, pii = redact_request(req, enabled=self.settings.redact_pii)  # the model sees placeholders, the reply real values
         deadline = started + self.settings.request_deadline_s
         calls: list[CallLog] = []
         cost = 0.0
@@ -115,11 +117,12 @@ class Drafter:
             if number > 1 and time.monotonic() >= deadline:
                 detail = f"{DESCRIPTIONS[reason]}; the deadline left no time to re-ask"
                 break
+            sent = pii.redact_messages(messages)
             try:
-                completion = await self.llm.complete(model, messages, Sections, deadline)
+                completion = await self.llm.complete(model, sent, Sections, deadline)
             except ProviderError as exc:
                 attempt = Attempt(number=number, kind=kind, outcome="provider_error", detail=exc.safe_message, transport_attempts=exc.attempts)
-                calls.append(CallLog(attempt, model, messages, None))
+                calls.append(CallLog(attempt, model, sent, None))
                 reason, detail = exc.reason, exc.safe_message
                 break
             if completion.cost_usd is not None:
@@ -130,12 +133,12 @@ class Drafter:
                 "transport_attempts": completion.transport_attempts,
             }
             try:
-                sections = parse_sections(completion.text)
+                sections = pii.restore_model(parse_sections(completion.text))
             except (ValueError, ValidationError) as exc:
                 problem = _short_error(exc)
                 if completion.finish_reason == "length":
                     problem = f"output cut off at the token limit ({problem}); write shorter fields"
-                calls.append(CallLog(Attempt(outcome="invalid_output", detail=problem, **base), model, messages, completion.text))
+                calls.append(CallLog(Attempt(outcome="invalid_output", detail=problem, **base), model, sent, completion.text))
                 reason = FallbackReason.invalid_output if completion.text.strip() else FallbackReason.empty_response
                 detail = None
                 messages = reask_messages(template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"])
@@ -144,7 +147,7 @@ class Drafter:
             checks = await self.cpu.run(guard, reply, req, analysis, prompt_words)
             failures = blocking_failures(checks)
             if not failures:
-                calls.append(CallLog(Attempt(outcome="accepted", **base), model, messages, completion.text))
+                calls.append(CallLog(Attempt(outcome="accepted", **base), model, sent, completion.text))
                 source: Source = "llm" if number == 1 else "llm_repaired"
                 meta = DraftMeta(
                     model=model, source=source, attempts=[c.attempt for c in calls], prompt_version=version,
@@ -152,7 +155,7 @@ class Drafter:
                 )
                 return DraftOutcome(reply, sections, analysis, checks, meta, calls)
             violated = [f.rule_id for f in failures]
-            calls.append(CallLog(Attempt(outcome="violations", violations=violated, **base), model, messages, completion.text))
+            calls.append(CallLog(Attempt(outcome="violations", violations=violated, **base), model, sent, completion.text))
             reason, detail = FallbackReason.rule_violation, None
             messages = reask_messages(template, messages, completion.text, describe_violations(failures))
         return await self.cpu.run(

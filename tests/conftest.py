@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# Tests run the API as `make serve` does, without keys on 127.0.0.1, with any model allowed;
+# tests/test_auth.py turns keys, scopes, limits and the model allow-list on explicitly.
+os.environ.setdefault("CALMREPLY_AUTH", "off")
+os.environ.setdefault("CALMREPLY_BIND_HOST", "127.0.0.1")
+os.environ.setdefault("CALMREPLY_ALLOWED_MODELS", "*")
 
 import litellm  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402

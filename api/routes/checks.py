@@ -7,6 +7,8 @@ from api.analysis import message_kind
 from api.deps import CpuDep
 from api.errors import UnknownRule
 from api.schemas import CheckRequest, CheckResponse, ErrorResponse
+from api.security.auth import AUTH_ERRORS, require
+from api.security.keys import Scope
 from evals.rules import RULES_BY_ID, CheckContext, blocking_failures, check_reply
 
 router = APIRouter(prefix="/v1/checks", tags=["checks"])
@@ -21,7 +23,9 @@ def lint(req: CheckRequest) -> CheckResponse:
     return CheckResponse(passed=not blocking_failures(results), checks=results)
 
 
-@router.post("", response_model=CheckResponse, responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
+@router.post("", response_model=CheckResponse,
+             responses={**AUTH_ERRORS, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+             dependencies=[require(Scope.checks)])
 async def run_checks(req: CheckRequest, cpu: CpuDep) -> CheckResponse:
     """Spans are character offsets into the submitted `reply`."""
     unknown = [r for r in req.rules or [] if r not in RULES_BY_ID]

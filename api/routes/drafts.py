@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from api.db.paging import InvalidCursor, decode_cursor
 from api.deps import DrafterDep, StoreDep
 from api.errors import error_response
+from api.pii.at_rest import for_storage
 from api.pipeline import guard, request_fingerprint
 from api.schemas import (
     CONTROL_FREE,
@@ -21,11 +22,16 @@ from api.schemas import (
     FeedbackRequest,
     Source,
 )
+from api.security.auth import AUTH_ERRORS, require
+from api.security.keys import Scope
+from api.security.model_access import check_model
 from prompts import load_prompt
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
-_ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
-_LIST_ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    **AUTH_ERRORS, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
+}
+_LIST_ERRORS: dict[int | str, dict[str, Any]] = {**AUTH_ERRORS, 422: {"model": ErrorResponse}}
 # Visible characters at both ends, no control characters: never blank, never padded.
 IDEMPOTENCY_KEY = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
 # Any id that is not stored is a 404; one no database could hold (a NUL: PostgreSQL refuses it) a 422.
@@ -35,7 +41,8 @@ MAX_OFFSET = 10_000
 
 
 @router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED,
-             responses={200: {"model": DraftPublic, "description": "Replayed: the draft stored under this Idempotency-Key."}, **_ERRORS})
+             responses={200: {"model": DraftPublic, "description": "Replayed: the draft stored under this Idempotency-Key."}, **_ERRORS},
+             dependencies=[require(Scope.drafts_write)])
 async def create_draft(
     req: DraftRequest,
     response: Response,
@@ -44,6 +51,7 @@ async def create_draft(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255, pattern=IDEMPOTENCY_KEY)] = None,
 ) -> DraftPublic:
     """Draft a reply to a complaint. Repeating a request with the same Idempotency-Key returns the stored draft (200)."""
+    check_model(drafter.settings, req.model)  # a model off the allow-list -> 422 before any spend
     load_prompt(req.prompt_version or drafter.settings.prompt_version)  # unknown version -> 422 before any work
     fingerprint = request_fingerprint(req)
     if idempotency_key is not None:
@@ -53,7 +61,8 @@ async def create_draft(
             response.headers["Idempotent-Replayed"] = "true"
             return existing
     outcome = await drafter.draft(req)
-    draft, created = await run_in_threadpool(store.save, req, fingerprint, outcome, idempotency_key)
+    stored_req, stored_outcome = for_storage(drafter.settings, req, outcome)
+    draft, created = await run_in_threadpool(store.save, stored_req, fingerprint, stored_outcome, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
@@ -61,7 +70,7 @@ async def create_draft(
     return draft
 
 
-@router.get("", response_model=DraftList, responses=_LIST_ERRORS)
+@router.get("", response_model=DraftList, responses=_LIST_ERRORS, dependencies=[require(Scope.drafts_read)])
 def list_drafts(
     store: StoreDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -79,12 +88,13 @@ def list_drafts(
     return store.list_drafts(limit=limit, offset=offset, after=after, source=source, model=model)
 
 
-@router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS)
+@router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS, dependencies=[require(Scope.drafts_read)])
 def get_draft(draft_id: DraftId, store: StoreDep) -> DraftPublic:
     return store.get(draft_id)
 
 
-@router.post("/{draft_id}/feedback", response_model=FeedbackPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+@router.post("/{draft_id}/feedback", response_model=FeedbackPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS,
+             dependencies=[require(Scope.drafts_write)])
 def add_feedback(draft_id: DraftId, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
     """Record what the agent did with the draft; the final text is checked against the same rules."""
     draft = store.get(draft_id)

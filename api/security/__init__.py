@@ -1,0 +1,1 @@
+"""Access control: API keys and scopes, the auth-off rule, per-key rate limits, the model allow-list."""
