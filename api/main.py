@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.analysis.paraphrase import load as load_parser
 from api.config import Settings, get_settings
 from api.cpu import CpuPool
 from api.db.engine import make_engine, migrate, session_factory
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
         raise SystemExit(refusal)
     engine = make_engine(settings.database_url)
     migrate(engine)
+    load_parser()  # now, not inside the first request's CPU budget (once per process)
     llm = llm or LLMClient.from_settings(settings)
     app = FastAPI(
         title="calmreply",
