@@ -1,0 +1,50 @@
+"""GET /v1/stats: acceptance, edit distance, broken rules, fallbacks and escalations over stored drafts."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+
+from api.deps import StoreDep
+from api.errors import error_response
+from api.schemas import ErrorDetail, ErrorResponse
+from api.stats.aggregate import Interval, by_model_prompt, figures, over_time
+from api.stats.query import load_facts
+from api.stats.schemas import StatsFilters, StatsResponse
+
+router = APIRouter(prefix="/v1/stats", tags=["stats"])
+_ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A bound without a zone is read as UTC, the zone every draft is stored in."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+@router.get("", response_model=StatsResponse, responses=_ERRORS)
+async def get_stats(
+    store: StoreDep,
+    since: Annotated[datetime | None, Query(description="Drafts created at or after this moment (ISO 8601; no zone = UTC).")] = None,
+    until: Annotated[datetime | None, Query(description="Drafts created before this moment.")] = None,
+    model: Annotated[str | None, Query(max_length=200, description="Only drafts written by this model, e.g. 'playbook'.")] = None,
+    interval: Annotated[Interval, Query(description="Period of `over_time`: 'day' or 'week' (weeks start on Monday).")] = "day",
+) -> StatsResponse:
+    """What agents did with the drafts: how many went out as suggested, edited or discarded; how much they
+    were edited; which rules the suggested text and the sent text broke; how often the model fell back to the
+    playbook; and how many complaints needed escalating. Totals, per model and prompt version, and per period."""
+    since, until = _utc(since), _utc(until)
+    if since is not None and until is not None and until <= since:
+        return error_response(422, "invalid_request", [ErrorDetail(field="until", reason="must be after since")])  # type: ignore[return-value]
+
+    def compute() -> StatsResponse:
+        rows = list(load_facts(store.sessions, since=since, until=until, model=model))
+        return StatsResponse(
+            filters=StatsFilters(since=since, until=until, model=model, interval=interval),
+            totals=figures(rows), by_model_prompt=by_model_prompt(rows), over_time=over_time(rows, interval),
+        )
+
+    return await run_in_threadpool(compute)
