@@ -9,7 +9,7 @@ from api.db.repository import DraftStore
 from api.errors import install_error_handlers
 from api.llm import LLMClient
 from api.pipeline import Drafter
-from api.routes import checks, drafts, health, rules, stats
+from api.routes import checks, console, drafts, health, rules, stats
 
 
 def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -> FastAPI:
@@ -26,6 +26,6 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
     app.state.store = DraftStore(session_factory(engine))
     app.state.drafter = Drafter(settings, llm)
     install_error_handlers(app)
-    for module in (drafts, checks, rules, stats, health):
+    for module in (drafts, checks, rules, stats, health, console):
         app.include_router(module.router)
     return app
