@@ -93,6 +93,14 @@ export class DraftView {
       label.append(input, " ", human(r));
       box.append(label);
     }
+    const summarize = () => {
+      const form = $("draft-form");
+      const ticked = [...form.querySelectorAll("input[name=allowed_remedies]:checked")].map((i) => human(i.value));
+      const max = form.max_amount.value;
+      $("f-policy-summary").textContent = `${ticked.length ? ticked.join(", ") : "any remedy"}, ${max !== "" ? `up to ${max} ${(form.currency.value || "USD").toUpperCase()}` : "no limit"}`;
+    };
+    $("f-policy").addEventListener("input", summarize);
+    $("f-policy").addEventListener("change", summarize);
   }
 
   // ---- new draft -------------------------------------------------------------------------------
@@ -188,7 +196,8 @@ export class DraftView {
     const badge = $("source-badge");
     badge.hidden = false;
     badge.className = `badge src-${meta.source}`;
-    badge.textContent = `${meta.source} · ${meta.model} · prompt ${meta.prompt_version}`;
+    const byModel = meta.model !== "playbook";
+    badge.textContent = [meta.source, byModel ? meta.model : null, byModel ? `prompt ${meta.prompt_version}` : null].filter(Boolean).join(" · ");
     badge.title = `Written in ${Math.round(meta.latency_ms)} ms`;
     const note = $("source-note");
     const parts = [];
@@ -216,6 +225,12 @@ export class DraftView {
       box.append(title, reason);
       esc.append(box);
     }
+    if (!a.flags.length) {
+      const none = document.createElement("p");
+      none.className = "hint no-flags";
+      none.textContent = "✓ No flags: nothing here needs escalating.";
+      esc.append(none);
+    }
     const problem = (a.problems && a.problems[0] && a.problems[0].summary) || (a.grievances[0] && a.grievances[0].summary) || "–";
     $("a-problem").textContent = problem;
     $("a-intent").textContent = `${human(a.intent)} (${Math.round((a.intent_confidence ?? 1) * 100)}% sure)${a.repeat_contact ? ", a repeat contact" : ""}${a.deadline ? `, deadline ${a.deadline}` : ""}`;
@@ -233,7 +248,6 @@ export class DraftView {
       return chip;
     }) : [document.createTextNode("none named")]));
     $("a-fault").textContent = `${a.fault}: ${a.fault_reason}`;
-    $("a-flags").textContent = a.flags.length ? `${a.flags.length} (above)` : "none";
   }
 
   // ---- live lint -------------------------------------------------------------------------------

@@ -58,7 +58,9 @@ export class InsightsView {
     const s = this.stats;
     const t = s.totals;
     const box = $("charts");
-    const width = Math.max(280, Math.min(620, (box.clientWidth || 600) - 34));
+    // Two columns of cards from 1134 px (2 x 560 + gap), one below; 34 px of card padding and border.
+    const full = box.clientWidth || 600;
+    const width = Math.max(260, Math.floor((full >= 1134 ? (full - 14) / 2 : full) - 34));
     const totals = [
       ["Drafts", String(t.drafts)],
       ["Sent as is", pct(t.acceptance.sent_rate)],
