@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -42,13 +43,16 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     litellm.APIConnectionError,
 )
 _MAX_RETRY_AFTER_S = 30.0
+DeltaSink = Callable[[str], Awaitable[None]]
+"""Told the text written so far, after each streamed chunk (a transport retry starts again from empty)."""
 
 
 class CompletionClient(Protocol):
     """What the pipeline needs from a model client (LLMClient, or the eval suite's caching wrapper)."""
 
     async def complete(
-        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float
+        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
+        on_delta: DeltaSink | None = None,
     ) -> Completion: ...
 
 
@@ -120,9 +124,11 @@ class LLMClient:
         )
 
     async def complete(
-        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float
+        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
+        on_delta: DeltaSink | None = None,
     ) -> Completion:
-        """One logical call; `deadline` is a time.monotonic() value after which no new attempt starts."""
+        """One logical call; `deadline` is a time.monotonic() value after which no new attempt starts.
+        With `on_delta` the provider streams, and `on_delta` hears the text as it grows."""
         started = time.monotonic()
         attempts = 0
         try:
@@ -135,7 +141,7 @@ class LLMClient:
                 with attempt:
                     attempts += 1
                     remaining = max(0.5, min(self.timeout_s, deadline - time.monotonic()))
-                    response = await litellm.acompletion(
+                    params: dict[str, Any] = dict(
                         model=model,
                         messages=messages,
                         temperature=self.temperature,
@@ -146,6 +152,10 @@ class LLMClient:
                         drop_params=True,
                         **self.extra,
                     )
+                    if on_delta is None:
+                        response = await litellm.acompletion(**params)
+                    else:
+                        response = await _streamed(params, on_delta)
         except Exception as exc:  # every provider failure becomes one typed error for the pipeline
             raise ProviderError(model, attempts, exc) from exc
         return Completion(
@@ -156,6 +166,20 @@ class LLMClient:
             latency_ms=(time.monotonic() - started) * 1000,
             transport_attempts=attempts,
         )
+
+
+async def _streamed(params: dict[str, Any], on_delta: DeltaSink) -> Any:
+    """The same call, streamed: chunks go to `on_delta` as they come, then are built into one response."""
+    stream = await litellm.acompletion(**params, stream=True, stream_options={"include_usage": True})
+    chunks: list[Any] = []
+    text = ""
+    async for chunk in stream:
+        chunks.append(chunk)
+        piece = chunk.choices[0].delta.content if chunk.choices else None
+        if piece:
+            text += piece
+            await on_delta(text)
+    return litellm.stream_chunk_builder(chunks, messages=params["messages"])
 
 
 def _usage(response: Any) -> Usage:

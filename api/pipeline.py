@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,10 +23,13 @@ from api.playbook import draft_sections
 from api.prompting import build_messages, describe_violations, reask_messages
 from api.rendering import Names, render
 from api.schemas import Attempt, DraftMeta, DraftRequest, Sections, Source, Usage
+from api.streaming import DeltaTracker, preview
 from evals.rules import CheckContext, RuleResult, blocking_failures, check_reply
 from prompts import load_prompt
 
 PLAYBOOK = "playbook"
+EventSink = Callable[[str, dict[str, Any]], Awaitable[None]]
+"""Hears a streaming draft's events: ('analysis', analysis) and ('delta', {attempt, text, reset})."""
 _JSON_OBJECT = re.compile(r"\{.*\}", re.S)
 
 
@@ -86,9 +90,12 @@ class Drafter:
         self.settings = settings
         self.llm = llm
 
-    async def draft(self, req: DraftRequest) -> DraftOutcome:
+    async def draft(self, req: DraftRequest, emit: EventSink | None = None) -> DraftOutcome:
+        """With `emit`, the analysis is told as soon as it is known and the model's text as it writes."""
         started = time.monotonic()
         analysis = analyze(req.complaint, _history(req))
+        if emit is not None:
+            await emit("analysis", analysis.model_dump(mode="json"))
         model = req.model or self.settings.model
         version = req.prompt_version or self.settings.prompt_version
         template = load_prompt(version)
@@ -97,6 +104,7 @@ class Drafter:
 
         messages = build_messages(template, req, analysis)
         deadline = started + self.settings.request_deadline_s
+        tracker = DeltaTracker()
         calls: list[CallLog] = []
         cost = 0.0
         cost_known = False
@@ -104,7 +112,7 @@ class Drafter:
         for number in range(1, self.settings.max_reasks + 2):
             kind: Literal["generate", "reask"] = "generate" if number == 1 else "reask"
             try:
-                completion = await self.llm.complete(model, messages, Sections, deadline)
+                completion = await self.llm.complete(model, messages, Sections, deadline, **_streaming(emit, tracker, number))
             except ProviderError as exc:
                 attempt = Attempt(number=number, kind=kind, outcome="provider_error", detail=str(exc), transport_attempts=exc.attempts)
                 calls.append(CallLog(attempt, model, messages, None))
@@ -157,6 +165,20 @@ class Drafter:
             latency_ms=_ms(started), usage=_total(calls), cost_usd=cost, fallback_reason=reason,
         )
         return DraftOutcome(reply, sections, analysis, guard(reply, req, analysis), meta, calls)
+
+
+def _streaming(emit: EventSink | None, tracker: DeltaTracker, attempt: int) -> dict[str, Any]:
+    """The `on_delta` argument that streams an attempt's text to `emit`; nothing when not streaming.
+    One tracker spans the attempts, so a re-ask's text arrives as a reset."""
+    if emit is None:
+        return {}
+
+    async def on_delta(raw: str) -> None:
+        delta = tracker.update(preview(raw), attempt=attempt)
+        if delta is not None:
+            await emit("delta", delta)
+
+    return {"on_delta": on_delta}
 
 
 def _ms(started: float) -> float:
