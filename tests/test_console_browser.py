@@ -22,6 +22,9 @@ import pytest
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (dev extra)")
 
+from tests.fake_openai import FakeOpenAI  # noqa: E402
+from tests.fakes import GOOD_SECTIONS, as_json  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = (
     "ALL my websites hosted with you are DOWN since this morning!!! My customers cannot reach my shop and I am losing money. "
@@ -49,11 +52,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """The server's `openai/...` models talk to this fake on 127.0.0.1, which streams GOOD_SECTIONS."""
+    with FakeOpenAI(as_json(GOOD_SECTIONS)) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, fake_openai: FakeOpenAI) -> Iterator[str]:
     port = _free_port()
     db = tmp_path_factory.mktemp("console") / "console.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CALMREPLY_DATABASE_URL": f"sqlite:///{db}", "CALMREPLY_MODEL": "playbook",
-           "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+           "LITELLM_LOCAL_MODEL_COST_MAP": "True", "OPENAI_API_BASE": fake_openai.base_url, "OPENAI_BASE_URL": fake_openai.base_url,
+           "OPENAI_API_KEY": "sk-fake-for-tests"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
@@ -121,8 +132,9 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def _draft(page) -> str:  # type: ignore[no-untyped-def]
+def _draft(page, model: str = "playbook") -> str:  # type: ignore[no-untyped-def]
     page.get_by_label("Customer's message").fill(SEED)
+    page.locator("#f-model").fill(model)
     page.get_by_label("Customer's name").fill("Emeka")
     page.get_by_label("Company at fault?").select_option("true")
     page.get_by_role("button", name="Draft reply").click()
@@ -154,11 +166,29 @@ def test_draft_a_complaint_and_see_the_reply_and_its_flags(page) -> None:  # typ
     _shot(page, "draft-1280")
 
 
+def test_an_llm_draft_streams_into_the_editor(page, fake_openai: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("Customer's message").fill(SEED)
+    page.get_by_label("Customer's name").fill("Emeka")
+    page.locator("#f-model").fill("openai/fake-model")
+    page.get_by_role("button", name="Draft reply").click()
+    # While the model writes, the editor shows its words (read-only) before the draft is stored.
+    page.wait_for_function("() => { const e = document.querySelector('#editor');"
+                           " return e.getAttribute('aria-busy') === 'true' && e.textContent.length > 20; }")
+    playwright_sync.expect(page.locator("#escalations .flag.escalate")).to_be_visible()
+    playwright_sync.expect(page.locator("#editor")).to_contain_text("Hi Emeka,")
+    playwright_sync.expect(page.locator("#source-badge")).to_contain_text("llm")
+    playwright_sync.expect(page.locator("#editor")).to_have_attribute("contenteditable", "true")
+    assert fake_openai.requests and fake_openai.requests[-1]["stream"] is True
+
+
 def test_a_hedged_apology_is_highlighted_with_its_rule(page) -> None:  # type: ignore[no-untyped-def]
     _draft(page)
+    checks_requests: list[str] = []
+    page.on("request", lambda r: checks_requests.append(r.url) if r.url.endswith("/v1/checks") else None)
     _type_hedge(page)
     mark = _hedge_mark(page)
     playwright_sync.expect(mark).to_be_visible()
+    assert 1 <= len(checks_requests) <= 4, f"lint waits for a pause in typing, not every keystroke ({len(checks_requests)} requests)"
     assert "sev-error" in (mark.get_attribute("class") or "") and mark.get_attribute("aria-describedby")
     described = page.locator(f"#{mark.get_attribute('aria-describedby').split()[0]}")
     playwright_sync.expect(described).to_contain_text("Apologize without conditions")

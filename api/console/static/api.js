@@ -57,6 +57,55 @@ export async function call(method, path, { body, query, signal } = {}) {
   return data;
 }
 
+/** POST /v1/drafts as server-sent events: handlers.analysis / .delta / .checks hear them; resolves with the stored draft. */
+export async function streamDraft(body, handlers) {
+  const headers = { Accept: "text/event-stream", "Content-Type": "application/json" };
+  const key = apiKey.get();
+  if (key) headers.Authorization = `Bearer ${key}`;
+  let res;
+  try {
+    res = await fetch("/v1/drafts", { method: "POST", headers, body: JSON.stringify(body) });
+  } catch (err) {
+    throw new ApiError(0, null, "The calmreply server can't be reached. Is it running? Your text is kept here; try again.");
+  }
+  if (!res.ok || !(res.headers.get("content-type") || "").startsWith("text/event-stream")) {
+    const text = await res.text();
+    let data = null;
+    try { data = JSON.parse(text); } catch { data = null; }
+    if (res.ok && data && data.id) return data;  // a server that does not stream answered with the draft itself
+    throw new ApiError(res.status, data, describe(res.status, data));
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    let chunk;
+    try { chunk = await reader.read(); } catch {
+      throw new ApiError(0, null, "The connection dropped while the draft was being written. It is still stored: find it under Drafts.");
+    }
+    if (chunk.done) break;
+    buffer += chunk.value.replace(/\r\n/g, "\n");
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      let event = "message";
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) event = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+      const payload = data.length ? JSON.parse(data.join("\n")) : null;
+      if (event === "done") return payload;
+      if (event === "error") {
+        const why = ((payload && payload.details) || []).map((d) => d.reason).join("; ");
+        throw new ApiError(500, payload, `The draft failed on the server${why ? ": " + why : ""}. Try again.`);
+      }
+      if (handlers[event]) handlers[event](payload);
+    }
+  }
+  throw new ApiError(0, null, "The stream ended before the draft was done. It may still be stored: look under Drafts.");
+}
+
 export const api = {
   draft: (body) => call("POST", "/v1/drafts", { body }),
   getDraft: (id) => call("GET", `/v1/drafts/${encodeURIComponent(id)}`),

@@ -1,5 +1,5 @@
 // The Draft view: the new-draft form, the analysis, the editor with live lint, the rules panel and Finish.
-import { api, ApiError } from "./api.js";
+import { api, ApiError, streamDraft } from "./api.js";
 import { Editor } from "./editor.js";
 
 const REMEDIES = ["refund", "partial_refund", "replacement", "repair", "account_credit", "discount", "expedited_shipping",
@@ -145,7 +145,7 @@ export class DraftView {
     button.textContent = "Drafting…";
     $("editor").setAttribute("aria-busy", "true");
     try {
-      const draft = await api.draft(body);
+      const draft = body.model && body.model !== "playbook" ? await this.streamed(body) : await api.draft(body);
       rememberRequest(draft.id, body);
       this.show(draft, body);
     } catch (err) {
@@ -158,6 +158,26 @@ export class DraftView {
       button.innerHTML = button.dataset.label;
       $("editor").removeAttribute("aria-busy");
     }
+  }
+
+  /** An LLM draft over server-sent events: the analysis and the model's words appear as they come. */
+  streamed(body) {
+    let text = "";
+    this.draft = null;
+    $("source-badge").hidden = true;
+    $("source-note").hidden = true;
+    this.renderRules([]);
+    this.editor.preview("");
+    this.status(`Waiting for ${body.model}…`);
+    return streamDraft(body, {
+      analysis: (analysis) => this.renderAnalysis(analysis),
+      delta: (d) => {
+        text = d.reset ? d.text : text + d.text;
+        this.editor.preview(text);
+        this.status(`${body.model} is writing${d.attempt > 1 ? ` (attempt ${d.attempt})` : ""}…`);
+      },
+      checks: () => this.status("Checking the reply…"),
+    }).finally(() => this.editor.endPreview());
   }
 
   /** Reload a stored draft into the editor. */
@@ -180,7 +200,7 @@ export class DraftView {
     this.context = request
       ? { complaint: request.complaint, channel: request.channel || "email", company_at_fault: request.company_at_fault ?? null, policy: request.policy ?? null }
       : { complaint: "", intent: a.intent, company_at_fault: a.fault === "company" ? true : a.fault === "customer" ? false : null };
-    this.renderAnalysis(draft);
+    this.renderAnalysis(draft.analysis);
     this.renderSource(draft.meta, !request);
     this.outcomeTouched = false;
     for (const r of document.querySelectorAll("#finish-form input[name=outcome]")) r.checked = r.value === "sent";
@@ -209,8 +229,7 @@ export class DraftView {
     note.className = `note ${meta.source === "fallback" ? "warn" : "info"}`;
   }
 
-  renderAnalysis(draft) {
-    const a = draft.analysis;
+  renderAnalysis(a) {
     $("analysis").hidden = false;
     const esc = $("escalations");
     esc.replaceChildren();

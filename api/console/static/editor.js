@@ -102,6 +102,22 @@ export class Editor {
     this.onChange(text, { immediate: true });
   }
 
+  /** Show text being written elsewhere (a streaming draft): read-only and unchecked until endPreview. */
+  preview(text) {
+    this.root.contentEditable = "false";
+    this.root.setAttribute("aria-busy", "true");
+    this.value = text;
+    this.findings = [];
+    this.byId = new Map();
+    this.hideTip(true);
+    this.draw();
+  }
+
+  endPreview() {
+    this.root.contentEditable = "true";
+    this.root.removeAttribute("aria-busy");
+  }
+
   /** Findings for the current text: [{rule_id, title, severity, message, fix_hint, start, end, suggestion}]. */
   setFindings(findings) {
     const caret = this.selection();
