@@ -1,7 +1,8 @@
 """An OpenAI-compatible chat server on 127.0.0.1 for tests that run calmreply as a separate process.
 
-It answers every /chat/completions call with the same content, streamed a few characters at a time
-(with a short pause between chunks) when the request asks for a stream. No network, no key.
+It answers every /chat/completions call with the same content, after `first_delay_s` (the model's
+time to first token), streamed a few characters at a time with a short pause between chunks when the
+request asks for a stream. No network, no key.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from typing import Any
 
 
 class FakeOpenAI:
-    def __init__(self, content: str, *, chunk_chars: int = 6, pause_s: float = 0.02) -> None:
+    def __init__(self, content: str, *, chunk_chars: int = 6, pause_s: float = 0.02, first_delay_s: float = 0.0) -> None:
         self.content = content
+        self.first_delay_s = first_delay_s
         self.chunk_chars = chunk_chars
         self.pause_s = pause_s
         self.requests: list[dict[str, Any]] = []
@@ -43,6 +45,7 @@ class FakeOpenAI:
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
                 fake.requests.append(body)
+                time.sleep(fake.first_delay_s)  # the model's time to its first token
                 model = body.get("model", "fake")
                 usage = {"prompt_tokens": 50, "completion_tokens": len(fake.content) // 4, "total_tokens": 50 + len(fake.content) // 4}
                 if not body.get("stream"):

@@ -66,27 +66,35 @@ class SentenceView:
     count: int
 
 
-def views(reply: str) -> list[SentenceView]:
+@lru_cache(maxsize=256)
+def views(reply: str) -> tuple[SentenceView, ...]:
     """Body sentences; a greeting that goes on to say something ("Thank you for writing, and I can tell how
-    irritated you are") stays, since its second half is what the customer reads first."""
+    irritated you are") stays, since its second half is what the customer reads first.
+    Cached: every rule's learned layer reads the same reply's sentences."""
     body = [s for s in sentences(reply)
             if not is_stage_direction(s, reply) and not is_customer_turn(s)
             and not (is_greeting(s) and ", and " not in s.text)]
-    return [SentenceView(s, i, len(body)) for i, s in enumerate(body)]
+    return tuple(SentenceView(s, i, len(body)) for i, s in enumerate(body))
 
 
 def sentence_features(view: SentenceView) -> list[str]:
     """Unigrams, bigrams and the sentence's opening words, each also tagged with 'first sentence' or not."""
-    toks = tokens(view.sentence.text)
+    place = "first" if view.index == 0 else "second" if view.index == 1 else "later"
+    return list(_sentence_features(view.sentence.text, place))
+
+
+@lru_cache(maxsize=8192)
+def _sentence_features(text: str, place: str) -> tuple[str, ...]:
+    """Cached by sentence: eight rules read each sentence, and an agent typing changes one sentence at a time."""
+    toks = tokens(text)
     grams = [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in zip(toks, toks[1:])]
     grams += [f"s:{'_'.join(toks[:2])}", f"s1:{toks[0] if toks else ''}"]
-    place = "first" if view.index == 0 else "second" if view.index == 1 else "later"
     classes = word_classes(toks)
     grams += [f"c:{c}" for c in classes] + [f"cc:{a}+{b}" for i, a in enumerate(classes) for b in classes[i + 1:]]
     feats = grams + [f"{place}|{g}" for g in grams if not g.startswith("b:")] + [f"place:{place}"]
-    if view.sentence.text.isupper():
+    if text.isupper():
         feats.append("allcaps")
-    return feats
+    return tuple(feats)
 
 
 def context_features(ctx: CheckContext) -> list[str]:
