@@ -263,6 +263,7 @@ def test_the_drafts_list_reopens_a_draft(page) -> None:  # type: ignore[no-untyp
     page.keyboard.press("Alt+2")
     row_button = page.locator(f'#list-body button[data-open="{draft_id}"]')
     playwright_sync.expect(row_button).to_be_visible()
+    _shot(page, "drafts-1280")
     page.get_by_label("Source").select_option("fallback")
     page.get_by_role("button", name="Filter").click()
     playwright_sync.expect(page.locator("#list-body")).to_contain_text("No stored drafts match")
