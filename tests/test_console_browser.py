@@ -42,6 +42,8 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
+# A fresh server's first draft loads the language models; on a busy CI machine that takes a while.
+playwright_sync.expect.set_options(timeout=30_000)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium (apt-get install -y chromium); browsers are never downloaded")
 
 
@@ -105,7 +107,7 @@ def browser() -> Iterator[object]:
 def page(browser, server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(30_000)
     outside: list[str] = []
 
     def stay_local(route) -> None:  # type: ignore[no-untyped-def]
@@ -179,6 +181,14 @@ def test_an_llm_draft_streams_into_the_editor(page, fake_openai: FakeOpenAI) -> 
     playwright_sync.expect(page.locator("#source-badge")).to_contain_text("llm")
     playwright_sync.expect(page.locator("#editor")).to_have_attribute("contenteditable", "true")
     assert fake_openai.requests and fake_openai.requests[-1]["stream"] is True
+
+
+def test_a_failed_model_says_the_playbook_wrote_the_draft_and_why(page) -> None:  # type: ignore[no-untyped-def]
+    _draft(page, model="nosuchprovider/model")
+    playwright_sync.expect(page.locator("#source-badge")).to_contain_text("fallback")
+    note = page.locator("#source-note")
+    playwright_sync.expect(note).to_contain_text("failed")
+    playwright_sync.expect(note).to_contain_text("the playbook wrote this draft instead")
 
 
 def test_a_hedged_apology_is_highlighted_with_its_rule(page) -> None:  # type: ignore[no-untyped-def]
@@ -291,7 +301,7 @@ def test_invalid_input_and_a_dead_server_are_explained(page, server: str) -> Non
 def test_the_console_fits_a_phone(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(30_000)
     page.goto(f"{server}/console")
     _draft(page)
     _type_hedge(page)
