@@ -231,6 +231,14 @@ def test_the_rules_panel_jumps_and_the_keyboard_applies_a_fix(page) -> None:  # 
     playwright_sync.expect(page.get_by_role("tooltip")).to_contain_text("Apologize without conditions")
     page.keyboard.press("Alt+Enter")
     playwright_sync.expect(page.locator("#editor")).to_contain_text("I'm sorry that we let you down.")
+    page.keyboard.press("Control+z")
+    playwright_sync.expect(page.locator("#editor")).to_contain_text("I'm sorry if you feel we let you down.")
+    playwright_sync.expect(_hedge_mark(page)).to_be_visible()
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("F8")
+    playwright_sync.expect(page.get_by_role("tooltip")).to_contain_text("Apologize without conditions")
+    page.keyboard.press("Escape")
+    playwright_sync.expect(page.get_by_role("tooltip")).to_be_hidden()
 
 
 def test_mark_the_draft_sent_and_find_the_feedback_through_the_api(page, server: str) -> None:  # type: ignore[no-untyped-def]
