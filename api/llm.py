@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -61,13 +62,16 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     litellm.APIConnectionError,
 )
 _MAX_RETRY_AFTER_S = 30.0
+DeltaSink = Callable[[str], Awaitable[None]]
+"""Told the text written so far, after each streamed chunk (a transport retry starts again from empty)."""
 
 
 class CompletionClient(Protocol):
     """What the pipeline needs from a model client (LLMClient, or the eval suite's caching wrapper)."""
 
     async def complete(
-        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float
+        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
+        on_delta: DeltaSink | None = None,
     ) -> Completion: ...
 
 
@@ -169,9 +173,11 @@ class LLMClient:
         )
 
     async def complete(
-        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float
+        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
+        on_delta: DeltaSink | None = None,
     ) -> Completion:
-        """One logical call; `deadline` is a time.monotonic() value after which no new attempt starts."""
+        """One logical call; `deadline` is a time.monotonic() value after which no new attempt starts.
+        With `on_delta` the provider streams, and `on_delta` hears the text as it grows."""
         started = time.monotonic()
         attempts = 0
         try:
@@ -183,7 +189,7 @@ class LLMClient:
             ):
                 with attempt:
                     attempts += 1
-                    response = await self._attempt(model, messages, schema, deadline)
+                    response = await self._attempt(model, messages, schema, deadline, on_delta)
         except Exception as exc:  # every provider failure becomes one typed error for the pipeline
             raise ProviderError(model, attempts, exc) from exc
         return Completion(
@@ -195,32 +201,48 @@ class LLMClient:
             transport_attempts=attempts,
         )
 
-    async def _attempt(self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float) -> Any:
+    async def _attempt(self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
+                       on_delta: DeltaSink | None = None) -> Any:
         """One provider call, cut off (connection and body reading included) when its time is up."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise DeadlineExceeded("no time left for another attempt")
         budget = min(self.timeout_s, remaining)
         limit = asyncio.timeout(budget)
+        params: dict[str, Any] = dict(
+            model=model,
+            messages=messages,
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+            response_format=response_format_for(schema),
+            timeout=self.timeout_s,
+            num_retries=0,
+            drop_params=True,
+            **self.extra,
+        )
         try:
             async with limit:
-                return await litellm.acompletion(
-                    model=model,
-                    messages=messages,
-                    temperature=self.temperature,
-                    max_tokens=self.max_tokens,
-                    response_format=response_format_for(schema),
-                    timeout=self.timeout_s,
-                    num_retries=0,
-                    drop_params=True,
-                    **self.extra,
-                )
+                return await (litellm.acompletion(**params) if on_delta is None else _streamed(params, on_delta))
         except TimeoutError as exc:
             if not limit.expired():
                 raise
             if budget < self.timeout_s:
                 raise DeadlineExceeded(f"the deadline passed after {budget:.2f}s of this attempt") from exc
             raise AttemptTimedOut(f"no complete response within {budget:.2f}s") from exc
+
+
+async def _streamed(params: dict[str, Any], on_delta: DeltaSink) -> Any:
+    """The same call, streamed: chunks go to `on_delta` as they come, then are built into one response."""
+    stream = await litellm.acompletion(**params, stream=True, stream_options={"include_usage": True})
+    chunks: list[Any] = []
+    text = ""
+    async for chunk in stream:
+        chunks.append(chunk)
+        piece = chunk.choices[0].delta.content if chunk.choices else None
+        if piece:
+            text += piece
+            await on_delta(text)
+    return litellm.stream_chunk_builder(chunks, messages=params["messages"])
 
 
 def _usage(response: Any) -> Usage:

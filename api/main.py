@@ -14,7 +14,7 @@ from api.db.repository import DraftStore
 from api.errors import install_error_handlers
 from api.llm import LLMClient, close_cached_clients
 from api.pipeline import Drafter
-from api.routes import checks, drafts, health, rules, stats
+from api.routes import checks, console, drafts, health, rules, stats
 from api.security.auth import auth_off_refusal
 from api.security.handlers import install_security_handlers
 from api.security.keys import KeyStore
@@ -50,6 +50,6 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
     app.state.drafter = Drafter(settings, llm, app.state.cpu)
     install_error_handlers(app)
     install_security_handlers(app)
-    for module in (drafts, checks, rules, stats, health):
+    for module in (drafts, checks, rules, stats, health, console):
         app.include_router(module.router)
     return app

@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -21,15 +22,18 @@ from api.cpu import CpuPool
 from api.fallback_reasons import DESCRIPTIONS, FallbackReason
 from api.llm import CompletionClient, ProviderError
 from api.output_guard import check_output
-from api.pii import redact_request
+from api.pii import Redactor, redact_request
 from api.playbook import draft_sections
 from api.prompting import build_messages, describe_violations, instruction_text, reask_messages
 from api.rendering import Names, render
 from api.schemas import Attempt, DraftMeta, DraftRequest, Sections, Source, Usage
+from api.streaming import DeltaTracker, preview
 from evals.rules import CheckContext, RuleResult, blocking_failures, check_reply
 from prompts import load_prompt
 
 PLAYBOOK = "playbook"
+EventSink = Callable[[str, dict[str, Any]], Awaitable[None]]
+"""Hears a streaming draft's events: ('analysis', analysis) and ('delta', {attempt, text, reset})."""
 _JSON_OBJECT = re.compile(r"\{.*\}", re.S)
 
 
@@ -94,9 +98,12 @@ class Drafter:
         self.llm = llm
         self.cpu = cpu or CpuPool(settings.cpu_workers, settings.cpu_budget_s)
 
-    async def draft(self, req: DraftRequest) -> DraftOutcome:
+    async def draft(self, req: DraftRequest, emit: EventSink | None = None) -> DraftOutcome:
+        """With `emit`, the analysis is told as soon as it is known and the model's text as it writes."""
         started = time.monotonic()
         analysis = await self.cpu.run(analyze, req.complaint, _history(req))
+        if emit is not None:
+            await emit("analysis", analysis.model_dump(mode="json"))
         model = req.model or self.settings.model
         version = req.prompt_version or self.settings.prompt_version
         template = load_prompt(version)
@@ -107,6 +114,7 @@ class Drafter:
         prompt_words = instruction_text(template, req)
         _, pii = redact_request(req, enabled=self.settings.redact_pii)  # the model sees placeholders, the reply real values
         deadline = started + self.settings.request_deadline_s
+        tracker = DeltaTracker()
         calls: list[CallLog] = []
         cost = 0.0
         cost_known = False
@@ -119,7 +127,7 @@ class Drafter:
                 break
             sent = pii.redact_messages(messages)
             try:
-                completion = await self.llm.complete(model, sent, Sections, deadline)
+                completion = await self.llm.complete(model, sent, Sections, deadline, **_streaming(emit, tracker, number, pii))
             except ProviderError as exc:
                 attempt = Attempt(number=number, kind=kind, outcome="provider_error", detail=exc.safe_message, transport_attempts=exc.attempts)
                 calls.append(CallLog(attempt, model, sent, None))
@@ -175,6 +183,21 @@ class Drafter:
             fallback_reason=why[0] if why else None, fallback_detail=why[1] if why else None,
         )
         return DraftOutcome(reply, sections, analysis, guard(reply, req, analysis), meta, calls)
+
+
+def _streaming(emit: EventSink | None, tracker: DeltaTracker, attempt: int, pii: Redactor) -> dict[str, Any]:
+    """The `on_delta` argument that streams an attempt's text to `emit`; nothing when not streaming.
+    One tracker spans the attempts, so a re-ask's text arrives as a reset. The model writes placeholders
+    for personal data; the agent reads the real values, as in the stored draft."""
+    if emit is None:
+        return {}
+
+    async def on_delta(raw: str) -> None:
+        delta = tracker.update(pii.restore(preview(raw)), attempt=attempt)
+        if delta is not None:
+            await emit("delta", delta)
+
+    return {"on_delta": on_delta}
 
 
 def _ms(started: float) -> float:

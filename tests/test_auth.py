@@ -280,7 +280,7 @@ def test_stats_count_drafts_tokens_and_cost_per_model(app_client: TestClient, fa
     for model in ("fake/a", "fake/a", "playbook"):
         assert app_client.post("/v1/drafts", json={**BODY, "model": model}, headers=writer).status_code == 201
     body = app_client.get("/v1/stats", headers=key(app_client, Scope.stats)).json()
-    assert body["drafts"] == 3 and body["total_tokens"] == 300
+    assert body["totals"]["drafts"] == 3 and body["total_tokens"] == 300
     assert [(u["model"], u["source"], u["drafts"], u["total_tokens"]) for u in body["usage"]] == [
         ("fake/a", "llm", 2, 300), ("playbook", "playbook", 1, 0),
     ]

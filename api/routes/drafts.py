@@ -11,6 +11,7 @@ from api.deps import DrafterDep, StoreDep
 from api.errors import error_response
 from api.pii.at_rest import for_storage
 from api.pipeline import guard, request_fingerprint
+from api.routes.draft_stream import MEDIA_TYPE, replay, stream_draft, wants_stream
 from api.schemas import (
     CONTROL_FREE,
     DraftList,
@@ -40,8 +41,17 @@ DraftId = Annotated[str, Path(max_length=100, pattern=CONTROL_FREE)]
 MAX_OFFSET = 10_000
 
 
-@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED,
-             responses={200: {"model": DraftPublic, "description": "Replayed: the draft stored under this Idempotency-Key."}, **_ERRORS},
+_STREAM_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Replayed: the draft stored under this Idempotency-Key. With `Accept: text/event-stream`: "
+          "server-sent events `analysis`, `delta` ({attempt, text, reset}), `checks` ({passed, checks}), `done` (the "
+          "stored draft, as in the 201 body); `error` after a failure mid-stream.",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DraftPublic"}},
+                      MEDIA_TYPE: {"schema": {"type": "string"}, "example": 'event: analysis\ndata: {"intent":"complaint",...}\n\n'
+                                   'event: delta\ndata: {"attempt":1,"text":"I can only imagine","reset":false}\n\n'}}},
+}
+
+
+@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED, responses={**_ERRORS, **_STREAM_DOC},
              dependencies=[require(Scope.drafts_write)])
 async def create_draft(
     req: DraftRequest,
@@ -49,17 +59,24 @@ async def create_draft(
     drafter: DrafterDep,
     store: StoreDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255, pattern=IDEMPOTENCY_KEY)] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> DraftPublic:
-    """Draft a reply to a complaint. Repeating a request with the same Idempotency-Key returns the stored draft (200)."""
+    """Draft a reply to a complaint. Repeating a request with the same Idempotency-Key returns the stored draft (200).
+    Ask for `text/event-stream` to receive the analysis and the model's text as they come; the draft is stored
+    even if the client goes away mid-stream."""
     check_model(drafter.settings, req.model)  # a model off the allow-list -> 422 before any spend
     load_prompt(req.prompt_version or drafter.settings.prompt_version)  # unknown version -> 422 before any work
     fingerprint = request_fingerprint(req)
     if idempotency_key is not None:
         existing = await run_in_threadpool(store.find_by_key, idempotency_key, fingerprint)
         if existing is not None:
+            if wants_stream(accept):
+                return replay(existing)  # type: ignore[return-value]
             response.status_code = status.HTTP_200_OK
             response.headers["Idempotent-Replayed"] = "true"
             return existing
+    if wants_stream(accept):
+        return stream_draft(req, fingerprint, idempotency_key, drafter, store)  # type: ignore[return-value]
     outcome = await drafter.draft(req)
     stored_req, stored_outcome = for_storage(drafter.settings, req, outcome)
     draft, created = await run_in_threadpool(store.save, stored_req, fingerprint, stored_outcome, idempotency_key)

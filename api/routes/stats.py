@@ -1,41 +1,58 @@
-"""GET /v1/stats: how many drafts each model wrote, by which path, and what they cost."""
+"""GET /v1/stats: acceptance, edit distance, broken rules, fallbacks, escalations and spend over stored drafts."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
 
 from api.db.stats import usage
 from api.deps import StoreDep
-from api.schemas import Source
+from api.errors import error_response
+from api.schemas import ErrorDetail, ErrorResponse
 from api.security.auth import AUTH_ERRORS, require
 from api.security.keys import Scope
+from api.stats.aggregate import Interval, by_model_prompt, figures, over_time
+from api.stats.query import load_facts
+from api.stats.schemas import StatsFilters, StatsResponse, Usage
 
 router = APIRouter(prefix="/v1/stats", tags=["stats"])
+_ERRORS: dict[int | str, dict[str, Any]] = {**AUTH_ERRORS, 422: {"model": ErrorResponse}}
 
 
-class UsagePublic(BaseModel):
-    model: str
-    source: Source
-    drafts: int
-    total_tokens: int
-    cost_usd: float | None = Field(description="Sum of the known provider costs; null when no call reported one.")
+def _utc(moment: datetime | None) -> datetime | None:
+    """A bound without a zone is read as UTC, the zone every draft is stored in."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-class StatsResponse(BaseModel):
-    drafts: int
-    total_tokens: int
-    cost_usd: float
-    usage: list[UsagePublic]
+@router.get("", response_model=StatsResponse, responses=_ERRORS, dependencies=[require(Scope.stats)])
+async def get_stats(
+    store: StoreDep,
+    since: Annotated[datetime | None, Query(description="Drafts created at or after this moment (ISO 8601; no zone = UTC).")] = None,
+    until: Annotated[datetime | None, Query(description="Drafts created before this moment.")] = None,
+    model: Annotated[str | None, Query(max_length=200, description="Only drafts written by this model, e.g. 'playbook'.")] = None,
+    interval: Annotated[Interval, Query(description="Period of `over_time`: 'day' or 'week' (weeks start on Monday).")] = "day",
+) -> StatsResponse:
+    """What agents did with the drafts: how many went out as suggested, edited or discarded; how much they
+    were edited; which rules the suggested text and the sent text broke; how often the model fell back to the
+    playbook; how many complaints needed escalating; and what the drafts cost. Totals, per model and prompt
+    version, and per period."""
+    since, until = _utc(since), _utc(until)
+    if since is not None and until is not None and until <= since:
+        return error_response(422, "invalid_request", [ErrorDetail(field="until", reason="must be after since")])  # type: ignore[return-value]
 
+    def compute() -> StatsResponse:
+        rows = list(load_facts(store.sessions, since=since, until=until, model=model))
+        spend = usage(store.sessions, since=since, until=until, model=model)
+        return StatsResponse(
+            filters=StatsFilters(since=since, until=until, model=model, interval=interval),
+            total_tokens=sum(u.total_tokens for u in spend), cost_usd=sum(u.cost_usd or 0.0 for u in spend),
+            usage=[Usage.model_validate(asdict(u)) for u in spend],
+            totals=figures(rows), by_model_prompt=by_model_prompt(rows), over_time=over_time(rows, interval),
+        )
 
-@router.get("", response_model=StatsResponse, responses=AUTH_ERRORS, dependencies=[require(Scope.stats)])
-async def stats(store: StoreDep) -> StatsResponse:
-    rows = await run_in_threadpool(usage, store.sessions)
-    return StatsResponse(
-        drafts=sum(r.drafts for r in rows), total_tokens=sum(r.total_tokens for r in rows),
-        cost_usd=sum(r.cost_usd or 0.0 for r in rows),
-        usage=[UsagePublic.model_validate(asdict(r)) for r in rows],
-    )
+    return await run_in_threadpool(compute)

@@ -8,6 +8,7 @@ from typing import Callable, Literal
 from pydantic import BaseModel, Field
 
 from evals.rules.policy import Policy
+from evals.rules.suggestions import suggest
 
 Severity = Literal["error", "warning"]
 
@@ -24,6 +25,7 @@ class Span(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
+    suggestion: str | None = Field(default=None, description="Text that fixes the span when put in its place; null when no safe fix is known.")
 
 
 class RuleResult(BaseModel):
@@ -70,6 +72,10 @@ def _learned(rule_id: str):  # type: ignore[no-untyped-def]
     return rule_model(rule_id)
 
 
+def _with_suggestions(rule_id: str, spans: tuple[Span, ...]) -> list[Span]:
+    return [s.model_copy(update={"suggestion": suggest(rule_id, s.text)}) for s in spans]
+
+
 @dataclass(frozen=True)
 class SourceQuote:
     doc: str
@@ -109,6 +115,6 @@ class Rule:
             severity=self.severity,
             passed=verdict.passed,
             message=verdict.message,
-            spans=list(verdict.spans),
+            spans=list(verdict.spans) if verdict.passed else _with_suggestions(self.id, verdict.spans),
             fix_hint=None if verdict.passed else self.fix_hint,
         )

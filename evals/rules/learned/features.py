@@ -69,15 +69,11 @@ class SentenceView:
     count: int
 
 
-def views(reply: str) -> list[SentenceView]:
+@lru_cache(maxsize=256)
+def views(reply: str) -> tuple[SentenceView, ...]:
     """Body sentences; a greeting that goes on to say something ("Thank you for writing, and I can tell how
-    irritated you are") stays, since its second half is what the customer reads first."""
-    return list(_views(reply))
-
-
-@lru_cache(maxsize=64)
-def _views(reply: str) -> tuple[SentenceView, ...]:
-    """Every rule's model reads the same views of a reply: worked out once."""
+    irritated you are") stays, since its second half is what the customer reads first.
+    Cached: every rule's learned layer reads the same reply's sentences."""
     body = [s for s in sentences(reply)
             if not is_stage_direction(s, reply) and not is_customer_turn(s)
             and not (is_greeting(s) and ", and " not in s.text)]
@@ -90,9 +86,9 @@ def sentence_features(view: SentenceView) -> list[str]:
     return list(_sentence_features(view.sentence.text, place))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _sentence_features(text: str, place: str) -> tuple[str, ...]:
-    """One sentence's features, worked out once however many rules (and repeats of the sentence) ask."""
+    """Cached by sentence: eight rules read each sentence, and an agent typing changes one sentence at a time."""
     toks = tokens(text)
     grams = [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in zip(toks, toks[1:])]
     grams += [f"s:{'_'.join(toks[:2])}", f"s1:{toks[0] if toks else ''}"]

@@ -1,0 +1,55 @@
+"""Reads draft facts from the database: only the columns the figures need, streamed in batches."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import load_only, selectinload, sessionmaker
+
+from api.db.models import DraftRow, FeedbackRow
+from api.stats.facts import DraftFacts
+
+
+def _failures(checks: list[dict] | None) -> tuple[str, ...]:
+    return tuple(c["rule_id"] for c in checks or [] if not c.get("passed", True))
+
+
+def _facts(row: DraftRow) -> DraftFacts:
+    suggested = _failures(row.checks)
+    latest = row.feedback[-1] if row.feedback else None
+    sent: tuple[str, ...] | None = None
+    if latest is not None and latest.outcome != "discarded":
+        if latest.final_checks is not None:
+            sent = _failures(latest.final_checks)
+        elif latest.outcome == "sent":
+            sent = suggested  # sent as is, with no final text: what went out is the suggestion
+    return DraftFacts(
+        created_at=row.created_at, model=row.model, prompt_version=row.prompt_version, source=row.source,
+        suggested_failures=suggested, flags=tuple(f["kind"] for f in (row.analysis or {}).get("flags", [])),
+        outcome=latest.outcome if latest else None, edit_distance=latest.edit_distance if latest else None,
+        sent_failures=sent,
+    )
+
+
+def load_facts(sessions: sessionmaker, *, since: datetime | None, until: datetime | None, model: str | None,
+               batch: int = 500) -> Iterator[DraftFacts]:
+    """Drafts created in [since, until), optionally of one model, oldest first. Bounds are UTC-aware."""
+    query = (
+        select(DraftRow)
+        .options(
+            load_only(DraftRow.created_at, DraftRow.model, DraftRow.prompt_version, DraftRow.source, DraftRow.checks,
+                      DraftRow.analysis),
+            selectinload(DraftRow.feedback).load_only(FeedbackRow.outcome, FeedbackRow.edit_distance, FeedbackRow.final_checks),
+        )
+        .order_by(DraftRow.created_at, DraftRow.id)
+    )
+    if since is not None:
+        query = query.where(DraftRow.created_at >= since)
+    if until is not None:
+        query = query.where(DraftRow.created_at < until)
+    if model is not None:
+        query = query.where(DraftRow.model == model)
+    with sessions() as session:
+        for row in session.scalars(query.execution_options(yield_per=batch)):
+            yield _facts(row)
