@@ -28,7 +28,7 @@ CLASSES_PATH = Path(__file__).with_name("data") / "flag_word_classes.json"
 MODEL_PATH = Path(__file__).with_name("models") / "flags.json"
 LEARNED_KINDS = ("legal_threat", "authority_threat", "media_threat", "safety", "vulnerable_customer", "data_loss")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'&-]*")
-SINGLE_CLASS_THRESHOLD = 0.97
+SINGLE_CLASS_THRESHOLD = 0.99
 
 
 @dataclass(frozen=True)
