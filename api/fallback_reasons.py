@@ -96,9 +96,14 @@ def classify(exc: BaseException) -> FallbackReason:
         return FallbackReason.connection_error
     if code is not None and code >= 500:
         return FallbackReason.server_error
-    if code is not None and 400 <= code < 500 or names & {"BadRequestError", "NotFoundError"}:
+    if (code is not None and 400 <= code < 500) or names & {"BadRequestError", "NotFoundError"}:
         return FallbackReason.bad_request
     return FallbackReason.provider_error
+
+
+# litellm labels these 500 although no HTTP status came back; printing it would mislead.
+_NOT_HTTP = {FallbackReason.timeout, FallbackReason.connection_error, FallbackReason.truncated_response,
+             FallbackReason.malformed_response, FallbackReason.empty_response}
 
 
 def safe_message(exc: BaseException, reason: FallbackReason | None = None) -> str:
@@ -107,11 +112,6 @@ def safe_message(exc: BaseException, reason: FallbackReason | None = None) -> st
     code = status_code(exc)
     status = f" (HTTP {code})" if code is not None and reason not in _NOT_HTTP else ""
     return f"{type(exc).__name__}{status}: {DESCRIPTIONS[reason]}"
-
-
-# litellm labels these 500 although no HTTP status came back; printing it would mislead.
-_NOT_HTTP = {FallbackReason.timeout, FallbackReason.connection_error, FallbackReason.truncated_response,
-             FallbackReason.malformed_response, FallbackReason.empty_response}
 
 
 _LEGACY = {  # free-text reasons stored before the codes existed, so old rows still read back

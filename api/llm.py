@@ -44,6 +44,7 @@ from api.fallback_reasons import FallbackReason, classify, safe_message  # noqa:
 from api.providers import register_local_provider  # noqa: E402
 from api.schemas import Usage  # noqa: E402
 
+
 class AttemptTimedOut(Exception):
     """One attempt ran past CALMREPLY_LLM_TIMEOUT_S (with deadline to spare): worth retrying."""
 

@@ -101,6 +101,7 @@ async def test_unknown_provider_is_a_fallback_not_a_crash(settings: Settings) ->
     out = await drafter(settings).draft(DraftRequest(complaint=COMPLAINT, model="nosuchprovider/model-x"))
     assert out.meta.source == "fallback"
     assert out.meta.attempts[0].outcome == "provider_error"
+    assert out.meta.fallback_reason == "bad_request"
 
 
 async def test_complaint_is_fenced_as_data(settings: Settings, fake_llm: FakeProvider) -> None:
