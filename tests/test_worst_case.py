@@ -39,7 +39,7 @@ def _best_of(runs: int, fn: Callable[[str], object], text: str) -> float:
     return best
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(unit=units)
 def test_the_whole_path_grows_linearly_with_the_input(unit: str) -> None:
     full_path(grow(unit, 200))  # load what loads once

@@ -11,10 +11,15 @@ from api.analysis.text import Hit, Lexicon, Regions, Span, line_bounds, negated,
 
 _AMOUNT = rx(
     r"(?:[$£€₦₹]|\bRs\.?\s?|\bN(?=\d)|\b(?:USD|GBP|EUR|NGN|INR)\s?)\s?\d[\d,]*(?:\.\d+)?k?\b",
-    r"\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|pounds|euros?|quid|bucks|naira|rupees)\b",
+    r"\b\d[\d,]{0,30}(?:\.\d+)?\s?(?:dollars|pounds|euros?|quid|bucks|naira|rupees)\b",
     r"\b\d{1,3}\s?%",
 )
+"""A number before a currency word has at most 31 digits and commas: unbounded, every digit after a comma in a
+long run ('1,1,1,...') would rescan the run."""
 
+_AMOUNT_TOKEN = r"[$£€₦₹]\S{1,60}"
+"""A currency sign and the rest of its token ('$120.00,'), at most 60 characters: unbounded, every sign in a run of
+them ('$$$$...') would rescan the run to its end."""
 _MONEY = r"(?:money|cash|deposit|payment|fees?|[$£€₦₹]\S*|\d[\d,.]*)"
 
 _REQUEST = rx(
@@ -43,7 +48,7 @@ _ASKS: list[tuple[AskKind, Lexicon]] = [
                   r"\b(?:give|pay|send|put)\s+(?:me\s+)?(?:it\s+)?back\b", r"\brevers(?:e|al)\b",
                   rf"\b(?:want|need|expect|get)\s+(?:my|the|our)\s+(?:\w+\s+)?{_MONEY}\s+back\b",
                   r"\bback\s+(?:on|to|in|into)\s+my\s+(?:card|account)\b",
-                  r"(?:[$£€₦₹]\S+|money|refund)\s+(?:\w+\s+){0,2}(?:in|into|on|to)\s+my\s+(?:card|account)\b",
+                  rf"(?:{_AMOUNT_TOKEN}|money|refund)\s+(?:\w+\s+){{0,2}}(?:in|into|on|to)\s+my\s+(?:card|account)\b",
                   r"\bcredited\s+back\b",
                   r"\bevery\s+penny\s+back\b", r"\bmoney\s+(?:that'?s\s+|that\s+is\s+)?owed\b")),
     ("replacement", rx(r"\breplace(?:ment)?\b(?!\s+(?:the\s+)?(?:part|pipe))",
@@ -72,7 +77,7 @@ _ASKS: list[tuple[AskKind, Lexicon]] = [
     ("fee_waiver", rx(r"\bwaiv\w*", r"\b(?:remove|drop|cancel|reverse|scrap)\s+(?:the|this|that|these|my|all|every)?\s*"
                       r"(?:[\w-]+\s+){0,3}(?:fees?|charges?|penalt\w+)\b",
                       r"\b(?:fees?|charges?|penalt\w+)\s+(?:\w+\s+){0,3}(?:removed|waived|cancelled|reversed|taken\s+off|covered)\b",
-                      r"[$£€₦₹]\S+\s+(?:cancelled|waived|removed|written\s+off)\b", r"\btake\s+it\s+off\b",
+                      rf"{_AMOUNT_TOKEN}\s+(?:cancelled|waived|removed|written\s+off)\b", r"\btake\s+it\s+off\b",
                       r"\b(?:fee|charge)\b[^.!?\n]*\b(?:remove|waive|drop)\s+it\b")),
     ("rebooking", rx(r"\brebook\w*",
                      r"\b(?:next|first|earliest|another)\s+(?:available\s+)?(?:flight|train|bus|seat|sailing)\b",

@@ -33,8 +33,8 @@ RULES: list[Rule] = [
     Rule("prompt_injection", "fakes a system or instruction block",
          rx(r"(?:^|(?<=\n))[ \t\-#*>\[(<=|]*(?:system|assistant|developer|admin)(?:\s+(?:notice|message|prompt|override|"
             r"note|instruction))?\s*[:\]]",
-            r"#{2,}\s*(?:new\s+|updated\s+|end\s+)?instructions?\b",
-            r"#{2,}\s*(?:system|admin|developer)(?:\s+prompt)?\b",
+            r"(?<!#)#{2,}+\s*(?:new\s+|updated\s+|end\s+)?instructions?\b",
+            r"(?<!#)#{2,}+\s*(?:system|admin|developer)(?:\s+prompt)?\b",
             r"(?:^|(?<=\n))[ \t]*(?:new|updated|revised)\s+instructions?\s*:",
             r"<\|im_(?:start|end)\|>", r"\[/?INST\]", r"<<\s*/?SYS\s*>>", r"</?system>"),
          negatable=False),

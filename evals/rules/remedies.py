@@ -85,9 +85,11 @@ MONEY_OFF = rx(
 
 _CURRENCY = re.compile(r"[$£€₦₹]")
 MONEY = re.compile(
-    r"(?P<sym>[$£€₦₹])\s?(?P<n1>\d[\d,]*(\.\d+)?)|(?P<n2>\d[\d,]*(\.\d+)?)\s?(?P<cur>usd|gbp|eur|ngn|inr|aud|cad|dollars?|pounds?|euros?|naira|rupees?)\b",
+    r"(?P<sym>[$£€₦₹])\s?(?P<n1>\d[\d,]*(\.\d+)?)|(?P<n2>\d[\d,]{0,30}(\.\d+)?)\s?(?P<cur>usd|gbp|eur|ngn|inr|aud|cad|dollars?|pounds?|euros?|naira|rupees?)\b",
     re.I,
 )
+"""An amount before a currency word ('40 dollars') has at most 31 digits and commas: it can start at any digit,
+and unbounded, every digit of a long run would rescan the run."""
 _NEGATION = word_rx(r"\b(can't|cannot|can not|unable to|not able to|won't|will not|don't|do not|isn't|is not|aren't|not eligible|no longer|not in a position|no|never|not)\b[^.!?;]{0,40}$")
 _RESTATEMENT = rx(
     r"\b(you('ve| have| had)? (asked|asking|want|wanted|requested|demanded|mentioned|said|were promised|were told|were offered|paid|were charged|were billed|expected|"
