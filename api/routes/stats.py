@@ -8,14 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from api.db.stats import usage
 from api.deps import StoreDep
 from api.errors import error_response
 from api.schemas import ErrorDetail, ErrorResponse
 from api.security.auth import AUTH_ERRORS, require
 from api.security.keys import Scope
 from api.stats.aggregate import Interval, by_model_prompt, figures, over_time
-from api.stats.query import load_facts
+from api.stats.query import load_facts, usage
 from api.stats.schemas import StatsFilters, StatsResponse, Usage
 
 router = APIRouter(prefix="/v1/stats", tags=["stats"])

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import load_only, selectinload, sessionmaker
 
 from api.db.models import DraftRow, FeedbackRow
@@ -44,12 +46,39 @@ def load_facts(sessions: sessionmaker, *, since: datetime | None, until: datetim
         )
         .order_by(DraftRow.created_at, DraftRow.id)
     )
+    query = _within(query, since, until, model)
+    with sessions() as session:
+        for row in session.scalars(query.execution_options(yield_per=batch)):
+            yield _facts(row)
+
+
+def _within(query: Select[Any], since: datetime | None, until: datetime | None, model: str | None) -> Select[Any]:
+    """Only drafts created in [since, until), optionally of one model."""
     if since is not None:
         query = query.where(DraftRow.created_at >= since)
     if until is not None:
         query = query.where(DraftRow.created_at < until)
     if model is not None:
         query = query.where(DraftRow.model == model)
+    return query
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    model: str
+    source: str
+    drafts: int
+    total_tokens: int
+    cost_usd: float | None
+
+
+def usage(sessions: sessionmaker, *, since: datetime | None, until: datetime | None, model: str | None) -> list[UsageRow]:
+    """Drafts, tokens and known cost per model and source, in one grouped query."""
+    query = (
+        select(DraftRow.model, DraftRow.source, func.count(), func.sum(DraftRow.total_tokens), func.sum(DraftRow.cost_usd))
+        .group_by(DraftRow.model, DraftRow.source)
+        .order_by(DraftRow.model, DraftRow.source)
+    )
     with sessions() as session:
-        for row in session.scalars(query.execution_options(yield_per=batch)):
-            yield _facts(row)
+        rows = session.execute(_within(query, since, until, model))
+        return [UsageRow(m, s, n, int(tokens or 0), cost) for m, s, n, tokens, cost in rows]
