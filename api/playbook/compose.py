@@ -16,7 +16,7 @@ from api.playbook import phrases as P
 from api.schemas import DraftRequest, Sections
 from evals.rules import CheckContext, Policy, Remedy, check_reply
 from evals.rules.checks.parroting import RUN_WORDS, copied_runs
-from evals.rules.remedies import find_offers
+from evals.rules.remedies import mentions_remedy
 
 _ETA = re.compile(r"\b(?:ETA|estimated?(?: time)?|expected(?: back)?(?: by)?)[:\s]+(?P<eta>\d{1,2}[:.]\d\d(?:\s?[ap]m)?|\d{1,2}\s?[ap]m)", re.I)
 _URGENT_FLAGS = {"safety", "vulnerable_customer", "data_loss", "legal_threat", "authority_threat", "media_threat"}
@@ -76,7 +76,7 @@ def _fits(phrase: str) -> bool:
 
 def _sayable(sentence: str, named: str, req: DraftRequest) -> bool:
     """`sentence`, which names `named` from the message, passes the rule checks on its own."""
-    if find_offers(named) or copied_runs(req.complaint, named, RUN_WORDS):
+    if mentions_remedy(named) or copied_runs(req.complaint, named, RUN_WORDS):
         return False
     ctx = CheckContext(reply=sentence, complaint=req.complaint, company_at_fault=req.company_at_fault,
                        policy=req.policy, channel=req.channel)

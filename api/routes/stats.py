@@ -5,8 +5,11 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
+import re
+
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BeforeValidator
 
 from api.deps import StoreDep
 from api.errors import error_response
@@ -21,6 +24,17 @@ router = APIRouter(prefix="/v1/stats", tags=["stats"])
 _ERRORS: dict[int | str, dict[str, Any]] = {**AUTH_ERRORS, 422: {"model": ErrorResponse}}
 
 
+def _iso_8601(value: object) -> object:
+    """Only a date or date-time in ISO 8601: "0.5" would otherwise be read as seconds since 1970."""
+    if isinstance(value, str) and not _ISO_8601.match(value):
+        raise ValueError("an ISO 8601 date or date-time, e.g. 2026-12-01 or 2026-12-01T09:00:00Z")
+    return value
+
+
+_ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+Moment = Annotated[datetime | None, BeforeValidator(_iso_8601)]
+
+
 def _utc(moment: datetime | None) -> datetime | None:
     """A bound without a zone is read as UTC, the zone every draft is stored in."""
     if moment is None:
@@ -31,8 +45,8 @@ def _utc(moment: datetime | None) -> datetime | None:
 @router.get("", response_model=StatsResponse, responses=_ERRORS, dependencies=[require(Scope.stats)])
 async def get_stats(
     store: StoreDep,
-    since: Annotated[datetime | None, Query(description="Drafts created at or after this moment (ISO 8601; no zone = UTC).")] = None,
-    until: Annotated[datetime | None, Query(description="Drafts created before this moment.")] = None,
+    since: Annotated[Moment, Query(description="Drafts created at or after this moment (ISO 8601; no zone = UTC).")] = None,
+    until: Annotated[Moment, Query(description="Drafts created before this moment.")] = None,
     model: Annotated[str | None, Query(max_length=200, description="Only drafts written by this model, e.g. 'playbook'.")] = None,
     interval: Annotated[Interval, Query(description="Period of `over_time`: 'day' or 'week' (weeks start on Monday).")] = "day",
 ) -> StatsResponse:

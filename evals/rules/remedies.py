@@ -149,6 +149,7 @@ _OFFER_FRAME = rx(
     r"\b(you('ll| will| would|'d| can| could| may)?|you're|you've) (also |now |then )?(get|getting|receive|receiving|have|see|be (given|offered|sent|getting)|qualify|be entitled|be eligible)\b",
     r"\b(here's|here is|enjoy|accept|please (accept|enjoy|take|find))\b",
     r"\b(would|do|did) you (like|prefer|want|rather)\b",
+    r"^\W*(would|could|shall|should|can|may|how about|what about)\b",
     r"\b(the|your|a|an) (\w+ ){0,2}(team|engineer|technician|manager|specialist|colleague|store|office|department|branch|crew|fitter|courier|driver|staff)s?\b[^!?;]*\b(will|'ll|can|is going to|are going to|has|have|is|are)\b",
     r"^\W*[a-z]+ed\b",
 )
@@ -198,6 +199,12 @@ def _at(parts: list[Sentence], starts: list[int], pos: int) -> Sentence | None:
     """The part (clauses or sentences, in order, not overlapping; `starts` their starts) that holds `pos`."""
     i = bisect_right(starts, pos) - 1
     return parts[i] if i >= 0 and pos < parts[i].end else None
+
+
+def mentions_remedy(text: str) -> bool:
+    """Any remedy word or amount, offered or not: words read back from a message must carry none, or a
+    quoted demand ("approve a $300 refund") would read as our offer."""
+    return bool(MONEY.search(text)) or any(p.search(text) for p in REMEDY_PATTERNS.values())
 
 
 def find_offers(text: str) -> list[Offer]:

@@ -98,7 +98,8 @@ COMMITMENT = (
     re.compile(r"\b(is|are) (now|being)\s+(?P<verb>[a-z]+(ed|en)|sent|paid|made|put|set)\b", re.I | re.A),
     re.compile(r"\b(was|were)\s+(?P<verb>[a-z]+ed|sent|paid|made|put|set)\b(?=[^.!?;]{0,60}\b(today|this morning|just now|earlier today|at \d))", re.I | re.A),
     # someone of ours does it: "our cleaner Marta will come today at 11:00", "Luis is fitting the part tomorrow"
-    re.compile(rf"\b(our|my)\s+([\w'-]+,?\s+){{0,3}}?(will|'ll|is going to|are going to|can|is booked to|is due to|is|are){_HELPERS}\s+{_VERB}", re.I | re.A),
+    re.compile(rf"\b(our|my)\s+([\w'-]+,?\s+){{0,3}}?(will|'ll|is going to|are going to|can|is booked to|is due to){_HELPERS}\s+{_VERB}", re.I | re.A),
+    re.compile(r"\b(our|my)\s+([\w'-]+,?\s+){0,3}?(is|are|'s|'re)(\s+(now|already|also))?\s+(?P<verb>[a-z]+ing)\b", re.I | re.A),
     re.compile(rf"\b(?!(?:It|This|That|There|They|He|She|We|You|Someone|Somebody|Nobody|Everything|Nothing|What|Which|Who|Your|Our|The|Please|If|When|Once|Everyone|Anyone)\b)(?-i:[A-Z][a-z]+)\s+(will|'ll|is going to|can|is){_HELPERS}\s+(?P<verb>[a-z][a-z-]*(?<!ing)(?<!ed)|[a-z]+ing)\b", re.A),
     re.compile(r"\b(is|are)\s+(?P<verb>booked|scheduled|arranged|reserved)\s+(for|in|on)\b", re.I | re.A),
 )

@@ -22,6 +22,10 @@ from evals.rules.model import CheckContext, Span, Verdict
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 FIRST_ONLY = frozenset({"emotion-first"})
 """Rules judged on the opening only: the first two body sentences."""
+PASS_IS_FACT = frozenset({"solution-or-ask"})
+"""Rules whose lexicon pass is a fact the model may not overrule: a remedy we commit to or a question put
+to the customer is there or it is not. (On dev the layer never caught a miss here; it only added false
+alarms, such as failing "I've unlocked your account, so you can log in now.")"""
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class RuleModel:
         return feats
 
     def judge(self, ctx: CheckContext, lexicon: Verdict) -> Verdict:
+        if lexicon.passed and self.rule_id in PASS_IS_FACT:
+            return lexicon
         scoped = self.scope(ctx.reply)
         logits = [self.sentence.logit(sentence_features(v)) for v in scoped]
         p = _sigmoid(self.reply.logit(self.reply_features(ctx, lexicon, logits)))
