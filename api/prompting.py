@@ -94,7 +94,7 @@ def _remedies(req: DraftRequest) -> str:
     elif policy.allowed_remedies is None:
         remedies = "any reasonable remedy"
     else:
-        remedies = ", ".join(r.value for r in policy.allowed_remedies) or "none: ask what they want"
+        remedies = ", ".join(policy.name(r) for r in policy.allowed_remedies) or "none: ask what they want"
     if policy is not None and policy.max_amount is not None:
         remedies += f" (at most {policy.max_amount:g} {policy.currency})"
     return remedies

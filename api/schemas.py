@@ -9,7 +9,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from api.analysis.model import Analysis, Intent
 from api.fallback_reasons import FallbackReason, from_stored
-from evals.rules import RULES_BY_ID, Channel, Policy, RuleResult
+from evals.rules import RULES_BY_ID, Channel, Policy, Remedy, RuleResult
+from evals.rules.policy import LabelledRemedy
 from prompts import available_versions
 
 Source = Literal["llm", "llm_repaired", "playbook", "fallback"]
@@ -229,9 +230,18 @@ class ConflictPublic(BaseModel):
     rule_ids: list[str]
 
 
+class RemedyVocabularyPublic(BaseModel):
+    """What `policy.allowed_remedies` accepts."""
+
+    built_in: list[Remedy] = Field(description="Built-in remedy kinds, given as plain strings.")
+    custom: str = Field(description="How a company's own labelled remedies are written and checked.")
+    example: LabelledRemedy
+
+
 class RulesResponse(BaseModel):
     rules: list[RulePublic]
     conflicts: list[ConflictPublic]
+    remedies: RemedyVocabularyPublic
 
 
 class ErrorDetail(BaseModel):

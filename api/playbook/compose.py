@@ -191,13 +191,31 @@ def solution(req: DraftRequest, analysis: Analysis) -> str:
     action = P.TOPIC_ACTION[_topic(analysis)]
     offer, choices = choose_remedies(req, analysis)
     if offer is not None:
-        return f"{action} {P.REMEDY_OFFER[offer]}."
+        return f"{action} {_offer_phrase(offer, req.policy)}."
     if len(choices) == 2:
-        a, b = (P.REMEDY_CHOICE[c] for c in choices)
+        a, b = (_choice_phrase(c, req.policy) for c in choices)
         return f"{action} To make up for this, would you prefer {a} or {b}?"
     if len(choices) == 1:
-        return f"{action} Would {P.REMEDY_CHOICE[choices[0]]} help put this right for you?"
+        return f"{action} Would {_choice_phrase(choices[0], req.policy)} help put this right for you?"
     return f"{action} What would you like me to do to put this right: would you prefer a call from me today, or everything in writing by email?"
+
+
+def _company_label(remedy: Remedy, policy: Policy | None) -> str | None:
+    """The company's own name for the remedy ('a voucher'), when its policy gives one."""
+    labelled = policy.label_for(remedy) if policy is not None else None
+    if labelled is None:
+        return None
+    article = "an" if labelled.label[:1].lower() in "aeiou" else "a"
+    return f"{article} {labelled.label}"
+
+
+def _offer_phrase(remedy: Remedy, policy: Policy | None) -> str:
+    label = _company_label(remedy, policy)
+    return P.REMEDY_OFFER_LABELLED.format(label=label) if label else P.REMEDY_OFFER[remedy]
+
+
+def _choice_phrase(remedy: Remedy, policy: Policy | None) -> str:
+    return _company_label(remedy, policy) or P.REMEDY_CHOICE[remedy]
 
 
 def next_steps(req: DraftRequest, analysis: Analysis) -> list[str]:

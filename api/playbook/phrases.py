@@ -79,6 +79,8 @@ TOPIC_ACTION = {
     "safety": "I have flagged this as urgent so that someone qualified deals with the safety risk first.",
     "other": "I am taking ownership of this myself from here.",
 }
+REMEDY_OFFER_LABELLED = "I will arrange {label} for you"
+"""The offer when the company names the remedy in its own words ('a voucher', 'a free month')."""
 REMEDY_OFFER = {
     Remedy.refund: "I will refund your payment in full",
     Remedy.partial_refund: "I will refund part of what you paid",

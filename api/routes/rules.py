@@ -3,8 +3,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.schemas import ConflictPublic, RulePublic, RulesResponse, SourceQuotePublic
-from evals.rules import CONFLICTS, RULES
+from api.schemas import ConflictPublic, RemedyVocabularyPublic, RulePublic, RulesResponse, SourceQuotePublic
+from evals.rules import CONFLICTS, RULES, Remedy
+from evals.rules.policy import LabelledRemedy
+
+REMEDY_VOCABULARY = RemedyVocabularyPublic(
+    built_in=list(Remedy),
+    custom=(
+        "An entry of allowed_remedies may be an object {label, kind?, max_amount?, currency?} naming a remedy in the "
+        "company's own words. With a kind, the reply's offers of that kind are allowed and the playbook offers the label; "
+        "without one, an offer is allowed when its clause uses the label's own words. The entry's max_amount bounds "
+        "the amounts offered with it (the policy's max_amount bounds the rest)."
+    ),
+    example=LabelledRemedy(label="voucher", kind=Remedy.compensation, max_amount=20),
+)
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"])
 
@@ -25,6 +37,7 @@ def rules_response() -> RulesResponse:
             )
             for c in CONFLICTS
         ],
+        remedies=REMEDY_VOCABULARY,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from evals.rules.model import CheckContext, Span, Verdict
-from evals.rules.policy import Policy, Remedy
+from evals.rules.policy import LabelledRemedy, Policy, Remedy
 from evals.rules.remedies import MONEY, Offer, find_offers, offered_amounts
 from evals.rules.text import find_all, in_original, normalize, rx
 
@@ -35,7 +35,31 @@ _SAME_VISIT = {Remedy.technician_visit: Remedy.repair, Remedy.repair: Remedy.tec
 
 def _allowed(offer: Offer, policy: Policy) -> bool:
     kinds = [*offer.kinds, *(_SAME_VISIT[k] for k in offer.kinds if k in _SAME_VISIT)]
-    return any(policy.allows(k) for k in kinds) or _stated_part(offer, policy)
+    return (any(policy.allows(k) for k in kinds) or _stated_part(offer, policy)
+            or any(r.kind is None and r.named_in(offer.sentence.text) for r in policy.labelled))
+
+
+def _governing(offer: Offer, policy: Policy) -> list[LabelledRemedy]:
+    """The company's remedies an offer is made under: those its clause names, else those of its kind
+    (unless the bare kind is allowed too, when the policy's own limit governs)."""
+    named = [r for r in policy.labelled if r.named_in(offer.sentence.text)]
+    if named:
+        return named
+    bare = any(k in (policy.allowed_remedies or ()) for k in offer.kinds)
+    return [] if bare else [r for r in policy.labelled if r.kind in offer.kinds]
+
+
+def _limit(span: Span, offers: list[Offer], policy: Policy) -> tuple[float | None, str]:
+    """(the largest amount allowed at `span`, how to name that limit): a labelled remedy's own max_amount
+    bounds the amounts offered with it; the policy's max_amount bounds the rest."""
+    entries = [r for o in offers if o.sentence.start <= span.start < o.sentence.end for r in _governing(o, policy)]
+    if not entries:
+        return policy.max_amount, f"the policy limit of {policy.max_amount:g} {policy.currency}" if policy.max_amount is not None else ""
+    limits = [(r.max_amount if r.max_amount is not None else policy.max_amount, r) for r in entries]
+    if any(limit is None for limit, _ in limits):
+        return None, ""
+    limit, entry = max(limits, key=lambda lr: lr[0])
+    return limit, f"the limit of {limit:g} {entry.currency or policy.currency} for {entry.label}"
 
 
 def _stated_part(offer: Offer, policy: Policy) -> bool:
@@ -63,17 +87,21 @@ def check_no_unauthorized_promises(ctx: CheckContext) -> Verdict:
             problems.append("money offered with no policy authorising it")
             spans.extend([o.span for o in money] + [span for _, span in amounts])
     else:
-        banned = [o for o in find_offers(ctx.reply) if not _allowed(o, policy)]
+        offers = find_offers(ctx.reply)
+        banned = [o for o in offers if not _allowed(o, policy)]
         if banned:
             kinds = sorted({o.remedy.value for o in banned})
             problems.append(f"remedies outside policy ({', '.join(kinds)})")
             spans.extend(o.span for o in banned)
-        if policy.max_amount is not None:
-            amounts = offered_amounts(ctx.reply)
-            over = [(amount, span) for amount, span in amounts if amount > policy.max_amount]
-            if over:
-                problems.append(f"amounts above the policy limit of {policy.max_amount:g} {policy.currency}")
-                spans.extend(span for _, span in over)
+        if policy.max_amount is not None or any(r.max_amount is not None for r in policy.labelled):
+            over: dict[str, list[Span]] = {}
+            for amount, span in offered_amounts(ctx.reply):
+                limit, name = _limit(span, offers, policy)
+                if limit is not None and amount > limit:
+                    over.setdefault(name, []).append(span)
+            for name, over_spans in over.items():
+                problems.append(f"amounts above {name}")
+                spans.extend(over_spans)
 
     if problems:
         return Verdict(False, "Promises more than policy allows: " + "; ".join(problems) + ".", tuple(sorted({(s.start, s.end): s for s in spans}.values(), key=lambda s: s.start)))
