@@ -31,7 +31,10 @@ class CpuPool:
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
         try:
-            return await asyncio.wait_for(future, self.budget_s)
+            # Not asyncio.wait_for: on Python 3.11 it returns the result when the work ends just as the caller
+            # is cancelled, swallowing the cancellation (a case past its eval timeout then ran on to 'ok').
+            async with asyncio.timeout(self.budget_s):
+                return await future
         except TimeoutError as exc:
             raise CpuBudgetExceeded(f"{getattr(fn, '__name__', 'work')} took longer than {self.budget_s:g} s") from exc
 
