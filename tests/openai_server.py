@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import sys
 import threading
 import time
@@ -23,6 +24,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from tests.fakes import GOOD_SECTIONS, VIOLATING_SECTIONS
+
+LEAKED_KEY = f"test-key-{secrets.token_hex(8)}"
+"""The key the tests configure and the fake's 401 quotes back, as real providers do; made per run, never real."""
+LEAKED_PASSWORD = secrets.token_hex(6)
+"""A password in a URL the fake's 401 quotes back."""
 
 TRICKLE_INTERVAL_S = 0.5
 STALL_S = 600.0
@@ -88,8 +94,8 @@ async def _empty(w: Writer, model: str, _: str) -> bool:
 
 async def _unauthorized(w: Writer, model: str, _: str) -> bool:
     # What a real provider says about a bad key, key included: calmreply must never echo it.
-    return await _send(w, 401, _error("Incorrect API key provided: sk-live-SECRET123. You can find your API key at "
-                                      "https://user:hunter2@platform.example/account", "invalid_request_error"))
+    return await _send(w, 401, _error(f"Incorrect API key provided: {LEAKED_KEY}. You can find your API key at "
+                                      f"https://user:{LEAKED_PASSWORD}@platform.example/account", "invalid_request_error"))
 
 
 async def _rate_limited(w: Writer, model: str, arg: str) -> bool:

@@ -66,7 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, fake_openai: FakeOpenAI) ->
     db = tmp_path_factory.mktemp("console") / "console.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CALMREPLY_DATABASE_URL": f"sqlite:///{db}", "CALMREPLY_MODEL": "playbook",
            "LITELLM_LOCAL_MODEL_COST_MAP": "True", "OPENAI_API_BASE": fake_openai.base_url, "OPENAI_BASE_URL": fake_openai.base_url,
-           "OPENAI_API_KEY": "sk-fake-for-tests"}
+           "OPENAI_API_KEY": "not-a-real-key"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],

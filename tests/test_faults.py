@@ -23,13 +23,13 @@ from api.playbook import draft_sections
 from api.schemas import DraftRequest
 from evals.rules import blocking_failures
 from tests.live_server import CalmreplyServer
-from tests.openai_server import FakeOpenAIServer
+from tests.openai_server import LEAKED_KEY, LEAKED_PASSWORD, FakeOpenAIServer
 from tests.test_pipeline import COMPLAINT
 
 DEADLINE_S = 3.0
 SLACK_S = 0.5  # the bound: the whole request ends within the deadline plus this
-API_KEY = "sk-live-SECRET123"  # also what the fake's 401 quotes back, as real providers do
-SECRETS = (API_KEY, "hunter2")
+API_KEY = LEAKED_KEY  # also what the fake's 401 quotes back, as real providers do
+SECRETS = (API_KEY, LEAKED_PASSWORD)
 
 
 @pytest.fixture(scope="module")
