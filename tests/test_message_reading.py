@@ -219,6 +219,15 @@ def test_the_learned_layer_leaves_ordinary_mentions_alone(text: str) -> None:
     assert not {f.kind for f in analyze(text).flags} - {"prompt_injection"}
 
 
+def test_a_learned_flag_needs_a_word_of_its_own_kind() -> None:
+    # After retraining on more messages, intent words and a court made this a threat to go to the press,
+    # with "notes" as its evidence.
+    text = "Otherwise I'll see you in the small claims court, and I'll be asking for the shop's notes of that call as evidence."
+    kinds = {f.kind: f for f in analyze(text).flags}
+    assert "legal_threat" in kinds
+    assert "media_threat" not in kinds, kinds["media_threat"].evidence
+
+
 def test_retraining_reproduces_the_shipped_flag_model() -> None:
     pytest.importorskip("sklearn")
     from api.analysis.train_flags import main as retrain_flags
@@ -248,3 +257,43 @@ def test_fronted_phrases_and_verbless_absences_read_as_english(sentence: str, su
 
     found = paraphrase_sentence(next(iter(nlp()(sentence).sents)), _canon(sentence))
     assert found is not None and found[0] == summary, found
+
+
+# Found reading drafts for blind c7 messages as their customers would.
+def test_text_speak_im_reads_as_i_am_and_a_regulator_call_is_a_threat() -> None:
+    # "I'm sorry that you m ringing the childcare licensing people first thing."
+    text = ("picked up mia today n she has 3 bite marks on her arm, nobody told me at pick up. "
+            "im ringing the childcare licensing people first thing monday")
+    analysis = analyze(text)
+    said = " ".join(p.summary + " " + p.clause for p in analysis.problems)
+    assert not re.search(r"\bm\b", said), said
+    assert "ringing" not in said, said
+    assert "authority_threat" in {f.kind for f in analysis.flags}
+
+
+def test_an_insult_is_never_read_back_as_the_problem() -> None:
+    # "I'm sorry that we are company of donkeys."
+    for text in ("You are company of donkeys. DONKEYS!! All of you.", "You're a joke of a company."):
+        analysis = analyze(text)
+        said = " ".join(p.summary + " " + p.clause for p in analysis.problems)
+        assert "donkeys" not in said and "joke" not in said, said
+
+
+def test_a_clause_with_no_finite_verb_is_not_offered_as_a_clause() -> None:
+    # "I'm sorry that bike brakes gone on the hill down Marsh St."
+    from api.analysis.paraphrase import nlp, paraphrase_sentence
+
+    sentence = "bike brakes totally gone on the hill down Marsh St, had to drag my feet to stop"
+    found = paraphrase_sentence(next(iter(nlp()(sentence).sents)), _canon(sentence))
+    assert found is not None
+    assert found[1] == "" or re.search(r"\b(?:are|were|is|was|have|had|went)\b", found[1]), found
+
+
+def test_a_detail_never_starts_with_a_conjunction() -> None:
+    # "I've read through what you said about the and the invoice."
+    from api.analysis.paraphrase import details, nlp
+
+    text = ('Oh, and the invoice for the "annual service visit" — $149 — '
+            "for a visit that was cancelled by your side twice and never happened.")
+    details = list(details(next(iter(nlp()(text).sents)), "a visit being cancelled by our side twice", _canon(text)))
+    assert not any(re.search(r"\bthe (?:and|or|but)\b", d) for d in details), details

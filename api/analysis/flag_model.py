@@ -29,6 +29,17 @@ MODEL_PATH = Path(__file__).with_name("models") / "flags.json"
 LEARNED_KINDS = ("legal_threat", "authority_threat", "media_threat", "safety", "vulnerable_customer", "data_loss")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'&-]*")
 SINGLE_CLASS_THRESHOLD = 0.99
+ANCHORS: dict[str, frozenset[str]] = {
+    "legal_threat": frozenset({"legal"}),
+    "authority_threat": frozenset({"authority"}),
+    "media_threat": frozenset({"public"}),
+    "safety": frozenset({"body_harm", "danger", "food", "medical_care"}),
+    "vulnerable_customer": frozenset({"vulnerable", "medical_care", "child"}),
+    "data_loss": frozenset({"data"}),
+}
+"""The classes a kind's evidence must come from. The weights are free to learn that "I'll ... by Friday"
+goes with threats; without this, a sentence with intent words and a court in it ("I'll be asking for the
+shop's notes as evidence") was read as a threat to go to the press, with "notes" as its evidence."""
 
 
 @dataclass(frozen=True)
@@ -143,11 +154,12 @@ def learned_flags(text: str, skip: set[str], dismissed: Mapping[str, list[tuple[
             i = bisect_left(turned_down, sentence.start)
             if i < len(turned_down) and turned_down[i] < sentence.end:
                 continue
-            if m.probability(kind, feats) < threshold:
-                continue
             hits = class_hits(sentence.text)
-            best = max((n for n in hits if n not in ("negator", "intend")), key=lambda n: m.weights[kind].get(n, 0.0), default=None)
-            start, end = hits[best][0] if best else (0, len(sentence.text))
+            anchored = [n for n in hits if n in ANCHORS[kind]]
+            if not anchored or m.probability(kind, feats) < threshold:
+                continue
+            best = max(anchored, key=lambda n: m.weights[kind].get(n, 0.0))
+            start, end = hits[best][0]
             if "negator" in hits and negated_in_parse(sentence.text, start):
                 continue  # "I'm not going to take legal action": the parse, not the classes, reads negation
             start, end = sentence.start + start, sentence.start + end

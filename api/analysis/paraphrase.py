@@ -94,8 +94,8 @@ def rank_sentences(text: str) -> list[_Candidate]:
 
 _CUSTOMER_PRONOUNS = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
                       "we": "you", "us": "you", "our": "your", "ours": "yours", "ourselves": "yourselves"}
-_COMPANY_PRONOUNS = {"you": "we", "your": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
-_OBJECT_COMPANY = {"you": "us", "your": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
+_COMPANY_PRONOUNS = {"you": "we", "your": "our", "ur": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
+_OBJECT_COMPANY = {"you": "us", "your": "our", "ur": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
 _DROP_ADVERBS = frozenset({"now", "just", "really", "literally", "even", "actually", "honestly", "basically",
                            "seriously", "totally", "completely", "absolutely", "simply", "clearly", "obviously",
                            "apparently", "also", "then", "so", "very", "too", "ever", "already", "only", "finally",
@@ -213,6 +213,10 @@ def _vbg(verb: Token) -> str:
     return forms[0] if forms else verb.lower_
 
 
+_TEXT_SPEAK_CLITICS = {"ve": "'ve", "re": "'re", "s": "'s", "nt": "n't", "ll": "'ll", "d": "'d"}
+"""What the tokenizer leaves of a contraction typed without its apostrophe ("ive", "didnt", "theyre")."""
+
+
 def _word(tok: Token, lower: bool, subject_role: str) -> str:
     """One token in the agent's voice."""
     low = tok.lower_
@@ -220,8 +224,10 @@ def _word(tok: Token, lower: bool, subject_role: str) -> str:
         return _CUSTOMER_PRONOUNS[low]
     if low in _COMPANY_PRONOUNS:
         return (_COMPANY_PRONOUNS if tok.dep_.startswith("nsubj") or tok.dep_ == "poss" else _OBJECT_COMPANY)[low]
-    if low in ("am", "'m") and tok.pos_ in ("AUX", "VERB"):
-        return "are"
+    if low in ("am", "'m", "m") and tok.pos_ in ("AUX", "VERB"):
+        return "are"  # "m" is text-speak "im" split by the tokenizer
+    if low in _TEXT_SPEAK_CLITICS and tok.pos_ in ("AUX", "VERB", "PART") and tok.i > 0 and not tok.nbor(-1).whitespace_:
+        return _TEXT_SPEAK_CLITICS[low]
     if low == "was" and subject_role == "customer":
         return "were"
     if low == "u":
@@ -301,7 +307,23 @@ def _words_of(text: str) -> list[str]:
 
 
 def _trim(tokens: list[Token], head: Token) -> list[Token]:
-    """Drop the last trailing modifier subtree of the clause (a prepositional phrase, an adverb, a conjunct)."""
+    """Drop the innermost trailing modifier of the clause: the smallest prepositional phrase, adverb or conjunct
+    that ends the phrase. "billed £62.40 for roaming data in France between 3 and 9 June" loses "between 3 and
+    9 June", then "in France", so what was billed survives the cut to the length limit."""
+    if not tokens:
+        return tokens
+    present = set(tokens)
+    last = max(t.i for t in tokens)
+    ending = [t for t in tokens if t is not head and t.i > head.i and t.dep_ in _TRAILING_DEPS
+              and set(t.subtree) <= present and t.right_edge.i == last and len(set(t.subtree)) < len(tokens) - 1]
+    if ending:
+        remove = set(min(ending, key=lambda t: len(list(t.subtree))).subtree)
+        return [t for t in tokens if t not in remove]
+    return _trim_outer(tokens, head)
+
+
+def _trim_outer(tokens: list[Token], head: Token) -> list[Token]:
+    """Drop the last trailing modifier subtree of the head (a prepositional phrase, an adverb, a conjunct)."""
     last_children = [c for c in head.children if c.i > head.i and c.dep_ in _TRAILING_DEPS]
     candidates = [c for c in reversed(last_children) if any(t in tokens for t in c.subtree)]
     if not candidates:
@@ -500,7 +522,7 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
     best: tuple[float, Token, list[Token]] | None = None
     for verb in _verbs(sent):
         tokens = _own_tokens(verb)
-        if avoid and any(t.i in avoid for t in tokens):
+        if avoid and any(t.i in avoid for t in tokens) or _name_calling(verb):
             continue
         score = _clause_score(tokens, verb)
         if best is None or score > best[0]:
@@ -527,7 +549,7 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
     if fronted:
         # "Since Saturday my jaw has swollen up" -> "your jaw swelling up since Saturday".
         tokens = [t for t in tokens if t not in fronted] + fronted
-    for _ in range(12):
+    for _ in range(20):
         gerund = _render(tokens, verb, subject, lower, gerund=True)
         clause = _render(tokens, verb, subject, lower, gerund=False)
         if subject is None and clause and verb.tag_ in ("VBD", "VBN"):
@@ -552,11 +574,23 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
     summary, finite = _join(gerund), _join(clause)
     if _words_of(summary)[:1] and _words_of(summary)[0] in _BAD_OPENERS:
         return None  # "what us doing about ...", "quick question doing ...": not a phrase that follows "sorry about"
-    if finite == summary:
-        finite = ""  # no verb to inflect: the clause form would not be a clause
+    if finite == summary or subject is not None and _non_finite(verb):
+        finite = ""  # no verb to inflect, or "bike brakes gone on the hill": the clause form would not be a clause
     if len(_content_words(summary)) < 2:
         return None
     return summary, finite, score
+
+
+def _name_calling(verb: Token) -> bool:
+    """"You are company of donkeys", "You're a joke": the customer calls the company a name. That is how they
+    feel about us, not what went wrong, and read back it would be an insult in the agent's own voice."""
+    return verb.lemma_ == "be" and _company_subject(_subject(verb)) \
+        and any(c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN") for c in verb.children)
+
+
+def _non_finite(verb: Token) -> bool:
+    """A participle with no auxiliary ("brakes totally gone", "the kids waiting outside"): a headline, not a clause."""
+    return verb.tag_ in ("VBN", "VBG") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 def _fronted(verb: Token, subject: Token | None, tokens: list[Token]) -> list[Token]:
@@ -630,6 +664,8 @@ def details(sent: SpacySpan, summary: str, source_words: list[str]) -> tuple[str
                 or any(t.lower_ in _CUSTOMER_PRONOUNS or t.lower_ in _COMPANY_PRONOUNS for t in chunk if t.dep_ != "poss"):
             continue
         tokens = [t for t in chunk if not _drop(t)]
+        while tokens and tokens[0].pos_ in ("CCONJ", "SCONJ"):
+            tokens.pop(0)  # spaCy's chunk can start at a sentence's "Oh, and the invoice"
         words = [("the" if t.lower_ in ("a", "an", "some", "any", "this", "that") and t.dep_ == "det" else _word(t, lower, "other"))
                  for t in tokens]
         if not words or words[0] not in ("the", "your", "our") and not any(t.dep_ == "poss" for t in tokens):
