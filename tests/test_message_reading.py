@@ -297,3 +297,9 @@ def test_a_detail_never_starts_with_a_conjunction() -> None:
             "for a visit that was cancelled by your side twice and never happened.")
     details = list(details(next(iter(nlp()(text).sents)), "a visit being cancelled by our side twice", _canon(text)))
     assert not any(re.search(r"\bthe (?:and|or|but)\b", d) for d in details), details
+
+
+def test_text_speak_im_as_the_main_verb_reads_as_being() -> None:
+    # Found reading blind c9 drafts: "I'm sorry about you mming on chemo".
+    said = " ".join(p.summary + " " + p.clause for p in find_problems("hi im on chemo and cant queue for 40 mins at the counter again like last wk"))
+    assert "mming" not in said and not re.search(r"\bm\b", said), said

@@ -207,8 +207,8 @@ def _vbg(verb: Token) -> str:
         from lemminflect import getAllLemmas
 
         lemma = getAllLemmas(verb.lower_)["VERB"][0]
-    if lemma in ("be", "'s", "'m", "'re"):
-        return "being"
+    if lemma in ("be", "'s", "'m", "'re", "m", "re"):
+        return "being"  # "m" and "re" are what the tokenizer leaves of text-speak "im" and "theyre"
     forms = getInflection(lemma, "VBG")
     return forms[0] if forms else verb.lower_
 
