@@ -303,3 +303,26 @@ def test_text_speak_im_as_the_main_verb_reads_as_being() -> None:
     # Found reading blind c9 drafts: "I'm sorry about you mming on chemo".
     said = " ".join(p.summary + " " + p.clause for p in find_problems("hi im on chemo and cant queue for 40 mins at the counter again like last wk"))
     assert "mming" not in said and not re.search(r"\bm\b", said), said
+
+
+def test_a_modal_with_a_gerund_reads_as_being_able_to() -> None:
+    """Found reading blind c9 drafts: "cant queue" came out as "can't queuing"."""
+    summaries = [p.summary for p in find_problems("hi im on chemo and cant queue for 40 mins at the counter again like last wk")]
+    assert summaries and not any("can't queuing" in s or "ca " in s for s in summaries), summaries
+    assert any("not being able to queue" in s for s in summaries), summaries
+
+
+def test_a_question_in_inverted_order_is_not_read_back_as_a_gerund() -> None:
+    """"Is it normal practice to charge ..." came out as "being it normal practice ..."; "Does the app work" as
+    "doing the app work"."""
+    for text in ("Is it normal practice to charge a £45 'failed to attend' fee to someone who DID attend, sat in your "
+                 "waiting room for 50 minutes, and was then told the dentist had gone home?",
+                 "Does the VoltWay app work on the new chargers at the Wrexham retail park or do I still need the RFID card?"):
+        summaries = [p.summary for p in find_problems(text)]
+        assert not any(s.startswith(("being it", "doing the")) for s in summaries), summaries
+
+
+def test_a_capitalised_past_verb_at_the_start_inflects_from_its_lemma() -> None:
+    """"Booked my Astra in for an MOT" came out as "bookeding your Astra"."""
+    summaries = [p.summary for p in find_problems("Booked my Astra in for an MOT and nothing else, £54.85.")]
+    assert not any("bookeding" in s for s in summaries), summaries

@@ -202,11 +202,13 @@ def _customer_subject(tok: Token | None) -> bool:
 def _vbg(verb: Token) -> str:
     from lemminflect import getInflection
 
-    lemma = verb.lemma_.lower() if verb.lemma_ else verb.lower_
-    if _mistagged_verb(verb):
-        from lemminflect import getAllLemmas
+    from lemminflect import getAllLemmas
 
-        lemma = getAllLemmas(verb.lower_)["VERB"][0]
+    lemma = verb.lemma_.lower() if verb.lemma_ else verb.lower_
+    verb_lemmas = getAllLemmas(verb.lower_).get("VERB", ())
+    if _mistagged_verb(verb) or verb_lemmas and lemma not in verb_lemmas:
+        # a mistagged verb, or a capitalised "Booked" whose lemma came back as "booked"
+        lemma = verb_lemmas[0]
     if lemma in ("be", "'s", "'m", "'re", "m", "re"):
         return "being"  # "m" and "re" are what the tokenizer leaves of text-speak "im" and "theyre"
     forms = getInflection(lemma, "VBG")
@@ -362,6 +364,18 @@ def _dropped_i(verb: Token, subject: Token | None) -> bool:
     return subject is None and verb == first and any(c.dep_ == "dobj" for c in verb.children)
 
 
+_ABILITY = frozenset({"can", "ca", "could"})
+
+
+def _gerund_of(verb: Token) -> list[str]:
+    """A coordinated verb as a gerund with its own negation and modal: "and cant queue" -> "not being able to queue"."""
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    negation = ["not"] if any(c.dep_ == "neg" for c in verb.children) else []
+    if any(a.lower_ in _ABILITY for a in auxes):
+        return [*negation, "being", "able", "to", verb.lemma_.lower()]
+    return [*negation, _vbg(verb)]
+
+
 def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool, gerund: bool) -> list[str]:
     role = "company" if _company_subject(subject) else "customer" if _customer_subject(subject) else "other"
     stands_for = _antecedent(subject) if subject is not None and subject in tokens else []
@@ -369,6 +383,10 @@ def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool
     verb_done = False
     auxes = [t for t in verb.children if t.dep_ in ("aux", "auxpass")]
     negs = [t for t in verb.children if t.dep_ == "neg"]
+    coordinated = [t for t in tokens if t.dep_ == "conj" and t.head == verb and t.pos_ == "VERB" and _shares_subject(t)]
+    if gerund:
+        # the coordinated verbs' own auxiliaries and negations are said by _gerund_of
+        auxes += [c for t in coordinated for c in t.children if c.dep_ in ("aux", "auxpass", "neg")]
     for tok in tokens:
         if _drop(tok):
             continue
@@ -380,8 +398,8 @@ def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool
                 continue
             if tok in negs:
                 continue
-            if tok.dep_ == "conj" and tok.head == verb and tok.pos_ == "VERB" and _shares_subject(tok):
-                words.append(_vbg(tok))
+            if tok in coordinated:
+                words += _gerund_of(tok)
                 continue
             if tok == verb:
                 passive = any(a.dep_ == "auxpass" for a in auxes) or (tok.tag_ == "VBN" and not auxes and not _dropped_i(verb, subject))
@@ -522,7 +540,7 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
     best: tuple[float, Token, list[Token]] | None = None
     for verb in _verbs(sent):
         tokens = _own_tokens(verb)
-        if avoid and any(t.i in avoid for t in tokens) or _name_calling(verb):
+        if avoid and any(t.i in avoid for t in tokens) or _name_calling(verb) or _inverted(verb):
             continue
         score = _clause_score(tokens, verb)
         if best is None or score > best[0]:
@@ -586,6 +604,17 @@ def _name_calling(verb: Token) -> bool:
     feel about us, not what went wrong, and read back it would be an insult in the agent's own voice."""
     return verb.lemma_ == "be" and _company_subject(_subject(verb)) \
         and any(c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN") for c in verb.children)
+
+
+def _inverted(verb: Token) -> bool:
+    """Question word order ("Is it normal practice to charge ...", "Does the app work ..."): what the customer
+    asks, which question_topic says; as a gerund it reads "being it normal practice"."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if subject is None:
+        return False
+    if (verb.pos_ == "AUX" or verb.lemma_ in ("be", "do", "have")) and verb.i < subject.i:
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.i < subject.i for c in verb.children)
 
 
 def _non_finite(verb: Token) -> bool:

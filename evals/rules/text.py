@@ -63,14 +63,28 @@ def _sentences(text: str) -> tuple[Sentence, ...]:
     for m in _BOUNDARY.finditer(text):
         if m.group(0) != "\n" and m.group(0).startswith(".") and _ABBREVIATION.search(text[max(0, m.start() - 6) : m.start() + 1]):
             continue
-        sentence = _trimmed(text, start, m.end())
-        if sentence is not None:
-            out.append(sentence)
+        out.extend(_notes_apart(text, start, m.end()))
         start = m.end()
-    last = _trimmed(text, start, len(text))
-    if last is not None:
-        out.append(last)
+    out.extend(_notes_apart(text, start, len(text)))
     return tuple(out)
+
+
+_LEADING_NOTE = re.compile(r"\s*\[[^\[\]]*\]")
+
+
+def _notes_apart(text: str, start: int, end: int) -> list[Sentence]:
+    """A phone script's bracketed notes at the start of a sentence ("[Pause] I'd be fed up too.") are
+    sentences of their own, so the words the customer hears start where they do."""
+    out = []
+    while (m := _LEADING_NOTE.match(text, start, end)) is not None and WORD.search(text, m.end(), end):
+        note = _trimmed(text, start, m.end())
+        if note is not None:
+            out.append(note)
+        start = m.end()
+    sentence = _trimmed(text, start, end)
+    if sentence is not None:
+        out.append(sentence)
+    return out
 
 
 _CLAUSE_BREAK = re.compile(

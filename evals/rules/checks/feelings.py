@@ -100,6 +100,16 @@ FIX = word_rx(
 )
 
 
+FEEL_FRAME = word_rx(
+    r"(?<!\bif )\b(you|you're|you've|anyone|anybody|everyone|most people)\b[^.!?]{0,20}\bfeel(s|ing)?\b(?! free| that| as though| as if| we| our| it| this| the)",
+    r"\bi('d| would)( also| probably)? (be|feel)\b[^.!?]{0,40}\b(too|as well|the same)\b",
+    r"\b(must|would) (feel|have felt) like\b",
+)
+"""Feeling said through the verb: whatever the customer is said to feel ("of course you feel ripped off",
+"would make anyone feel cheated", "I'd feel cornered too", "must feel like a punch in the stomach"), the
+sentence reflects it; no list of feeling words can hold every way people name one. An opinion ("if you feel
+that you were overcharged") is not a feeling."""
+
 FEELING_FRAME = word_rx(
     r"\bi (completely |totally |fully |really |absolutely |can |do |truly )*(understand|get|know|appreciate|realis|realiz|see|recognis|recogniz)\w*"
     r"( (it|that|this))?\b",
@@ -117,7 +127,7 @@ def is_acknowledgement(sentence: Sentence) -> bool:
     count with any feeling word or a reference to the customer.
     """
     text = normalize(sentence.text)
-    if STRAIN_IDIOM.search(text):
+    if STRAIN_IDIOM.search(text) or FEEL_FRAME.search(text):
         return True
     feelings = [m.group(0).lower() for m in FEELING.finditer(text)]
     real = [f for f in feelings if not f.startswith(NON_FEELING)]

@@ -82,6 +82,24 @@ RESTORED = word_rx(
     r"(collect|deliver|drop off|bring|fit|install|replace|repair|fix|visit|come|attend|be with you|restore|reconnect|inspect|clean|unblock|reset)\b",
 )
 
+OUTCOME_DUE = word_rx(
+    r"\b(will|'ll|should|is going to|are going to)( now| then| also| all)? (be (ready|back|on|at|with you|in your|delivered|dispatched|available|fixed|sorted|done|"
+    r"finished|restored|released|credited|refunded|paid|replaced|repaired|working|live|open|waiting|up|published|posted|issued|reinstated)|"
+    r"reach you|arrive|land|go out|ship|show|appear)\b",
+)
+"""The thing the customer is waiting for, due at a real time: 'her tablets will be ready at the counter by 4pm
+today', 'a corrected run will reach you by 1pm tomorrow'. Delivering it is the remedy, whoever carries it."""
+
+
+def _due_outcome(clause: Sentence) -> bool:
+    text = clause.text
+    due, time = OUTCOME_DUE.search(text), TIME.search(text)
+    if due is None or time is None or text.rstrip().endswith("?"):
+        return False
+    reported = REPORTED.search(text)
+    return reported is None or reported.start() > due.start()
+
+
 # --- commitments (solution-or-ask) -------------------------------------------------------------
 
 _HELPERS = r"(\s+(already|now|just|also|personally|since|then|immediately|gladly|happily|right away|be happy to|be glad to|make sure to|go ahead and|gone ahead and|been able to|still|really))*"
@@ -239,7 +257,9 @@ def _clauses_matching(pattern: re.Pattern[str], text: str) -> list[Span]:
 def check_solution_or_ask(ctx: CheckContext) -> Verdict:
     text = normalize(ctx.reply)
     offers = find_offers(ctx.reply)
-    if offers or commitments(ctx.reply, first_only=True) or find_spans(RESTORED, mask_apologies(text)) or find_spans(ASK, text):
+    masked = mask_apologies(text)
+    if (offers or commitments(ctx.reply, first_only=True) or find_spans(RESTORED, masked) or find_spans(ASK, text)
+            or any(_due_outcome(c) for c in all_clauses(masked))):
         return Verdict(True, "Proposes a concrete remedy or asks what the customer wants.")
     return Verdict(
         False,

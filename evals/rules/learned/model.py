@@ -22,6 +22,15 @@ from evals.rules.model import CheckContext, Span, Verdict
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 FIRST_ONLY = frozenset({"emotion-first"})
 """Rules judged on the opening only: the first two body sentences."""
+ANCHORS: dict[str, frozenset[str]] = {
+    "no-unauthorized-promises": frozenset({"c:remedy", "c:guarantee", "w:<money>"}),
+    "unconditional-apology": frozenset({"c:apology", "c:hedge"}),
+}
+"""Features a sentence needs before the model may hold it responsible for the rule: a promise out of policy
+names a remedy, an amount or a guarantee; a hedged apology has an apology or a hedge in it. Without an
+anchor the model learns that "I'll keep helping" is a promise because promises often start with "I'll",
+and that "I understand how frustrating this has been" is a missing apology even beside "I'm sorry about
+the fault with your kettle". (A reply with no apology at all is the lexicon's finding, not a sentence's.)"""
 PASS_IS_FACT = frozenset({"solution-or-ask"})
 """Rules whose lexicon pass is a fact the model may not overrule: a remedy we commit to or a question put
 to the customer is there or it is not. (On dev the layer never caught a miss here; it only added false
@@ -54,6 +63,19 @@ class RuleModel:
         all_views = views(reply)
         return all_views[:2] if self.rule_id in FIRST_ONLY else all_views
 
+    def anchored(self, feats: list[str]) -> bool:
+        """Can this sentence (its features) break the rule at all? See ANCHORS."""
+        anchors = ANCHORS.get(self.rule_id)
+        return anchors is None or not anchors.isdisjoint(feats)
+
+    def sentence_logits(self, scoped: list[SentenceView]) -> list[float]:
+        """Each sentence's score for 'the rule is broken here'; a sentence with no anchor scores as missing."""
+        out = []
+        for view in scoped:
+            feats = sentence_features(view)
+            out.append(self.sentence.logit(feats) if self.anchored(feats) else MISSING)
+        return out
+
     def reply_features(self, ctx: CheckContext, lexicon: Verdict, logits: list[float]) -> dict[str, float]:
         ranked = sorted(logits, reverse=True) or [MISSING]
         feats: dict[str, float] = {
@@ -71,7 +93,7 @@ class RuleModel:
         if lexicon.passed and self.rule_id in PASS_IS_FACT:
             return lexicon
         scoped = self.scope(ctx.reply)
-        logits = [self.sentence.logit(sentence_features(v)) for v in scoped]
+        logits = self.sentence_logits(scoped)
         p = _sigmoid(self.reply.logit(self.reply_features(ctx, lexicon, logits)))
         if not lexicon.passed and p >= self.veto:
             if lexicon.spans or not scoped:

@@ -68,10 +68,13 @@ def sentence_examples(model: RuleModel, item: LabeledReply) -> list[tuple[list[s
     evidence = item.evidence.get(model.rule_id, "")
     out = []
     for view in model.scope(item.reply):
+        feats = sentence_features(view)
+        if not model.anchored(feats):
+            continue
         if not failed:
-            out.append((sentence_features(view), 0))
+            out.append((feats, 0))
         elif _overlaps(view.sentence.start, view.sentence.end, item.reply, evidence):
-            out.append((sentence_features(view), 1))
+            out.append((feats, 1))
     return out
 
 
@@ -120,7 +123,7 @@ def train_rule(rule_id: str, data: list[tuple[str, LabeledReply]]) -> dict[str, 
             if g != fold:
                 continue
             ctx = item.context()
-            logits = [held.logit(sentence_features(v)) for v in model.scope(item.reply)]
+            logits = model.sentence_logits(model.scope(item.reply))
             lexicon = lexicon_check(ctx)
             reply_rows.append(model.reply_features(ctx, lexicon, logits))
             reply_labels.append(int(item.labels.get(rule_id) == "fail"))
