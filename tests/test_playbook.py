@@ -72,3 +72,25 @@ def test_phone_script_tells_the_agent_to_let_them_vent() -> None:
     reply = _draft(CASES[0], Channel.phone)
     assert reply.startswith("[Let them finish")
     assert "Say:" in reply
+
+
+def test_the_promised_fix_follows_the_main_problem_not_a_topic_word_elsewhere() -> None:
+    """Found reading blind c9 drafts: a declined pet-insurance claim got "I am working on getting your access back
+    now" and "What matters most is getting you back into your account", because "declined" elsewhere in the message
+    is a log-in cue. The topic must sit in the sentence of the problem the draft names."""
+    from api.analysis.model import Evidence, Grievance, Problem
+    from api.playbook.compose import solution
+    from api.schemas import DraftRequest
+
+    text = "I've sent you the vet's letter twice and nobody has read it. My claim was declined as pre-existing."
+    at = text.index("declined")
+    req = DraftRequest(complaint=text)
+    analysis = analyze(text).model_copy(update={
+        "problems": [Problem(summary="nobody reading the vet's letter you sent twice", evidence=Evidence(start=0, end=at - 30, text=text[: at - 30]))],
+        "grievances": [Grievance(topic="account_access", summary="your account", evidence=Evidence(start=at, end=at + 8, text="declined"))],
+    })
+    assert "access" not in solution(req, analysis)
+    grounded = analysis.model_copy(update={
+        "problems": [Problem(summary="your claim being declined", evidence=Evidence(start=at - 14, end=at + 8, text=text[at - 14 : at + 8]))],
+    })
+    assert "access" in solution(req, grounded)

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from api.analysis.model import Analysis, Problem
+from api.analysis.model import Analysis, Grievance, Problem
 from api.playbook import phrases as P
 from api.schemas import DraftRequest, Sections
 from evals.rules import CheckContext, Policy, Remedy, check_reply
@@ -50,8 +50,26 @@ def _allowed(policy: Policy) -> list[Remedy]:
     return [r for r in Remedy if policy.allows(r)]
 
 
-def _topic(analysis: Analysis) -> str:
-    return analysis.grievances[0].topic if analysis.grievances else "other"
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _grounded(req: DraftRequest, analysis: Analysis) -> list[Grievance]:
+    """The grievances whose cue words sit in the sentence of the customer's main problem. A topic cue elsewhere in
+    the message ("log in" in a pet-insurance claim) would make the draft promise the wrong thing ("getting you back
+    into your account"); when no grievance is grounded the draft says what it will do in neutral words."""
+    main = analysis.problems[0] if analysis.problems else None
+    if main is None or main.evidence is None:
+        return list(analysis.grievances)
+    text = req.complaint
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, main.evidence.start)]
+    after = _SENTENCE_END.search(text, main.evidence.end)
+    lo, hi = (before[-1] if before else 0), (after.end() if after else len(text))
+    return [g for g in analysis.grievances if g.evidence is not None and lo <= g.evidence.start < hi]
+
+
+def _topic(req: DraftRequest, analysis: Analysis) -> str:
+    grounded = _grounded(req, analysis)
+    return grounded[0].topic if grounded else "other"
 
 
 _SPEAKABLE_RULES = ["no-blame-shifting", "no-arguing", "calm-tone", "no-unauthorized-promises"]
@@ -162,7 +180,7 @@ def restatement(req: DraftRequest, analysis: Analysis, seed: str, lead: str = ""
         parts.append(_sentence(_pick(_bank("want"), seed, "want").format(want=want, deadline=deadline)))
     if any(parts[1:]):
         return _fit(parts)
-    goals = [P.GOAL[g.topic] for g in analysis.grievances[:2] if g.topic != "other"]
+    goals = [P.GOAL[g.topic] for g in _grounded(req, analysis)[:2] if g.topic != "other"]
     if goals:
         parts.append(f"What matters most is {' and '.join(dict.fromkeys(goals))}.")
     return _fit(parts)
@@ -181,14 +199,14 @@ def choose_remedies(req: DraftRequest, analysis: Analysis) -> tuple[Remedy | Non
     granted = [r for r in requested if r in allowed]
     if granted:
         return granted[0], []
-    fits = [r for r in P.TOPIC_REMEDIES[_topic(analysis)] if r in allowed]
+    fits = [r for r in P.TOPIC_REMEDIES[_topic(req, analysis)] if r in allowed]
     if len(fits) == 1 and not requested:
         return fits[0], []
     return None, (fits or allowed)[:2]
 
 
 def solution(req: DraftRequest, analysis: Analysis) -> str:
-    action = P.TOPIC_ACTION[_topic(analysis)]
+    action = P.TOPIC_ACTION[_topic(req, analysis)]
     offer, choices = choose_remedies(req, analysis)
     if offer is not None:
         return f"{action} {_offer_phrase(offer, req.policy)}."
