@@ -10,6 +10,8 @@ import asyncio
 import logging
 import os
 import socket
+import sys
+import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -127,3 +129,29 @@ async def start_embedded_worker(app: Any) -> Any:
     consumer = app.state.queue.consumer(settings.queue_workers, embedded=True)
     consumer.start()
     return consumer
+
+
+def run_worker(settings: Settings, threads: int) -> int:
+    """`calmreply worker`: a huey consumer with `threads` workers, drafting on one event loop of its own.
+    SIGINT stops it after the jobs in hand; SIGTERM at once (their lease runs out and the sweep reruns them)."""
+    from api.analysis.paraphrase import load as load_parser
+    from api.db.engine import make_engine, migrate, session_factory
+    from api.llm import LLMClient
+    from api.integrations.queue import queue_url
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    load_parser()
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="calmreply-worker-loop", daemon=True).start()
+    sessions = session_factory(engine)
+    queue = JobQueue(queue_url(settings.queue_url, settings.database_url))
+    runner = JobRunner(settings, JobStore(sessions), DraftStore(sessions), Drafter(settings, LLMClient.from_settings(settings)),
+                       lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result(), queue)
+    queue.serve(runner.process, runner.sweep)
+    found = runner.sweep()
+    consumer = queue.consumer(threads, embedded=False)
+    print(f"calmreply worker {runner.name}: {threads} thread(s) on {queue.url}; requeued {found} stranded job(s)",
+          file=sys.stderr, flush=True)
+    consumer.run()
+    return 0
