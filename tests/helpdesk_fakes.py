@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,6 +30,7 @@ class FakeHelpdesk:
     writes_arrived: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 9000
+    write_delay_s: float = 0.0  # a slow helpdesk: each write takes this long
 
     def start(self) -> "FakeHelpdesk":
         fake = self
@@ -81,6 +83,7 @@ class FakeHelpdesk:
             self.received.append(Received(method, path, headers, body))
             status, answer = self.route(method, path, body)
         if write:
+            time.sleep(self.write_delay_s)
             self.writes_arrived.set()
             if self.gate is not None:
                 self.gate.wait(30)
