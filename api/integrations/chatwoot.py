@@ -20,9 +20,10 @@ _OUTGOING = ("outgoing", 1)
 
 
 class _Open(BaseModel):
-    """Chatwoot sends many more fields than these; they are kept, not refused."""
+    """Chatwoot sends many more fields than these; they are kept, not refused. The ones named here have the
+    JSON type the schema says (strict: no false for an id, no 0 for a boolean)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 class ChatwootSender(_Open):

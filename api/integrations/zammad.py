@@ -19,7 +19,9 @@ from api.integrations.settings import ZammadSettings
 
 
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    """Zammad sends many more fields than these; they are kept. The named ones are strictly typed."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 class ZammadCustomer(_Open):
@@ -34,7 +36,7 @@ class ZammadTicket(_Open):
 
 
 class ZammadArticle(_Open):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", strict=True, populate_by_name=True)
 
     id: int
     ticket_id: int | None = None
