@@ -292,6 +292,21 @@ def test_jobs_pending_at_a_restart_are_all_done_after_it(tmp_path: Path, chatwoo
     assert [len(chatwoot.notes(conversation=20 + i)) for i in range(3)] == [1, 1, 1] and len(zammad.notes(81)) == 1
 
 
+def test_with_store_pii_off_a_done_job_forgets_the_customers_words(tmp_path: Path, chatwoot: FakeChatwoot, zammad: FakeZammad) -> None:
+    from api.db.models import HelpdeskJobRow
+    from api.main import create_app
+
+    with TestClient(create_app(connector_settings(tmp_path, chatwoot, zammad, store_pii=False))) as client:
+        job_id = post_chatwoot(client, chatwoot_event(950, content="My order 4521 never came, mail me at emeka@example.com")).json()["job_id"]
+        finished(client, job_id)
+        with client.app.state.jobs.sessions() as session:
+            stored = session.get(HelpdeskJobRow, job_id).message
+        request = client.app.state.store.request_of(job(client, job_id)["draft_id"])
+    assert stored["text"] == "" and stored["customer_name"] is None
+    assert "emeka@example.com" not in json.dumps(request)  # the draft keeps placeholders, as any draft does
+    assert len(chatwoot.notes()) == 1
+
+
 def test_a_connector_without_base_url_and_token_is_off(tmp_path: Path) -> None:
     from api.main import create_app
 

@@ -160,8 +160,16 @@ class JobStore:
         """Said before the note is posted: a later attempt then first looks for a note this one may have made."""
         self._set(job_id, posting_since=utcnow())
 
-    def done(self, job_id: str, note_id: str) -> None:
-        self._set(job_id, state="done", note_id=note_id[:64], last_error=None, lease_until=None, next_attempt_at=None)
+    def done(self, job_id: str, note_id: str, forget_text: bool = False) -> None:
+        """`forget_text` (CALMREPLY_STORE_PII=false): the customer's words leave the job once it is done;
+        the stored draft keeps them only as placeholders."""
+        values: dict[str, object] = {}
+        if forget_text:
+            with self.sessions() as session:
+                row = session.get(HelpdeskJobRow, job_id)
+                if row is not None:
+                    values["message"] = {**row.message, "text": "", "customer_name": None, "history": None}
+        self._set(job_id, state="done", note_id=note_id[:64], last_error=None, lease_until=None, next_attempt_at=None, **values)
 
     def fail(self, job_id: str, error: str, transient: bool, attempts: int, max_attempts: int,
              backoff_s: float, backoff_max_s: float) -> Failure:

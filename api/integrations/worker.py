@@ -63,7 +63,7 @@ class JobRunner:
             log.exception("helpdesk job %s failed", job_id)
             error, transient = f"{type(exc).__name__}: {exc}", True
         else:
-            self.jobs.done(job_id, note_id)
+            self.jobs.done(job_id, note_id, forget_text=not self.settings.store_pii)
             return
         s = self.settings
         failure = self.jobs.fail(job_id, error, transient, job.attempts, s.job_max_attempts, s.job_backoff_s, s.job_backoff_max_s)
