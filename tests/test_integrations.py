@@ -292,6 +292,25 @@ def test_jobs_pending_at_a_restart_are_all_done_after_it(tmp_path: Path, chatwoo
     assert [len(chatwoot.notes(conversation=20 + i)) for i in range(3)] == [1, 1, 1] and len(zammad.notes(81)) == 1
 
 
+def test_a_job_the_queue_could_not_take_is_still_accepted_and_swept_up_later(
+    tmp_path: Path, chatwoot: FakeChatwoot, zammad: FakeZammad, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.main import create_app
+
+    with TestClient(create_app(connector_settings(tmp_path, chatwoot, zammad, queue_workers=0))) as before:
+        def down(job_id: str) -> None:
+            raise ConnectionError("queue unreachable")
+
+        monkeypatch.setattr(before.app.state.queue, "enqueue", down)
+        answer = post_chatwoot(before, chatwoot_event(960))
+        assert answer.status_code == 202  # the job is stored: that is what makes it durable
+        job_id = answer.json()["job_id"]
+    time.sleep(5.5)  # a queued job this old that no worker took is stranded
+    with TestClient(create_app(connector_settings(tmp_path, chatwoot, zammad))) as after:
+        finished(after, job_id)
+    assert len(chatwoot.notes()) == 1
+
+
 def test_with_store_pii_off_a_done_job_forgets_the_customers_words(tmp_path: Path, chatwoot: FakeChatwoot, zammad: FakeZammad) -> None:
     from api.db.models import HelpdeskJobRow
     from api.main import create_app

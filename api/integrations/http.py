@@ -5,8 +5,8 @@ from typing import Any
 
 import httpx
 
-# Worth trying again later: the helpdesk is down, overloaded, or asks us to slow down.
-_TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+# Worth trying again later: the helpdesk is down or failing (any 5xx), overloaded, or asks us to slow down.
+_TRANSIENT_4XX = {408, 425, 429}
 
 
 class HelpdeskError(Exception):
@@ -26,7 +26,7 @@ def call(client: httpx.Client, method: str, url: str, **kwargs: Any) -> Any:
         raise HelpdeskError(f"{method} {url}: {type(exc).__name__}", transient=True) from exc
     if response.status_code >= 300:
         raise HelpdeskError(f"{method} {url}: HTTP {response.status_code} {response.text[:200]!r}",
-                            transient=response.status_code in _TRANSIENT_STATUS)
+                            transient=response.status_code >= 500 or response.status_code in _TRANSIENT_4XX)
     if not response.content:
         return None
     try:

@@ -5,6 +5,7 @@ stores a job and enqueues it. The draft is written and posted back by a worker (
 """
 from __future__ import annotations
 
+import logging
 import time
 from typing import Annotated, Any, Literal
 
@@ -23,6 +24,7 @@ from api.security.auth import AUTH_ERRORS, Unauthorized, bearer, require
 from api.security.keys import Scope
 
 router = APIRouter(prefix="/v1/integrations", tags=["integrations"])
+log = logging.getLogger("calmreply.jobs")
 MAX_BODY = 2 * 1024 * 1024
 _WEBHOOK_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "the signature is missing or wrong (a secret is configured), or, "
@@ -80,8 +82,6 @@ async def chatwoot_delivery(
     timestamp: Annotated[str | None, Header(alias="X-Chatwoot-Timestamp", max_length=20, description="Unix seconds.")] = None,
 ) -> None:
     settings = request.app.state.settings.chatwoot
-    if not settings.enabled:
-        raise _Off("chatwoot")
     body = await _body(request)
     secret = settings.secret()
     if secret is not None and (signature or timestamp or credentials is None):
@@ -89,8 +89,10 @@ async def chatwoot_delivery(
             verify_chatwoot(secret, body, signature, timestamp, time.time(), settings.signature_tolerance_s)
         except BadSignature as exc:
             raise Unauthorized(str(exc)) from None
-        return
-    await _api_key(request, credentials, "" if secret is None else "this webhook has a secret: sign it")
+    else:
+        await _api_key(request, credentials, "" if secret is None else "this webhook has a secret: sign it")
+    if not settings.enabled:  # after the credentials: an anonymous caller learns nothing about the configuration
+        raise _Off("chatwoot")
 
 
 async def zammad_delivery(
@@ -100,8 +102,6 @@ async def zammad_delivery(
                                             description="sha1=<hex>: HMAC-SHA1 of the body with the signature token.")] = None,
 ) -> None:
     settings = request.app.state.settings.zammad
-    if not settings.enabled:
-        raise _Off("zammad")
     body = await _body(request)
     secret = settings.secret()
     if secret is not None and (signature or credentials is None):
@@ -109,8 +109,10 @@ async def zammad_delivery(
             verify_zammad(secret, body, signature)
         except BadSignature as exc:
             raise Unauthorized(str(exc)) from None
-        return
-    await _api_key(request, credentials, "" if secret is None else "this webhook has a signature token: sign it")
+    else:
+        await _api_key(request, credentials, "" if secret is None else "this webhook has a signature token: sign it")
+    if not settings.enabled:
+        raise _Off("zammad")
 
 
 class _Off(Exception):
@@ -123,7 +125,10 @@ async def _accept(request: Request, response: Response, message: HelpdeskMessage
     job, created = await run_in_threadpool(_jobs(request).create, message)
     if not created:
         return WebhookAnswer(status="duplicate", job_id=job.id)
-    await run_in_threadpool(request.app.state.queue.enqueue, job.id)
+    try:
+        await run_in_threadpool(request.app.state.queue.enqueue, job.id)
+    except Exception:  # the queue is down: the job is stored, and the sweep enqueues it once the queue is back
+        log.exception("helpdesk job %s stored but not enqueued", job.id)
     response.status_code = status.HTTP_202_ACCEPTED
     return WebhookAnswer(status="queued", job_id=job.id)
 
