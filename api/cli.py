@@ -1,4 +1,4 @@
-"""The `calmreply` command: serve, draft, check, rules, keys (and `eval`, from evals.cli).
+"""The `calmreply` command: serve, draft, check, rules, keys, worker, jobs (and `eval`, from evals.cli).
 
 Heavy imports (litellm, FastAPI) happen inside the commands that need them, so `check` and
 `rules` start instantly.
@@ -185,6 +185,57 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from api.config import get_settings
+    from api.integrations.worker import run_worker
+
+    if args.threads < 1:
+        raise SystemExit("calmreply: --threads must be at least 1")
+    return run_worker(get_settings(), args.threads)
+
+
+def _job_store():  # type: ignore[no-untyped-def]
+    from api.config import get_settings
+    from api.db.engine import make_engine, migrate, session_factory
+    from api.integrations.jobs import JobStore
+
+    engine = make_engine(get_settings().database_url)
+    migrate(engine)
+    return JobStore(session_factory(engine))
+
+
+def cmd_jobs_list(args: argparse.Namespace) -> int:
+    jobs = _job_store().list(args.state, args.limit).items
+    if args.json:
+        print(json.dumps([j.model_dump(mode="json") for j in jobs], indent=2))
+        return 0
+    for j in jobs:
+        print(f"{j.id}  {j.source:8} {j.external_id:14} {j.state:8} attempts={j.attempts} {j.updated_at:%Y-%m-%d %H:%M:%S}"
+              f"  {j.last_error or ''}")
+    return 0
+
+
+def cmd_jobs_retry(args: argparse.Namespace) -> int:
+    from api.config import get_settings
+    from api.integrations.jobs import JobNotDead, JobNotFound
+    from api.integrations.queue import JobQueue, queue_url
+
+    store = _job_store()
+    ids = [j.id for j in store.list("dead", 500).items] if args.dead else args.job_ids
+    if not ids:
+        raise SystemExit("calmreply: name the jobs to retry, or pass --dead for every dead job")
+    settings = get_settings()
+    queue = JobQueue(queue_url(settings.queue_url, settings.database_url))
+    for job_id in ids:
+        try:
+            store.revive(job_id)
+        except (JobNotFound, JobNotDead) as exc:
+            raise SystemExit(f"calmreply: {exc if isinstance(exc, JobNotDead) else f'no job with id {job_id}'}") from None
+        queue.enqueue(job_id)
+        print(f"queued {job_id}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="calmreply", description="Draft and lint replies to angry customers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -237,6 +288,21 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys.add_parser("revoke", help="revoke a key by id; it stops working at once")
     revoke.add_argument("key_id")
     revoke.set_defaults(func=cmd_keys_revoke)
+
+    worker = sub.add_parser("worker", help="run helpdesk jobs (Chatwoot, Zammad) from the queue; start one per machine")
+    worker.add_argument("--threads", type=int, default=2, help="jobs run at once in this process")
+    worker.set_defaults(func=cmd_worker)
+
+    jobs = sub.add_parser("jobs", help="list and retry helpdesk jobs").add_subparsers(dest="jobs_command", required=True)
+    jobs_list = jobs.add_parser("list", help="jobs, most recently changed first")
+    jobs_list.add_argument("--state", choices=["queued", "running", "retrying", "done", "dead"])
+    jobs_list.add_argument("--limit", type=int, default=50)
+    jobs_list.add_argument("--json", action="store_true")
+    jobs_list.set_defaults(func=cmd_jobs_list)
+    jobs_retry = jobs.add_parser("retry", help="queue dead jobs again with a fresh count of attempts")
+    jobs_retry.add_argument("job_ids", nargs="*")
+    jobs_retry.add_argument("--dead", action="store_true", help="every dead job")
+    jobs_retry.set_defaults(func=cmd_jobs_retry)
 
     from evals.cli import add_eval_commands
 

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from api.integrations.settings import ChatwootSettings, ZammadSettings
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CALMREPLY_", env_file=".env", extra="ignore")
@@ -36,6 +38,20 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(default=30, ge=1, description="Requests a key may make at once before the per-minute rate applies.")
     redact_pii: bool = Field(default=True, description="Swap emails, phones, cards, IBANs, addresses, order numbers for placeholders.")
     store_pii: bool = Field(default=True, description="false: store the request with the same placeholders the model saw.")
+
+    public_url: str = Field(default="http://127.0.0.1:8000", description="Where agents reach this server: the notes link to the console here.")
+    queue_url: str | None = Field(
+        default=None,
+        description="huey's storage for helpdesk jobs: sqlite:///PATH (one machine) or redis://HOST:PORT/DB (several); "
+        "default a SQLite file beside a SQLite database (calmreply-queue.db).")
+    queue_workers: int = Field(default=1, ge=0, le=64, description="Worker threads inside the API process; 0 = only `calmreply worker` processes.")
+    job_max_attempts: int = Field(default=8, ge=1, le=50, description="Attempts of a helpdesk job before it is dead.")
+    job_backoff_s: float = Field(default=2.0, gt=0, description="First retry delay of a failed job; doubles each attempt.")
+    job_backoff_max_s: float = Field(default=600.0, gt=0, description="Longest retry delay.")
+    job_lease_s: float = Field(default=300.0, gt=0, description="A running job untouched this long lost its worker and is run again.")
+    helpdesk_timeout_s: float = Field(default=15.0, gt=0, description="Timeout of one call to a helpdesk's API.")
+    chatwoot: ChatwootSettings = Field(default_factory=ChatwootSettings)
+    zammad: ZammadSettings = Field(default_factory=ZammadSettings)
 
     @field_validator("allowed_models", mode="before")
     @classmethod

@@ -297,6 +297,14 @@ def test_the_drafts_list_reopens_a_draft(page) -> None:  # type: ignore[no-untyp
     playwright_sync.expect(page.locator(f'#editor[data-draft-id="{draft_id}"]')).to_contain_text("Hi Emeka,")
 
 
+def test_a_helpdesk_notes_link_opens_its_draft(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    """The notes posted to Chatwoot and Zammad link to /console/#draft/<id>."""
+    draft_id = _draft(page)
+    page.goto("about:blank")
+    page.goto(f"{server}/console/#draft/{draft_id}")
+    playwright_sync.expect(page.locator(f'#editor[data-draft-id="{draft_id}"]')).to_contain_text("Hi Emeka,")
+
+
 def test_invalid_input_and_a_dead_server_are_explained(page, server: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Draft reply").click()
     playwright_sync.expect(page.locator("#f-complaint-error")).to_contain_text("Paste the customer's message")

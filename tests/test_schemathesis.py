@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.config import Settings
+from api.integrations.settings import ChatwootSettings, ZammadSettings
 from api.llm import Completion, ProviderError
 from api.security.keys import Scope
 
@@ -34,8 +35,11 @@ def _app():  # type: ignore[no-untyped-def]
     from api.main import create_app
 
     database = Path(_DATABASE_DIR.name) / "schemathesis.db"
+    # Both connectors on, unsigned (the admin key lets the deliveries in), with no worker: a webhook stores its job and stops.
+    helpdesk = {"base_url": "http://127.0.0.1:9", "api_token": "unused"}
     settings = Settings(database_url=f"sqlite:///{database}", model="playbook", request_deadline_s=5, llm_timeout_s=1,
-                        auth="on", rate_limit_per_minute=0)
+                        auth="on", rate_limit_per_minute=0, queue_workers=0,
+                        chatwoot=ChatwootSettings(**helpdesk), zammad=ZammadSettings(**helpdesk))
     app = create_app(settings, llm=OfflineModel())  # type: ignore[arg-type]
     _, token = app.state.keys.create("schemathesis", frozenset({Scope.admin}))
     _TOKEN.append(token)

@@ -40,6 +40,11 @@ class DraftStore:
                 raise IdempotencyConflict(key)
             return _public(row)
 
+    def id_for_key(self, key: str) -> str | None:
+        """The id of the draft stored under this idempotency key, whatever its request."""
+        with self.sessions() as session:
+            return session.scalar(select(DraftRow.id).where(DraftRow.idempotency_key == key))
+
     def save(self, req: DraftRequest, fingerprint: str, outcome: DraftOutcome, key: str | None) -> tuple[DraftPublic, bool]:
         """Store a draft with its model calls. Returns (draft, created); a concurrent request with the
         same idempotency key that won the race is returned instead, with created=False."""

@@ -84,6 +84,9 @@ document.addEventListener("keydown", (e) => {
     drafts.fillRules((await api.rules()).rules);
   } catch { /* the failed-rule filter stays at 'Any'; the banner already explains a dead server */ }
   const start = location.hash.slice(1);
+  // #draft/<id>: the link a helpdesk note carries (Chatwoot, Zammad) opens that draft in the editor.
+  const linked = start.startsWith("draft/") ? decodeURIComponent(start.slice("draft/".length)) : null;
+  if (linked && await draftView.open(linked)) { show("draft"); return; }
   show(["draft", "drafts", "insights"].includes(start) ? start : "draft");
   if (start !== "drafts" && start !== "insights") $("f-complaint").focus();
 })();
