@@ -94,3 +94,17 @@ def test_the_promised_fix_follows_the_main_problem_not_a_topic_word_elsewhere() 
         "problems": [Problem(summary="your claim being declined", evidence=Evidence(start=at - 14, end=at + 8, text=text[at - 14 : at + 8]))],
     })
     assert "access" in solution(req, grounded)
+
+
+def test_the_neutral_fix_and_ask_vary_between_messages() -> None:
+    """Measured on real CFPB complaints: once a topic word outside the main problem no longer picks the promised
+    fix, most drafts carried the same two neutral sentences, word for word. They come from a phrase bank now."""
+    from api.playbook.compose import solution
+    from api.schemas import DraftRequest
+
+    texts = [f"My account was closed without notice and nobody will tell me why. Case {n}." for n in range(12)]
+    said = set()
+    for text in texts:
+        analysis = analyze(text).model_copy(update={"grievances": []})
+        said.add(solution(DraftRequest(complaint=text), analysis))
+    assert len(said) >= 3, said

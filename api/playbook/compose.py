@@ -206,7 +206,9 @@ def choose_remedies(req: DraftRequest, analysis: Analysis) -> tuple[Remedy | Non
 
 
 def solution(req: DraftRequest, analysis: Analysis) -> str:
-    action = P.TOPIC_ACTION[_topic(req, analysis)]
+    seed = req.complaint
+    topic = _topic(req, analysis)
+    action = _pick(_bank("ownership"), seed, "own") if topic == "other" else P.TOPIC_ACTION[topic]
     offer, choices = choose_remedies(req, analysis)
     if offer is not None:
         return f"{action} {_offer_phrase(offer, req.policy)}."
@@ -215,7 +217,7 @@ def solution(req: DraftRequest, analysis: Analysis) -> str:
         return f"{action} To make up for this, would you prefer {a} or {b}?"
     if len(choices) == 1:
         return f"{action} Would {_choice_phrase(choices[0], req.policy)} help put this right for you?"
-    return f"{action} What would you like me to do to put this right: would you prefer a call from me today, or everything in writing by email?"
+    return f"{action} {_pick(_bank('ask_remedy'), seed, 'ask')}"
 
 
 def _company_label(remedy: Remedy, policy: Policy | None) -> str | None:

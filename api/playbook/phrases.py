@@ -77,7 +77,6 @@ TOPIC_ACTION = {
     "data": "Our engineers are working on recovering your data now, and nothing will be changed or deleted while they do.",
     "booking": "I am working on your booking now.",
     "safety": "I have flagged this as urgent so that someone qualified deals with the safety risk first.",
-    "other": "I am taking ownership of this myself from here.",
 }
 REMEDY_OFFER_LABELLED = "I will arrange {label} for you"
 """The offer when the company names the remedy in its own words ('a voucher', 'a free month')."""
