@@ -16,7 +16,9 @@ first, so slow drift in machine load hits both alike; each request starts from a
   stability  --stability-runs short generations (temperature 0.8, seeds 0..N-1, every 4th one
              JSON-constrained): errors, empty replies, and the worker's resident memory growth
 
-Ratios are xllamacpp / llama-cpp-python (>1: xllamacpp is faster or larger). Without
+Both workers inherit OMP_WAIT_POLICY=PASSIVE, which api.providers.local sets (the old
+llama-cpp-python provider did not; it matters on shared cores, see the README). Ratios are
+xllamacpp / llama-cpp-python (>1: xllamacpp is faster or larger). Without
 --reference-python only xllamacpp runs, and the report says there is no reference.
 
     .venv/bin/python benchmarks/bench_local_backend.py --reference-python /tmp/llamaref/bin/python
@@ -214,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "model_file": model.name,
         "config": {"runs": args.runs, "max_tokens": args.max_tokens, "json_runs": args.json_runs,
-                   "stability_runs": args.stability_runs, "n_ctx": 4096, "n_threads": os.cpu_count()},
+                   "stability_runs": args.stability_runs, "n_ctx": 4096, "n_threads": os.cpu_count(),
+                   # set by api.providers.local and inherited by both workers, so both backends run with it
+                   "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")},
         "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "platform": platform.platform(),
                     "loadavg_before": uptime_before, "loadavg_after": os.getloadavg()},
         "wall_s": time.perf_counter() - started,

@@ -3,13 +3,14 @@
     python benchmarks/local_backend_worker.py {xllamacpp|llama-cpp-python} MODEL.gguf
 
 Reads one JSON request per line on stdin ({"messages", "max_tokens", "temperature", "seed",
-"stream", "response_format"?}), runs it from a cold prompt (no KV reuse of the previous request)
-and writes one JSON line per request to stdout: the text, finish reason, token counts, time to
-first token, total time and the process's resident memory. The first line written is
-{"ready": ..., "load_s": ...}. A backend error is reported as {"error": "..."} and the worker
-goes on. Each backend runs with the settings calmreply would use (n_ctx 4096, all cores); the
-xllamacpp one imports them from api.providers.local, the llama-cpp-python one repeats what that
-module set before the switch (it runs in a separate venv without calmreply's dependencies).
+"response_format"?}), streams it from a cold prompt (no KV reuse of the previous request) and
+writes one JSON line per request to stdout: the text, the number of streamed pieces, finish
+reason, token count, time to first token, decode and total time, and the process's resident
+memory. The first line written is {"ready", "load_s"} (load_s: the model load alone, not the
+imports). A backend error is reported as {"error": "..."} and the worker goes on. Each backend
+runs with the settings calmreply uses (n_ctx 4096, all cores): the xllamacpp one imports them
+from api.providers.local, the llama-cpp-python one repeats what that module set before the
+switch (it runs in a separate venv without calmreply's dependencies).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 N_CTX = 4096
+LOAD_S: list[float] = []  # the model load alone, without the imports
 
 
 def _rss_mib() -> float:
@@ -41,7 +43,10 @@ def _xllamacpp_runner(model: Path) -> Runner:
 
     import xllamacpp
 
-    server = xllamacpp.Server(_server_params(model))
+    params = _server_params(model)
+    started = time.perf_counter()
+    server = xllamacpp.Server(params)
+    LOAD_S.append(time.perf_counter() - started)
 
     def run(request: dict[str, Any], on_text: Callable[[str], None]) -> tuple[str | None, dict[str, Any]]:
         body = {**request, "stream": True, "stream_options": {"include_usage": True}, "cache_prompt": False}
@@ -72,7 +77,9 @@ def _llama_cpp_python_runner(model: Path) -> Runner:
     import llama_cpp
 
     threads = os.cpu_count() or 1
+    started = time.perf_counter()
     llama = llama_cpp.Llama(model_path=str(model), n_ctx=N_CTX, n_threads=threads, n_threads_batch=threads, verbose=False)
+    LOAD_S.append(time.perf_counter() - started)
 
     def run(request: dict[str, Any], on_text: Callable[[str], None]) -> tuple[str | None, dict[str, Any]]:
         llama.reset()  # cold prompt
@@ -93,9 +100,8 @@ def _llama_cpp_python_runner(model: Path) -> Runner:
 
 def main() -> int:
     backend, model = sys.argv[1], Path(sys.argv[2])
-    t = time.perf_counter()
     run = _xllamacpp_runner(model) if backend == "xllamacpp" else _llama_cpp_python_runner(model)
-    print(json.dumps({"ready": backend, "load_s": time.perf_counter() - t, "rss_mib": _rss_mib()}), flush=True)
+    print(json.dumps({"ready": backend, "load_s": LOAD_S[0], "rss_mib": _rss_mib()}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         pieces: list[str] = []
