@@ -159,6 +159,7 @@ def _server_params(path: Path) -> Any:
     params.api_keys = [secrets.token_urlsafe(32)]
     params.verbosity = -1  # llama.cpp logs to stderr at or below this level; errors come back as JSON anyway
     params.warmup = False
+    params.fit_params = False  # fitting layers to GPU memory: nothing to fit on a CPU, and it costs a trial load (8.5 s vs 3.2 s)
     params.cache_ram_mib = 0  # the slot's own KV prefix reuse is enough for one model and one slot
     params.sampling.temp = DEFAULT_TEMPERATURE
     return params
