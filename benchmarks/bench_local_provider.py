@@ -1,14 +1,15 @@
-"""Overhead of the litellm `local/` provider over calling llama-cpp-python directly.
+"""Overhead of the litellm `local/` provider over calling xllamacpp's server directly.
 
 Both paths stream the same chat prompt with the same parameters (temperature 0, fixed seed) from
-the *same* Llama instance (api.providers.get_local_llama(), so the weights load once):
+the *same* xllamacpp.Server (api.providers.get_local_server(), so the weights load once):
 
-  direct    Llama.create_chat_completion(..., stream=True)
+  direct    Server.handle_chat_completions({..., "stream": True}, callback)
   provider  litellm.completion(model="local/smollm2-135m", ..., stream=True)
 
-Both are warmed up, then run interleaved (alternating which goes first). Before every run the
-model's KV cache is reset, so each run pays the full prompt evaluation (llama-cpp-python would
-otherwise reuse the previous run's prompt prefix and TTFT would measure a cache hit).
+Both are warmed up, then run interleaved (alternating which goes first). Before every run a
+one-token request with an unrelated prompt replaces the slot's KV cache, so each run pays the full
+prompt evaluation (the server would otherwise reuse the previous run's prompt and TTFT would
+measure a cache hit).
 
 Metrics per run: TTFT (request start -> first content token), decode tok/s (tokens after the
 first / time from first to last token), end-to-end tok/s (tokens / total time), process CPU time.
@@ -24,8 +25,10 @@ import argparse
 import json
 import os
 import platform
+import queue
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -40,11 +43,15 @@ import litellm  # noqa: E402
 
 from api.providers import (  # noqa: E402
     DEFAULT_LOCAL_MODEL,
-    get_local_llama,
+    get_local_server,
     local_generation_lock,
     register_local_provider,
     resolve_local_model_path,
 )
+from api.providers.local import N_CTX  # noqa: E402
+
+N_THREADS = os.cpu_count() or 1  # what the provider gives llama.cpp
+_END = object()
 
 SYSTEM = (
     "You are a customer-support agent. Reply to the customer calmly and politely. Acknowledge the "
@@ -62,10 +69,13 @@ MESSAGES = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": C
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "local_provider.json"
 
 
-def _run(path: str, stream_factory: Any, llama: Any) -> dict[str, Any]:
+FLUSH = {"messages": [{"role": "user", "content": "ok"}], "max_tokens": 1, "temperature": 0.0}
+
+
+def _run(path: str, stream_factory: Any, server: Any) -> dict[str, Any]:
     """One streamed generation. `stream_factory()` starts the request and returns an iterator of text pieces."""
     with local_generation_lock():
-        llama.reset()  # cold prompt: no reuse of the previous run's KV prefix
+        server.handle_chat_completions(FLUSH)  # cold prompt: no reuse of the previous run's KV prefix
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     first = last = None
@@ -144,14 +154,28 @@ def main(argv: list[str] | None = None) -> int:
     litellm.disable_streaming_logging = not args.litellm_streaming_logging
     model_path = resolve_local_model_path(args.model)
     t = time.perf_counter()
-    llama = get_local_llama(args.model)  # the provider's own instance: both paths share it
+    server = get_local_server(args.model)  # the provider's own instance: both paths share it
     load_s = time.perf_counter() - t
     params = {"temperature": 0.0, "seed": args.seed, "max_tokens": args.max_tokens}
 
     def direct() -> Any:
-        with local_generation_lock():  # what the provider holds too; uncontended here
-            for chunk in llama.create_chat_completion(messages=MESSAGES, stream=True, **params):
-                yield chunk["choices"][0]["delta"].get("content")
+        pieces: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+        def on_chunk(chunk: dict[str, Any]) -> bool:
+            for choice in chunk.get("choices") or []:
+                pieces.put((choice.get("delta") or {}).get("content"))
+            return False
+
+        def generate() -> None:
+            try:
+                with local_generation_lock():  # what the provider holds too; uncontended here
+                    server.handle_chat_completions({"messages": MESSAGES, "stream": True, **params}, on_chunk)
+            finally:
+                pieces.put(_END)
+
+        threading.Thread(target=generate, daemon=True).start()  # as the provider does: generate off the caller's thread
+        while (piece := pieces.get()) is not _END:
+            yield piece
 
     def provider() -> Any:
         for chunk in litellm.completion(model=f"local/{args.model}", messages=MESSAGES, stream=True, **params):
@@ -160,13 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     paths = {"direct": direct, "provider": provider}
     for _ in range(args.warmup):
         for name, factory in paths.items():
-            _run(name, factory, llama)
+            _run(name, factory, server)
 
     runs: list[dict[str, Any]] = []
     for i in range(args.runs):
         order = ["direct", "provider"] if i % 2 == 0 else ["provider", "direct"]
         for name in order:
-            result = _run(name, paths[name], llama)
+            result = _run(name, paths[name], server)
             result["run"] = i
             runs.append(result)
 
@@ -202,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     null_cost = _litellm_stream_cost(args.max_tokens)
     d_tok_ms = 1000 / d["median_decode_tok_s"]
 
-    print(f"model {model_path.name}  load {load_s:.2f}s  n_threads {llama.n_threads}  n_ctx {llama.n_ctx()}")
+    print(f"model {model_path.name}  load {load_s:.2f}s  n_threads {N_THREADS}  n_ctx {N_CTX}")
     print(f"{args.runs} interleaved runs per path after {args.warmup} warm-up, max_tokens={args.max_tokens}, "
           f"temperature 0, seed {args.seed}, {prompt_tokens} prompt tokens, identical output across all runs: {same_text}")
     print()
@@ -226,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         "model_file": model_path.name,
         "load_s": load_s,
         "config": {"runs": args.runs, "warmup": args.warmup, "max_tokens": args.max_tokens, "seed": args.seed,
-                   "temperature": 0.0, "n_threads": llama.n_threads, "n_ctx": llama.n_ctx(),
+                   "temperature": 0.0, "n_threads": N_THREADS, "n_ctx": N_CTX,
                    "kv_cache_reset_each_run": True, "litellm_streaming_logging": args.litellm_streaming_logging},
         "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "platform": platform.platform()},
         "summary": summary,

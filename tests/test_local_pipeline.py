@@ -1,5 +1,5 @@
 """End to end through the real offline model: HTTP -> pipeline -> litellm -> local/smollm2-135m
-(llama.cpp) -> structured parse -> guard -> re-ask -> fallback. Asserts on the pipeline's
+(llama.cpp via xllamacpp) -> structured parse -> guard -> re-ask -> fallback. Asserts on the pipeline's
 behaviour, never on the 135M model's wording."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-pytest.importorskip("llama_cpp")
+pytest.importorskip("xllamacpp")
 pytestmark = pytest.mark.local_model
 
 COMPLAINT = (

@@ -1,6 +1,6 @@
 """The litellm `local/` provider (api.providers.local) against the bundled SmolLM2-135M GGUF.
 
-Needs the [local] extra; the whole module is skipped without llama-cpp-python. Tests that load the
+Needs the [local] extra; the whole module is skipped without xllamacpp. Tests that load the
 model are marked `local_model`. max_tokens stays small so the file runs in seconds.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Literal
 
 import pytest
 
-pytest.importorskip("llama_cpp")
+pytest.importorskip("xllamacpp")
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -103,11 +103,11 @@ def test_file_that_is_not_gguf_is_a_bad_request(monkeypatch: pytest.MonkeyPatch,
         litellm.completion(model=MODEL, messages=MESSAGES, **PARAMS)
 
 
-def test_missing_llama_cpp_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_llama_cpp():
-        raise local.LocalModelError(501, f"the local provider needs llama-cpp-python; {local._INSTALL_HINT}")
+def test_missing_xllamacpp_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_xllamacpp():
+        raise local.LocalModelError(501, f"the local provider needs xllamacpp; {local._INSTALL_HINT}")
 
-    monkeypatch.setattr(local, "_llama_cpp", no_llama_cpp)
+    monkeypatch.setattr(local, "_xllamacpp", no_xllamacpp)
     with pytest.raises(litellm.APIError, match=r"pip install -e '\.\[local\]'"):
         litellm.completion(model=MODEL, messages=MESSAGES, **PARAMS)
 
@@ -225,19 +225,19 @@ async def test_concurrent_acompletions_are_serialized_and_do_not_block_the_loop(
     active = 0
     max_active = 0
     lock_held = []
-    real_create_completion = local._LlamaView.create_completion
+    real_generate = local._generate
 
-    def tracking_create_completion(self, *args, **kwargs):
+    def tracking_generate(*args, **kwargs):
         nonlocal active, max_active
         active += 1
         max_active = max(max_active, active)
         lock_held.append(local_generation_lock().locked())
         try:
-            return real_create_completion(self, *args, **kwargs)
+            return real_generate(*args, **kwargs)
         finally:
             active -= 1
 
-    monkeypatch.setattr(local._LlamaView, "create_completion", tracking_create_completion)
+    monkeypatch.setattr(local, "_generate", tracking_generate)
     ticks = 0
     done = asyncio.Event()
 
@@ -338,4 +338,4 @@ def test_sync_and_threaded_callers_share_one_model() -> None:
     for t in threads:
         t.join(60)
     assert not errors
-    assert local.get_local_llama() is local.get_local_llama()
+    assert local.get_local_server() is local.get_local_server()

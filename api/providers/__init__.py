@@ -1,6 +1,6 @@
 """Custom litellm providers.
 
-`local/<name>` serves a GGUF model in-process with llama-cpp-python (see api.providers.local).
+`local/<name>` serves a GGUF model in-process with llama.cpp (xllamacpp) (see api.providers.local).
 Call `register_local_provider()` once (idempotent) before `litellm.(a)completion(model="local/...")`.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from api.providers.local import (  # noqa: E402  (must follow the env var above)
     LOCAL_PROVIDER,
     LocalLLM,
     LocalModelError,
-    get_local_llama,
+    get_local_server,
     local_generation_lock,
     register_local_provider,
     resolve_local_model_path,
@@ -28,7 +28,7 @@ __all__ = [
     "LOCAL_PROVIDER",
     "LocalLLM",
     "LocalModelError",
-    "get_local_llama",
+    "get_local_server",
     "local_generation_lock",
     "register_local_provider",
     "resolve_local_model_path",

