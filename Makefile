@@ -9,7 +9,7 @@ export CALMREPLY_AUTH ?= off
 # llama.cpp must not be built with -march=native here: the native build uses AMX and segfaults on these CPUs.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
-.PHONY: serve test install install-dev eval eval-checker bench clean
+.PHONY: serve lint test install install-dev eval eval-checker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,13 @@ install-dev: $(VENV)/.installed-dev
 serve: $(VENV)/.installed
 	$(BIN)/calmreply serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
+# Lint and format check everything; mypy is strict on api/ and evals/rules/ (pyproject's [tool.mypy]).
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 # CI gates. The playbook engine must pass every error rule on every case; the checks must keep
