@@ -66,7 +66,8 @@ def run_cases(path):
     print(f"  collapse (complaint/follow-up replies) {collapse(replies):.3f}; stock filler {filler}/{content}")
     print(f"  drafts failing an error rule: {errs}/{n}; latency p50 {statistics.median(lat):.1f} ms p95 {sorted(lat)[int(.95*len(lat))]:.1f} ms")
 def run_real(path, show=0):
-    rows = [json.loads(l) for l in open(path)]
+    with open(path) as f:
+        rows = [json.loads(line) for line in f]
     from api.schemas import DraftRequest
     replies=[]; named=0; flags={}; filler=0; errs=0; lat=[]
     for i,row in enumerate(rows):
