@@ -539,7 +539,7 @@ class LocalLLM(CustomLLM):
         model_response.model = f"{LOCAL_PROVIDER}/{job.model}"
         model_response.created = int(out.get("created") or time.time())
         u = out.get("usage") or {}
-        setattr(
+        setattr(  # noqa: B010  (ModelResponse declares no `usage`, so mypy refuses the attribute)
             model_response,
             "usage",
             Usage(
