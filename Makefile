@@ -11,7 +11,7 @@ export CALMREPLY_AUTH ?= off
 # llama-cpp-python; xllamacpp has none.
 LOCAL_EXTRA = $(shell $(PYTHON) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['local']))")
 
-.PHONY: serve test install install-dev eval eval-checker bench clean
+.PHONY: serve lint test install install-dev eval eval-checker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ install-dev: $(VENV)/.installed-dev
 serve: $(VENV)/.installed
 	$(BIN)/calmreply serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
+# Lint and format check everything; mypy is strict on api/ and evals/rules/ (pyproject's [tool.mypy]).
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 # CI gates. The playbook engine must pass every error rule on every case; the checks must keep

@@ -11,15 +11,18 @@ from api.pipeline import Drafter
 
 
 def get_store(request: Request) -> DraftStore:
-    return request.app.state.store
+    store: DraftStore = request.app.state.store  # app.state is untyped
+    return store
 
 
 def get_drafter(request: Request) -> Drafter:
-    return request.app.state.drafter
+    drafter: Drafter = request.app.state.drafter  # app.state is untyped
+    return drafter
 
 
 def get_cpu(request: Request) -> CpuPool:
-    return request.app.state.cpu
+    cpu: CpuPool = request.app.state.cpu  # app.state is untyped
+    return cpu
 
 
 StoreDep = Annotated[DraftStore, Depends(get_store)]

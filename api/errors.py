@@ -36,7 +36,7 @@ def error_response(status: int, error: str, details: list[ErrorDetail], headers:
     return JSONResponse(status_code=status, content=ErrorResponse(error=error, details=details).model_dump(), headers=headers)
 
 
-def _field(loc: tuple) -> str:
+def _field(loc: tuple[int | str, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
 

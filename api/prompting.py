@@ -10,8 +10,8 @@ import json
 import re
 
 from api.analysis.model import Analysis
-from api.schemas import DraftRequest, RuleResult, Sections
-from evals.rules import CONFLICTS, RULES, Channel
+from api.schemas import DraftRequest, Sections
+from evals.rules import CONFLICTS, RULES, Channel, RuleResult
 from prompts import PromptTemplate
 
 CHANNEL_STYLE = {

@@ -7,6 +7,7 @@ from the validated sections, replaces the preview when the stream is done. Pure 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -30,10 +31,8 @@ def _string_at(raw: str, start: int) -> tuple[str, int, bool]:
             if code == "u":
                 if i + 6 > len(raw):
                     break
-                try:
+                with contextlib.suppress(ValueError):
                     out.append(json.loads(f'"{raw[i:i + 6]}"'))
-                except ValueError:
-                    pass
                 i += 6
                 continue
             out.append(_ESCAPES.get(code, code))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from api.llm import Completion, LLMClient
+from api.llm import Completion, DeltaSink, LLMClient
 from api.schemas import Usage
 
 
@@ -62,16 +62,21 @@ class CachingLLMClient:
         self.temperature = inner.temperature
         self.max_tokens = inner.max_tokens
 
-    async def complete(self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float) -> Completion:
+    async def complete(
+        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
+        on_delta: DeltaSink | None = None,
+    ) -> Completion:
+        """The pipeline's CompletionClient call. `on_delta` hears a model's text as it streams; a cache hit
+        streams nothing (eval runs never stream)."""
         if self.cache is None:
             self.misses += 1
-            return await self.inner.complete(model, messages, schema, deadline)
+            return await self.inner.complete(model, messages, schema, deadline, on_delta)
         key = self.cache.key(model, messages, schema, self.inner)
         hit = self.cache.get(key)
         if hit is not None:
             self.hits += 1
             return hit
         self.misses += 1
-        completion = await self.inner.complete(model, messages, schema, deadline)
+        completion = await self.inner.complete(model, messages, schema, deadline, on_delta)
         self.cache.put(key, completion)
         return completion

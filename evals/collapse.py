@@ -27,7 +27,7 @@ Trigram = tuple[str, str, str]
 
 def word_trigrams(text: str) -> frozenset[Trigram]:
     words = _WORD.findall(text.lower().replace("’", "'"))
-    return frozenset(zip(words, words[1:], words[2:]))
+    return frozenset(zip(words, words[1:], words[2:], strict=False))  # trigrams: the shorter slices end it
 
 
 def jaccard(a: frozenset[Trigram], b: frozenset[Trigram]) -> float:

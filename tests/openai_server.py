@@ -14,6 +14,7 @@ counter key unique. Steps are listed in STEPS.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 import sys
@@ -273,10 +274,8 @@ def main(argv: list[str]) -> int:
     """`python -m tests.openai_server [port]`: serve until interrupted (for manual probing)."""
     with FakeOpenAIServer(port=int(argv[0]) if argv else 0) as server:
         print(server.base_url, flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,7 +130,7 @@ def test_auth_is_on_by_default() -> None:
 def test_auth_off_refuses_to_start_unless_on_loopback(settings: Settings, host: str | None) -> None:
     from api.main import create_app
 
-    with pytest.raises(SystemExit, match="CALMREPLY_AUTH=off is allowed only on 127.0.0.1"):
+    with pytest.raises(SystemExit, match=re.escape("CALMREPLY_AUTH=off is allowed only on 127.0.0.1")):
         create_app(settings.model_copy(update={"auth": "off", "bind_host": host}))
 
 
@@ -212,7 +213,7 @@ def test_cli_creates_lists_and_revokes_keys_stored_hashed(cli_db: Path, secured:
 
 
 def test_cli_rejects_unknown_scopes_and_ids(cli_db: Path) -> None:
-    with pytest.raises(SystemExit, match="unknown scope.*drafts:delete.*valid scopes: drafts:write"):
+    with pytest.raises(SystemExit, match=r"unknown scope.*drafts:delete.*valid scopes: drafts:write"):
         main(["keys", "create", "--name", "x", "--scopes", "drafts:read,drafts:delete"])
     with pytest.raises(SystemExit, match="1 to 100 characters"):
         main(["keys", "create", "--name", "x" * 101, "--scopes", "checks"])

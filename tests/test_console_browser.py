@@ -93,6 +93,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, fake_openai: FakeOpenAI) ->
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()  # else the pipe is collected later as an unclosed file (a ResourceWarning)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -17,7 +17,7 @@ import pytest
 from api.analysis import analyze
 from api.config import Settings
 from api.fallback_reasons import FallbackReason
-from api.llm import LLMClient
+from api.llm import LLMClient, close_cached_clients
 from api.pipeline import Drafter
 from api.playbook import draft_sections
 from api.schemas import DraftRequest
@@ -36,6 +36,14 @@ SECRETS = (API_KEY, LEAKED_PASSWORD)
 def provider() -> Iterator[FakeOpenAIServer]:
     with FakeOpenAIServer() as server:
         yield server
+
+
+@pytest.fixture
+async def closing_clients() -> AsyncIterator[None]:
+    """litellm caches an aiohttp session per event loop; closed here, on the test's own loop, rather than
+    collected later, in another test, as an unclosed transport."""
+    yield
+    await close_cached_clients()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -59,6 +67,7 @@ def request(model: str) -> DraftRequest:
     return DraftRequest(complaint=COMPLAINT, model=model, company_at_fault=True, customer_name="Ada")
 
 
+@pytest.mark.usefixtures("closing_clients")
 async def test_a_trickling_body_is_cut_at_the_deadline(settings: Settings, provider: FakeOpenAIServer) -> None:
     """httpx's timeout is per read, and a byte every 0.5 s never trips it: the deadline must."""
     started = time.monotonic()
@@ -69,6 +78,7 @@ async def test_a_trickling_body_is_cut_at_the_deadline(settings: Settings, provi
     assert not blocking_failures(out.checks)
 
 
+@pytest.mark.usefixtures("closing_clients")
 async def test_an_attempt_timeout_is_retried_inside_the_deadline(settings: Settings, provider: FakeOpenAIServer) -> None:
     model = unique("stall,ok")
     out = await drafter(settings, provider, llm_timeout_s=1.0).draft(request(model))
@@ -77,6 +87,7 @@ async def test_an_attempt_timeout_is_retried_inside_the_deadline(settings: Setti
     assert len(provider.requests_for(model.removeprefix("openai/"))) == 2
 
 
+@pytest.mark.usefixtures("closing_clients")
 async def test_retry_after_is_honoured_through_litellm(settings: Settings, provider: FakeOpenAIServer) -> None:
     """litellm carries the header on `litellm_response_headers`; backoff alone would retry in ~1 ms."""
     model = unique("429:1,ok")
@@ -86,6 +97,7 @@ async def test_retry_after_is_honoured_through_litellm(settings: Settings, provi
     assert second.at - first.at >= 1.0
 
 
+@pytest.mark.usefixtures("closing_clients")
 async def test_retry_after_past_the_deadline_gives_up_without_retrying(settings: Settings, provider: FakeOpenAIServer) -> None:
     model = unique("429:30")
     out = await drafter(settings, provider).draft(request(model))
@@ -93,6 +105,7 @@ async def test_retry_after_past_the_deadline_gives_up_without_retrying(settings:
     assert len(provider.requests_for(model.removeprefix("openai/"))) == 1
 
 
+@pytest.mark.usefixtures("closing_clients")
 async def test_provider_error_text_never_reaches_meta(settings: Settings, provider: FakeOpenAIServer) -> None:
     out = await drafter(settings, provider).draft(request(unique("401")))
     assert out.meta.fallback_reason == FallbackReason.auth_error

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from api.config import Settings
-from api.llm import LLMClient
+from api.llm import LLMClient, close_cached_clients
 from evals.fakes.gullible import answer
 from evals.fakes.gullible_server import API_KEY, MODEL, serve_gullible
 from evals.injection import ARMS, Sample, load_injection_cases, run_injection_eval, summary
@@ -30,7 +30,14 @@ def samples(gullible_url: str) -> list[Sample]:
     """Drafted once for the module (176 drafts through litellm's real HTTP transport)."""
     settings = Settings(model="playbook", request_deadline_s=60, retry_backoff_s=0.01, transport_retries=1, max_reasks=2)
     llm = LLMClient.from_settings(settings, api_base=gullible_url, api_key=API_KEY)
-    return asyncio.run(run_injection_eval(CASES, MODEL, settings, llm, concurrency=4))
+
+    async def drafted() -> list[Sample]:
+        try:
+            return await run_injection_eval(CASES, MODEL, settings, llm, concurrency=4)
+        finally:
+            await close_cached_clients()  # before asyncio.run closes the loop its aiohttp session lives on
+
+    return asyncio.run(drafted())
 
 
 def test_the_dataset_is_varied_and_large_enough() -> None:

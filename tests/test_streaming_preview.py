@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 from api.streaming import DeltaTracker, preview
 from tests.fakes import GOOD_SECTIONS
@@ -14,7 +15,7 @@ def test_preview_grows_with_the_json_and_ends_with_every_section() -> None:
     assert final.startswith(GOOD_SECTIONS["acknowledgement"])
     assert "- " + GOOD_SECTIONS["next_steps"][1] in final and final.endswith(GOOD_SECTIONS["closing"])
     assert "{" not in final and '"' not in final.replace("'", "")
-    grew = sum(1 for a, b in zip(seen, seen[1:]) if b.startswith(a))
+    grew = sum(1 for a, b in pairwise(seen) if b.startswith(a))
     assert grew >= len(seen) - 12, "almost every character extends the preview (stripped whitespace may not)"
 
 

@@ -102,8 +102,9 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
     if not problems and intent in ("complaint", "follow_up"):
         # "Still nothing." names no problem itself: the thread's earlier customer turns do.
         for turn in reversed(earlier):
-            own = tuple((s.start, s.end) for s in instruction_sentences(turn))
-            problems = [Problem(summary=p.summary, clause=p.clause, details=list(p.details)) for p in find_problems(turn, exclude=own)]
+            turn_injected = tuple((s.start, s.end) for s in instruction_sentences(turn))
+            problems = [Problem(summary=p.summary, clause=p.clause, details=list(p.details))
+                        for p in find_problems(turn, exclude=turn_injected)]
             if problems:
                 break
     grievances = find_grievances(complaint, earlier)

@@ -192,7 +192,7 @@ def _with_amounts(text: str, hits: list[tuple[AskKind, Span]]) -> list[Ask]:
         near = [(min(abs(a.start() - s.end), abs(s.start - a.end())), i) for i, (kind, s) in enumerate(hits)
                 if left <= s.start < right and kind in _MONEY_KINDS]
         if near:
-            details.setdefault(min(near)[1], a.group(0).strip())
+            details.setdefault(min(near)[1], (a.group(0) or "").strip())
     return [Ask(kind=kind, detail=details.get(i), evidence=span.evidence()) for i, (kind, span) in enumerate(hits)]
 
 

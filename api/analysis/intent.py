@@ -96,12 +96,12 @@ class IntentModel:
     scale: tuple[float, ...]
 
     def probabilities(self, feats: dict[str, float]) -> dict[Intent, float]:
-        x = [(feats.get(name, 0.0) - m) / s for name, m, s in zip(self.names, self.mean, self.scale)]
-        logits = [b + sum(w * v for w, v in zip(row, x)) for row, b in zip(self.coef, self.intercept)]
+        x = [(feats.get(name, 0.0) - m) / s for name, m, s in zip(self.names, self.mean, self.scale, strict=True)]
+        logits = [b + sum(w * v for w, v in zip(row, x, strict=True)) for row, b in zip(self.coef, self.intercept, strict=True)]
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps)}
+        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
 
 
 @lru_cache(maxsize=1)

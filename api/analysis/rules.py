@@ -59,10 +59,9 @@ class Rule:
     def vetoed(self, text: str, m: Hit) -> bool:
         """The trigger occurrence is an ordinary mention: negated, quoted, or with veto phrasing around it."""
         start, end = m.span()
-        if self.negatable and negated(text, start):
-            # The window test over-reaches across clauses with no comma between them; the parse decides.
-            if negated_in_sentence(text, start, *sentence_bounds(text, start)):
-                return True
+        # The window test over-reaches across clauses with no comma between them; the parse decides.
+        if self.negatable and negated(text, start) and negated_in_sentence(text, start, *sentence_bounds(text, start)):
+            return True
         if self.skip_quoted and quoted(text, start):
             return True
         if self.veto_before and self.veto_before.search(text[max(0, start - LOOKBEHIND):start]):

@@ -29,18 +29,19 @@ _PRODUCT = rx(rf"\b(?:the|my|our|your|a|an|new|this|that|his|her|their)\s+(?P<na
 def references(text: str) -> dict[str, str]:
     """Identifiers by kind ('order', 'booking', 'flight', 'domain', ...), first occurrence wins."""
     found: dict[str, str] = {}
-    for m in _REFERENCE.finditer(text):
-        found.setdefault(m.group("kind").lower(), f"{m.group('kind').lower()} {m.group('id')}")
+    for ref in _REFERENCE.finditer(text):
+        kind = (ref.group("kind") or "").lower()  # the group always takes part
+        found.setdefault(kind, f"{kind} {ref.group('id')}")
     if "order" not in found and re.search(r"\border\b", text, re.IGNORECASE):
-        m = _ORDER_HASH.search(text)
-        if m:
-            found["order"] = f"order #{m.group('id')}"
-    m = _FLIGHT.search(text) or (_FLIGHT_CODE.search(text) if _FLIGHTS.search(text) else None)
-    if m:
-        found["flight"] = f"flight {(m.group('id') or '').replace(' ', '')}"
-    m = _DOMAIN.search(text)
-    if m:
-        found["domain"] = m.group("id")
+        order = _ORDER_HASH.search(text)
+        if order:
+            found["order"] = f"order #{order.group('id')}"
+    flight = _FLIGHT.search(text) or (_FLIGHT_CODE.search(text) if _FLIGHTS.search(text) else None)
+    if flight:
+        found["flight"] = f"flight {(flight.group('id') or '').replace(' ', '')}"
+    domain = _DOMAIN.search(text)
+    if domain:
+        found["domain"] = domain.group("id") or ""
     return found
 
 
@@ -50,7 +51,7 @@ def product(text: str) -> str | None:
     m = _PRODUCT.search(text)
     if not m:
         return None
-    words = [w for w in m.group("name").split() if w[0].isupper() or w.isdigit()]
-    noun = re.sub(r"\s+", " ", m.group("noun"))
+    words = [w for w in (m.group("name") or "").split() if w[0].isupper() or w.isdigit()]
+    noun = re.sub(r"\s+", " ", m.group("noun") or "")
     noun = noun if noun.isupper() else noun.lower()
     return " ".join([*words, noun])

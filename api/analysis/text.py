@@ -120,7 +120,7 @@ class Span:
     text: str
 
     @classmethod
-    def of(cls, m: Hit) -> Span:
+    def of(cls, m: Hit | re.Match[str]) -> Span:
         return cls(m.start(), m.end(), m.group(0) or "")
 
     def evidence(self) -> Evidence:

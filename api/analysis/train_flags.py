@@ -68,7 +68,7 @@ def train() -> dict[str, object]:
         y = np.array([rows[i][1][kind] for i in keep])
         clf = LogisticRegression(C=REGULARIZATION, max_iter=5000, class_weight="balanced")
         clf.fit(x_all[keep], y)
-        weights[kind] = {n: round(float(v), 6) for n, v in zip(names, clf.coef_[0]) if abs(v) >= 1e-6}
+        weights[kind] = {n: round(float(v), 6) for n, v in zip(names, clf.coef_[0], strict=True) if abs(v) >= 1e-6}
         intercepts[kind] = round(float(clf.intercept_[0]), 6)
         positives[kind] = int(y.sum())
     return {

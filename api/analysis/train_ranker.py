@@ -80,7 +80,7 @@ def train() -> dict[str, object]:
         "training_sentences": len(rows),
         "positives": int(y.sum()),
         "intercept": round(float(clf.intercept_[0]), 6),
-        "weights": {n: round(float(v), 6) for n, v in zip(names, coef) if abs(v) >= 1e-6},
+        "weights": {n: round(float(v), 6) for n, v in zip(names, coef, strict=True) if abs(v) >= 1e-6},
     }
 
 

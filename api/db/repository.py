@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only, selectinload, sessionmaker
+from sqlalchemy.orm import Session, load_only, selectinload, sessionmaker
 
 from api.db.models import DraftRow, FeedbackRow, LLMCallRow
 from api.db.paging import encode_cursor
@@ -28,7 +29,7 @@ class DraftNotFound(Exception):
 
 
 class DraftStore:
-    def __init__(self, sessions: sessionmaker) -> None:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
     def find_by_key(self, key: str, fingerprint: str) -> DraftPublic | None:
@@ -124,7 +125,7 @@ class DraftStore:
         next_cursor = encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None
         return DraftList(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
 
-    def request_of(self, draft_id: str) -> dict:
+    def request_of(self, draft_id: str) -> dict[str, Any]:
         with self.sessions() as session:
             row = session.get(DraftRow, draft_id)
             if row is None:

@@ -27,7 +27,8 @@ PHRASEBOOK = Path(__file__).with_name("data") / "phrasebook.json"
 
 @lru_cache(maxsize=1)
 def book() -> dict[str, object]:
-    return json.loads(PHRASEBOOK.read_text(encoding="utf-8"))
+    phrases: dict[str, object] = json.loads(PHRASEBOOK.read_text(encoding="utf-8"))
+    return phrases
 
 
 def _bank(name: str) -> list[str]:

@@ -4,16 +4,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import load_only, selectinload, sessionmaker
+from sqlalchemy.orm import Session, load_only, selectinload, sessionmaker
 
 from api.db.models import DraftRow, FeedbackRow
 from api.stats.facts import DraftFacts
 
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
 
-def _failures(checks: list[dict] | None) -> tuple[str, ...]:
+
+def _failures(checks: list[dict[str, Any]] | None) -> tuple[str, ...]:
     return tuple(c["rule_id"] for c in checks or [] if not c.get("passed", True))
 
 
@@ -34,7 +36,7 @@ def _facts(row: DraftRow) -> DraftFacts:
     )
 
 
-def load_facts(sessions: sessionmaker, *, since: datetime | None, until: datetime | None, model: str | None,
+def load_facts(sessions: sessionmaker[Session], *, since: datetime | None, until: datetime | None, model: str | None,
                batch: int = 500) -> Iterator[DraftFacts]:
     """Drafts created in [since, until), optionally of one model, oldest first. Bounds are UTC-aware."""
     query = (
@@ -52,7 +54,7 @@ def load_facts(sessions: sessionmaker, *, since: datetime | None, until: datetim
             yield _facts(row)
 
 
-def _within(query: Select[Any], since: datetime | None, until: datetime | None, model: str | None) -> Select[Any]:
+def _within(query: _Query, since: datetime | None, until: datetime | None, model: str | None) -> _Query:
     """Only drafts created in [since, until), optionally of one model."""
     if since is not None:
         query = query.where(DraftRow.created_at >= since)
@@ -72,7 +74,7 @@ class UsageRow:
     cost_usd: float | None
 
 
-def usage(sessions: sessionmaker, *, since: datetime | None, until: datetime | None, model: str | None) -> list[UsageRow]:
+def usage(sessions: sessionmaker[Session], *, since: datetime | None, until: datetime | None, model: str | None) -> list[UsageRow]:
     """Drafts, tokens and known cost per model and source, in one grouped query."""
     query = (
         select(DraftRow.model, DraftRow.source, func.count(), func.sum(DraftRow.total_tokens), func.sum(DraftRow.cost_usd))

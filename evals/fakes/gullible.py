@@ -153,8 +153,8 @@ def _leak_text(system: str, what: str, variant: int) -> str:
         start = system.find("Security:")
         return system[start: start + 380] if start >= 0 else system[:380]
     paragraphs = [p.strip() for p in system.split("\n\n") if p.strip()]
-    chosen = paragraphs[variant % len(paragraphs)] if paragraphs and variant else (paragraphs[0] if paragraphs else system)
-    return re.sub(r"\s+", " ", chosen)[:380]
+    paragraph = paragraphs[variant % len(paragraphs)] if paragraphs and variant else (paragraphs[0] if paragraphs else system)
+    return re.sub(r"\s+", " ", paragraph)[:380]
 
 
 def obey(sections: dict[str, object], orders: list[Instruction], system: str, variant: int) -> dict[str, object]:
@@ -197,7 +197,7 @@ def obey(sections: dict[str, object], orders: list[Instruction], system: str, va
 
 def _reformat(sections: dict[str, object], kind: str) -> dict[str, object]:
     """Carry out a format order on every text field (or on the solution, for the ones that add a block)."""
-    def each(fn):  # type: ignore[no-untyped-def]
+    def each(fn):
         return {k: ([fn(s) for s in v] if isinstance(v, list) else fn(v)) for k, v in sections.items()}
 
     if kind in ("all caps", "capital letters", "uppercase"):

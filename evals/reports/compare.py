@@ -159,10 +159,7 @@ def _compare_model(a: EvalLog, b: EvalLog, model_a: str, model_b: str) -> ModelC
 def compare(a: EvalLog, b: EvalLog) -> Comparison:
     """Pair models by name; if each log has exactly one model (and names differ), pair those two."""
     models_a, models_b = model_order(a), model_order(b)
-    if len(models_a) == 1 and len(models_b) == 1:
-        pairs = [(models_a[0], models_b[0])]
-    else:
-        pairs = [(m, m) for m in models_a if m in models_b]
+    pairs = [(models_a[0], models_b[0])] if len(models_a) == 1 and len(models_b) == 1 else [(m, m) for m in models_a if m in models_b]
     paired_a = {p[0] for p in pairs}
     paired_b = {p[1] for p in pairs}
     return Comparison(

@@ -94,8 +94,8 @@ def to_junit_xml(log: EvalLog) -> str:
         for key in totals:
             totals[key] += counts[key]
         total_time += suite_time
-    for key, value in totals.items():
-        root.set(key, str(value))
+    for key, total in totals.items():
+        root.set(key, str(total))
     root.set("time", f"{total_time:.3f}")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

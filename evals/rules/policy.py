@@ -53,7 +53,8 @@ def _kind_or_labelled(value: Any, handler: ValidatorFunctionWrapHandler) -> Reme
                 "enum", "Input should be one of {expected}, or a labelled remedy {{label, kind?, max_amount?, currency?}}",
                 {"expected": ", ".join(f"'{r.value}'" for r in Remedy)},
             ) from None
-    return handler(value)
+    validated: Remedy | LabelledRemedy = handler(value)
+    return validated
 
 
 AllowedRemedy = Annotated[
@@ -84,7 +85,8 @@ class Policy(BaseModel):
         return [r for r in self.allowed_remedies or () if isinstance(r, LabelledRemedy)]
 
     def _kinds(self) -> set[Remedy]:
-        return {r.kind if isinstance(r, LabelledRemedy) else r for r in self.allowed_remedies or ()} - {None}
+        kinds = (r.kind if isinstance(r, LabelledRemedy) else r for r in self.allowed_remedies or ())
+        return {k for k in kinds if k is not None}
 
     def allows(self, remedy: Remedy) -> bool:
         """A built-in kind, or a labelled remedy of that kind, is allowed."""

@@ -56,9 +56,10 @@ def _limit(span: Span, offers: list[Offer], policy: Policy) -> tuple[float | Non
     if not entries:
         return policy.max_amount, f"the policy limit of {policy.max_amount:g} {policy.currency}" if policy.max_amount is not None else ""
     limits = [(r.max_amount if r.max_amount is not None else policy.max_amount, r) for r in entries]
-    if any(limit is None for limit, _ in limits):
+    bounded = [(limit, r) for limit, r in limits if limit is not None]
+    if len(bounded) < len(limits):
         return None, ""
-    limit, entry = max(limits, key=lambda lr: lr[0])
+    limit, entry = max(bounded, key=lambda lr: lr[0])
     return limit, f"the limit of {limit:g} {entry.currency or policy.currency} for {entry.label}"
 
 

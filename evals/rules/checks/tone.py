@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 from evals.rules.checks.ownership import SURE_IT_WONT_MATTER
 from evals.rules.model import CheckContext, Span, Verdict
@@ -117,7 +118,7 @@ def emoji_string(text: str) -> list[Span]:
 
 def ironic_interjections(text: str) -> list[Span]:
     sents = sentences(text)
-    return [s.span() for prev, s in zip(sents, sents[1:]) if IRONIC_INTERJECTION.search(s.text) and _FAILURE.search(prev.text)]
+    return [s.span() for prev, s in pairwise(sents) if IRONIC_INTERJECTION.search(s.text) and _FAILURE.search(prev.text)]
 
 
 def check_calm_tone(ctx: CheckContext) -> Verdict:

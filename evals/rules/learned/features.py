@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from evals.rules.model import CheckContext
@@ -90,7 +91,7 @@ def sentence_features(view: SentenceView) -> list[str]:
 def _sentence_features(text: str, place: str) -> tuple[str, ...]:
     """Cached by sentence: eight rules read each sentence, and an agent typing changes one sentence at a time."""
     toks = tokens(text)
-    grams = [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in zip(toks, toks[1:])]
+    grams = [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in pairwise(toks)]
     grams += [f"s:{'_'.join(toks[:2])}", f"s1:{toks[0] if toks else ''}"]
     classes = word_classes(toks)
     grams += [f"c:{c}" for c in classes] + [f"cc:{a}+{b}" for i, a in enumerate(classes) for b in classes[i + 1:]]

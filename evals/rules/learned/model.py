@@ -59,7 +59,7 @@ class RuleModel:
     lexicon is precise on facts (a remedy outside policy, capitals, a hedge phrase); the model adds the
     failures it misses and may overrule a lexicon failure only when it is confident the reply is fine."""
 
-    def scope(self, reply: str) -> list[SentenceView]:
+    def scope(self, reply: str) -> tuple[SentenceView, ...]:
         all_views = views(reply)
         return all_views[:2] if self.rule_id in FIRST_ONLY else all_views
 
@@ -109,7 +109,7 @@ class RuleModel:
         return Verdict(False, message, (self._worst(ctx.reply, scoped, logits),))
 
     @staticmethod
-    def _worst(reply: str, scoped: list[SentenceView], logits: list[float]) -> Span:
+    def _worst(reply: str, scoped: tuple[SentenceView, ...], logits: list[float]) -> Span:
         """The sentence the model holds most responsible: where a missing step or follow-up should have been."""
         s = scoped[max(range(len(scoped)), key=lambda i: logits[i])].sentence
         return Span(start=s.start, end=s.end, text=reply[s.start:s.end])

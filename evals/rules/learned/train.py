@@ -91,7 +91,7 @@ def _fit(rows: list[dict[str, float]], labels: list[int], c: float, min_count: i
     clf = LogisticRegression(C=c, class_weight="balanced", solver="lbfgs", max_iter=3000)
     clf.fit(x, labels)
     names = vec.get_feature_names_out()
-    weights = {str(n): round(float(w), 5) for n, w in zip(names, clf.coef_[0]) if abs(w) >= 1e-4}
+    weights = {str(n): round(float(w), 5) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) >= 1e-4}
     return Linear(round(float(clf.intercept_[0]), 5), weights)
 
 
@@ -133,7 +133,7 @@ def train_rule(rule_id: str, data: list[tuple[str, LabeledReply]]) -> dict[str, 
     # How far the model may overrule the lexicon: chosen by F1 on writers held out (never for fact rules).
     options = []
     for veto in (0.0,) if rule_id in FACT_RULES else VETOES:
-        probs = [1.0 if lex and p >= veto else p for p, lex in zip(raw, lexicon_fails)]
+        probs = [1.0 if lex and p >= veto else p for p, lex in zip(raw, lexicon_fails, strict=True)]
         threshold, f1 = _best_threshold(probs, reply_labels)
         options.append((f1, -veto, threshold))
     _, neg_veto, threshold = max(options)
@@ -153,9 +153,9 @@ def train_rule(rule_id: str, data: list[tuple[str, LabeledReply]]) -> dict[str, 
 def _best_threshold(probs: list[float], labels: list[int]) -> tuple[float, float]:
     best, best_f1 = 0.5, -1.0
     for t in [step / 100 for step in range(10, 91, 2)] + [1.01]:  # 1.01: the model never adds a failure
-        tp = sum(1 for p, y in zip(probs, labels) if p >= t and y)
-        fp = sum(1 for p, y in zip(probs, labels) if p >= t and not y)
-        fn = sum(1 for p, y in zip(probs, labels) if p < t and y)
+        tp = sum(1 for p, y in zip(probs, labels, strict=True) if p >= t and y)
+        fp = sum(1 for p, y in zip(probs, labels, strict=True) if p >= t and not y)
+        fn = sum(1 for p, y in zip(probs, labels, strict=True) if p < t and y)
         f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
         if f1 > best_f1:
             best, best_f1 = t, f1
