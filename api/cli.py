@@ -3,6 +3,7 @@
 Heavy imports (litellm, FastAPI) happen inside the commands that need them, so `check` and
 `rules` start instantly.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from evals.rules import CONFLICTS, RULES, Channel, CheckContext, Policy, RuleResult, blocking_failures, check_reply
 
 if TYPE_CHECKING:
+    from api.integrations.jobs import JobStore
     from api.security.keys import ApiKey, KeyStore
 
 
@@ -86,29 +88,49 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     req = DraftRequest(
-        complaint=_read_text(args.complaint, args.file, "complaint"), channel=Channel(args.channel),
-        company_at_fault=_fault(args.fault), customer_name=args.customer_name, agent_name=args.agent_name,
-        company_name=args.company_name, context=args.context, policy=_policy(args.policy),
-        instructions=args.instructions, model=args.model, prompt_version=args.prompt_version,
+        complaint=_read_text(args.complaint, args.file, "complaint"),
+        channel=Channel(args.channel),
+        company_at_fault=_fault(args.fault),
+        customer_name=args.customer_name,
+        agent_name=args.agent_name,
+        company_name=args.company_name,
+        context=args.context,
+        policy=_policy(args.policy),
+        instructions=args.instructions,
+        model=args.model,
+        prompt_version=args.prompt_version,
     )
     outcome = asyncio.run(Drafter(settings, LLMClient.from_settings(settings)).draft(req))
     if args.json:
-        print(json.dumps({
-            "reply": outcome.reply, "sections": outcome.sections.model_dump(), "analysis": outcome.analysis.model_dump(),
-            "checks": [c.model_dump() for c in outcome.checks], "meta": outcome.meta.model_dump(),
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "reply": outcome.reply,
+                    "sections": outcome.sections.model_dump(),
+                    "analysis": outcome.analysis.model_dump(),
+                    "checks": [c.model_dump() for c in outcome.checks],
+                    "meta": outcome.meta.model_dump(),
+                },
+                indent=2,
+            )
+        )
     else:
         print(outcome.reply)
         failed = [c.rule_id for c in outcome.checks if not c.passed]
-        print(f"\n-- source={outcome.meta.source} model={outcome.meta.model} latency={outcome.meta.latency_ms:.0f}ms"
-              f" failed={','.join(failed) or 'none'}", file=sys.stderr)
+        print(
+            f"\n-- source={outcome.meta.source} model={outcome.meta.model} latency={outcome.meta.latency_ms:.0f}ms"
+            f" failed={','.join(failed) or 'none'}",
+            file=sys.stderr,
+        )
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     reply = _read_text(args.reply, args.file, "reply")
     complaint = args.complaint_file.read_text(encoding="utf-8") if args.complaint_file else (args.complaint or "")
-    ctx = CheckContext(reply=reply, complaint=complaint, company_at_fault=_fault(args.fault), policy=_policy(args.policy), channel=Channel(args.channel))
+    ctx = CheckContext(
+        reply=reply, complaint=complaint, company_at_fault=_fault(args.fault), policy=_policy(args.policy), channel=Channel(args.channel)
+    )
     results = check_reply(ctx)
     if args.json:
         print(json.dumps({"passed": not blocking_failures(results), "checks": [r.model_dump() for r in results]}, indent=2))
@@ -143,8 +165,13 @@ def _key_store() -> KeyStore:
 
 
 def _key_json(key: ApiKey) -> dict[str, object]:
-    return {"id": key.id, "name": key.name, "scopes": sorted(key.scopes), "created_at": key.created_at.isoformat(),
-            "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None}
+    return {
+        "id": key.id,
+        "name": key.name,
+        "scopes": sorted(key.scopes),
+        "created_at": key.created_at.isoformat(),
+        "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+    }
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:
@@ -158,8 +185,11 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
         print(json.dumps({**_key_json(key), "token": token}, indent=2))
     else:
         print(token)
-        print(f"-- key {key.id} ({key.name}) scopes={','.join(sorted(key.scopes))}. Send it as "
-              "'Authorization: Bearer <token>'; it is stored hashed and cannot be shown again.", file=sys.stderr)
+        print(
+            f"-- key {key.id} ({key.name}) scopes={','.join(sorted(key.scopes))}. Send it as "
+            "'Authorization: Bearer <token>'; it is stored hashed and cannot be shown again.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -194,7 +224,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return run_worker(get_settings(), args.threads)
 
 
-def _job_store():  # type: ignore[no-untyped-def]
+def _job_store() -> JobStore:
     from api.config import get_settings
     from api.db.engine import make_engine, migrate, session_factory
     from api.integrations.jobs import JobStore
@@ -210,8 +240,10 @@ def cmd_jobs_list(args: argparse.Namespace) -> int:
         print(json.dumps([j.model_dump(mode="json") for j in jobs], indent=2))
         return 0
     for j in jobs:
-        print(f"{j.id}  {j.source:8} {j.external_id:14} {j.state:8} attempts={j.attempts} {j.updated_at:%Y-%m-%d %H:%M:%S}"
-              f"  {j.last_error or ''}")
+        print(
+            f"{j.id}  {j.source:8} {j.external_id:14} {j.state:8} attempts={j.attempts} {j.updated_at:%Y-%m-%d %H:%M:%S}"
+            f"  {j.last_error or ''}"
+        )
     return 0
 
 

@@ -1,4 +1,5 @@
 """Settings from the environment (prefix CALMREPLY_), read through a cached get_settings()."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,12 @@ class Settings(BaseSettings):
     max_reasks: int = Field(default=2, ge=0, le=5, description="Content re-asks after rule violations or invalid output.")
     temperature: float = Field(default=0.3, ge=0, le=2)
     max_tokens: int = Field(default=700, gt=0)
-    cpu_workers: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=1, le=64,
-                             description="Threads that run analysis, the playbook and the checks off the event loop.")
+    cpu_workers: int = Field(
+        default_factory=lambda: min(4, os.cpu_count() or 1),
+        ge=1,
+        le=64,
+        description="Threads that run analysis, the playbook and the checks off the event loop.",
+    )
     cpu_budget_s: float = Field(default=10.0, gt=0, description="Time budget of one request's CPU-bound step; past it, 503.")
 
     auth: Literal["on", "off"] = Field(default="on", description="'off' serves without API keys, allowed only on a loopback address.")
@@ -39,12 +44,17 @@ class Settings(BaseSettings):
     redact_pii: bool = Field(default=True, description="Swap emails, phones, cards, IBANs, addresses, order numbers for placeholders.")
     store_pii: bool = Field(default=True, description="false: store the request with the same placeholders the model saw.")
 
-    public_url: str = Field(default="http://127.0.0.1:8000", description="Where agents reach this server: the notes link to the console here.")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where agents reach this server: the notes link to the console here."
+    )
     queue_url: str | None = Field(
         default=None,
         description="huey's storage for helpdesk jobs: sqlite:///PATH (one machine) or redis://HOST:PORT/DB (several); "
-        "default a SQLite file beside a SQLite database (calmreply-queue.db).")
-    queue_workers: int = Field(default=1, ge=0, le=64, description="Worker threads inside the API process; 0 = only `calmreply worker` processes.")
+        "default a SQLite file beside a SQLite database (calmreply-queue.db).",
+    )
+    queue_workers: int = Field(
+        default=1, ge=0, le=64, description="Worker threads inside the API process; 0 = only `calmreply worker` processes."
+    )
     job_max_attempts: int = Field(default=8, ge=1, le=50, description="Attempts of a helpdesk job before it is dead.")
     job_backoff_s: float = Field(default=2.0, gt=0, description="First retry delay of a failed job; doubles each attempt.")
     job_backoff_max_s: float = Field(default=600.0, gt=0, description="Longest retry delay.")

@@ -6,6 +6,7 @@ starving the process, and each call has a time budget: past it the request gets 
 worker finishes in the background (a thread cannot be stopped; the analysis runs in linear time, so
 it finishes soon).
 """
+
 from __future__ import annotations
 
 import asyncio

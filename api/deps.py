@@ -1,4 +1,5 @@
 """FastAPI dependencies. Long-lived objects live on app.state (built in create_app); tests override them."""
+
 from __future__ import annotations
 
 from typing import Annotated

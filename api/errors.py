@@ -1,5 +1,6 @@
 """Error responses: every 4xx has the same JSON shape, {error, details: [{field, reason}]}, and the OpenAPI
 schema documents that shape (not FastAPI's `{"detail": ...}`) for every 4xx an operation can return."""
+
 from __future__ import annotations
 
 from http import HTTPStatus

@@ -5,6 +5,7 @@
 HTTP status and a fixed description, never from the provider's own text: a provider's error
 message can quote the API key it was sent or a base URL with credentials in it.
 """
+
 from __future__ import annotations
 
 import json
@@ -102,8 +103,13 @@ def classify(exc: BaseException) -> FallbackReason:
 
 
 # litellm labels these 500 although no HTTP status came back; printing it would mislead.
-_NOT_HTTP = {FallbackReason.timeout, FallbackReason.connection_error, FallbackReason.truncated_response,
-             FallbackReason.malformed_response, FallbackReason.empty_response}
+_NOT_HTTP = {
+    FallbackReason.timeout,
+    FallbackReason.connection_error,
+    FallbackReason.truncated_response,
+    FallbackReason.malformed_response,
+    FallbackReason.empty_response,
+}
 
 
 def safe_message(exc: BaseException, reason: FallbackReason | None = None) -> str:

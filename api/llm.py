@@ -10,6 +10,7 @@ smaller of CALMREPLY_LLM_TIMEOUT_S and what is left of the deadline, reading inc
 itself is always given the same `timeout`, because it is part of litellm's client-cache key: a
 different value per call built a new HTTP client (and aiohttp session) for every call.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,13 +18,13 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-import litellm  # noqa: E402  (must follow the env var above)
+import litellm
 
 litellm.suppress_debug_info = True
 # calmreply logs every call in its own database; litellm's per-chunk streaming success logging only
@@ -71,7 +72,11 @@ class CompletionClient(Protocol):
     """What the pipeline needs from a model client (LLMClient, or the eval suite's caching wrapper)."""
 
     async def complete(
-        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
+        self,
+        model: str,
+        messages: list[dict[str, str]],
+        schema: type[BaseModel],
+        deadline: float,
         on_delta: DeltaSink | None = None,
     ) -> Completion: ...
 
@@ -133,7 +138,7 @@ def _until(http_date: str) -> float | None:
         when = parsedate_to_datetime(http_date)
     except (TypeError, ValueError):
         return None
-    return (when - datetime.now(timezone.utc)).total_seconds() if when.tzinfo else None
+    return (when - datetime.now(UTC)).total_seconds() if when.tzinfo else None
 
 
 class _WaitRetryAfterOrBackoff:
@@ -169,12 +174,20 @@ class LLMClient:
     @classmethod
     def from_settings(cls, settings: Settings, **extra: Any) -> LLMClient:
         return cls(
-            retries=settings.transport_retries, timeout_s=settings.llm_timeout_s, temperature=settings.temperature,
-            max_tokens=settings.max_tokens, backoff_s=settings.retry_backoff_s, **extra,
+            retries=settings.transport_retries,
+            timeout_s=settings.llm_timeout_s,
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+            backoff_s=settings.retry_backoff_s,
+            **extra,
         )
 
     async def complete(
-        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
+        self,
+        model: str,
+        messages: list[dict[str, str]],
+        schema: type[BaseModel],
+        deadline: float,
         on_delta: DeltaSink | None = None,
     ) -> Completion:
         """One logical call; `deadline` is a time.monotonic() value after which no new attempt starts.
@@ -202,8 +215,9 @@ class LLMClient:
             transport_attempts=attempts,
         )
 
-    async def _attempt(self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
-                       on_delta: DeltaSink | None = None) -> Any:
+    async def _attempt(
+        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float, on_delta: DeltaSink | None = None
+    ) -> Any:
         """One provider call, cut off (connection and body reading included) when its time is up."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:

@@ -1,4 +1,5 @@
 """Builds the FastAPI app. Nothing is configured at import time: call create_app()."""
+
 from __future__ import annotations
 
 import asyncio

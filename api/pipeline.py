@@ -3,6 +3,7 @@
 A draft never fails because a model failed: provider errors, invalid output and persistent
 rule violations all end in the playbook engine, and `meta` says what happened.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,8 +63,15 @@ def guard(reply: str, req: DraftRequest, analysis: Analysis, prompt_words: str |
     (`prompt_words` given: the wording of the prompt it was written from) also passes the output guard:
     no leaked instructions, nothing the message injected, no role or format change, no unauthorised commitment."""
     results = check_reply(
-        CheckContext(reply=reply, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy,
-                     channel=req.channel, intent=analysis.intent, frustrated=bool(analysis.emotions))
+        CheckContext(
+            reply=reply,
+            complaint=req.complaint,
+            company_at_fault=req.company_at_fault,
+            policy=req.policy,
+            channel=req.channel,
+            intent=analysis.intent,
+            frustrated=bool(analysis.emotions),
+        )
     )
     return results if prompt_words is None else [*results, *check_output(reply, req, analysis, prompt_words)]
 
@@ -129,7 +137,9 @@ class Drafter:
             try:
                 completion = await self.llm.complete(model, sent, Sections, deadline, **_streaming(emit, tracker, number, pii))
             except ProviderError as exc:
-                attempt = Attempt(number=number, kind=kind, outcome="provider_error", detail=exc.safe_message, transport_attempts=exc.attempts)
+                attempt = Attempt(
+                    number=number, kind=kind, outcome="provider_error", detail=exc.safe_message, transport_attempts=exc.attempts
+                )
                 calls.append(CallLog(attempt, model, sent, None))
                 reason, detail = exc.reason, exc.safe_message
                 break
@@ -137,7 +147,10 @@ class Drafter:
                 cost += completion.cost_usd
                 cost_known = True
             base: dict[str, Any] = {
-                "number": number, "kind": kind, "latency_ms": completion.latency_ms, "usage": completion.usage,
+                "number": number,
+                "kind": kind,
+                "latency_ms": completion.latency_ms,
+                "usage": completion.usage,
                 "transport_attempts": completion.transport_attempts,
             }
             try:
@@ -149,7 +162,9 @@ class Drafter:
                 calls.append(CallLog(Attempt(outcome="invalid_output", detail=problem, **base), model, sent, completion.text))
                 reason = FallbackReason.invalid_output if completion.text.strip() else FallbackReason.empty_response
                 detail = None
-                messages = reask_messages(template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"])
+                messages = reask_messages(
+                    template, messages, completion.text, [f"The output was not a valid JSON object for the schema: {problem}"]
+                )
                 continue
             reply = render(sections, req.channel, _names(req))
             checks = await self.cpu.run(guard, reply, req, analysis, prompt_words)
@@ -158,8 +173,13 @@ class Drafter:
                 calls.append(CallLog(Attempt(outcome="accepted", **base), model, sent, completion.text))
                 source: Source = "llm" if number == 1 else "llm_repaired"
                 meta = DraftMeta(
-                    model=model, source=source, attempts=[c.attempt for c in calls], prompt_version=version,
-                    latency_ms=_ms(started), usage=_total(calls), cost_usd=cost if cost_known else None,
+                    model=model,
+                    source=source,
+                    attempts=[c.attempt for c in calls],
+                    prompt_version=version,
+                    latency_ms=_ms(started),
+                    usage=_total(calls),
+                    cost_usd=cost if cost_known else None,
                 )
                 return DraftOutcome(reply, sections, analysis, checks, meta, calls)
             violated = [f.rule_id for f in failures]
@@ -167,20 +187,42 @@ class Drafter:
             reason, detail = FallbackReason.rule_violation, None
             messages = reask_messages(template, messages, completion.text, describe_violations(failures))
         return await self.cpu.run(
-            self._playbook, req, analysis, model, version, started, "fallback", (reason, detail or DESCRIPTIONS[reason]),
-            calls, cost if cost_known else None,
+            self._playbook,
+            req,
+            analysis,
+            model,
+            version,
+            started,
+            "fallback",
+            (reason, detail or DESCRIPTIONS[reason]),
+            calls,
+            cost if cost_known else None,
         )
 
     def _playbook(
-        self, req: DraftRequest, analysis: Analysis, model: str, version: str, started: float,
-        source: Source, why: tuple[FallbackReason, str] | None, calls: list[CallLog], cost: float | None,
+        self,
+        req: DraftRequest,
+        analysis: Analysis,
+        model: str,
+        version: str,
+        started: float,
+        source: Source,
+        why: tuple[FallbackReason, str] | None,
+        calls: list[CallLog],
+        cost: float | None,
     ) -> DraftOutcome:
         sections = draft_sections(req, analysis)
         reply = render(sections, req.channel, _names(req))
         meta = DraftMeta(
-            model=model, source=source, attempts=[c.attempt for c in calls], prompt_version=version,
-            latency_ms=_ms(started), usage=_total(calls), cost_usd=cost,
-            fallback_reason=why[0] if why else None, fallback_detail=why[1] if why else None,
+            model=model,
+            source=source,
+            attempts=[c.attempt for c in calls],
+            prompt_version=version,
+            latency_ms=_ms(started),
+            usage=_total(calls),
+            cost_usd=cost,
+            fallback_reason=why[0] if why else None,
+            fallback_detail=why[1] if why else None,
         )
         return DraftOutcome(reply, sections, analysis, guard(reply, req, analysis), meta, calls)
 

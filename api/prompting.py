@@ -4,6 +4,7 @@ The complaint and history are fenced as data; the agent's `instructions` are tru
 outside the fence. Any fence markers inside the complaint are neutralised so the data cannot
 close the fence early.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,11 +35,14 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _FENCE_MARK = re.compile(
     r"(?:<|&lt;|&#0*60;|&#x0*3c;|\uff1c|\ufe64|\u2039|\u2329|\u3008)\s*(?P<slash>[/\\\uff0f]\s*)?complaint(?:\s[^<>\n]{0,40}?)?"
     r"(?:>|&gt;|&#0*62;|&#x0*3e;|\uff1e|\ufe65|\u203a|\u232a|\u3009)",
-    re.I)
+    re.I,
+)
 """<complaint> and </complaint> in any case and spacing, escaped as HTML entities, in look-alike brackets, or with attributes."""
 _TURN_MARK = re.compile(r"^[ \t]*\[\s*(agent|customer|system|assistant)\s*\]", re.I | re.M)
 """A line that starts like one of the prompt's own history lines ("[agent] ...")."""
-_SECTION_MARK = re.compile(r"^[ \t]*(earlier turns|latest customer message|agent instructions|allowed remedies)\s*(\(trusted\))?\s*:", re.I | re.M)
+_SECTION_MARK = re.compile(
+    r"^[ \t]*(earlier turns|latest customer message|agent instructions|allowed remedies)\s*(\(trusted\))?\s*:", re.I | re.M
+)
 _CHAT_TOKEN = re.compile(r"<\|(?=[\w/-]{1,30}\|>)|\[/?INST\]|<<\s*/?SYS\s*>>", re.I)
 """Chat-template control tokens, which a local model may read as real turn boundaries."""
 
@@ -109,16 +113,22 @@ def _system(template: PromptTemplate) -> str:
 
 def _user(template: PromptTemplate, req: DraftRequest, data: dict[str, str]) -> str:
     return template.user.substitute(
-        channel=req.channel.value, channel_style=CHANNEL_STYLE[req.channel], fault=_FAULT[req.company_at_fault],
-        remedies=_remedies(req), **data,
+        channel=req.channel.value,
+        channel_style=CHANNEL_STYLE[req.channel],
+        fault=_FAULT[req.company_at_fault],
+        remedies=_remedies(req),
+        **data,
     )
 
 
 def build_messages(template: PromptTemplate, req: DraftRequest, analysis: Analysis) -> list[dict[str, str]]:
     data = {
-        "customer_name": req.customer_name or "unknown", "company_name": req.company_name or "our company",
-        "context": req.context or "none given", "instructions": req.instructions or "none",
-        "analysis": _analysis_summary(analysis), "complaint": _complaint_with_history(req),
+        "customer_name": req.customer_name or "unknown",
+        "company_name": req.company_name or "our company",
+        "context": req.context or "none given",
+        "instructions": req.instructions or "none",
+        "analysis": _analysis_summary(analysis),
+        "complaint": _complaint_with_history(req),
     }
     return [{"role": "system", "content": _system(template)}, {"role": "user", "content": _user(template, req, data)}]
 
@@ -135,7 +145,9 @@ def describe_violations(results: list[RuleResult]) -> list[str]:
     out = []
     for r in results:
         where = "; ".join(f'"{s.text}"' for s in r.spans[:3])
-        out.append(f"[{r.rule_id}] {r.message}" + (f" Offending words: {where}." if where else "") + (f" Fix: {r.fix_hint}" if r.fix_hint else ""))
+        out.append(
+            f"[{r.rule_id}] {r.message}" + (f" Offending words: {where}." if where else "") + (f" Fix: {r.fix_hint}" if r.fix_hint else "")
+        )
     return out
 
 

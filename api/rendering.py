@@ -1,5 +1,6 @@
 """Turns reply sections into the text an agent sends, per channel. Used by both the LLM path
 and the playbook engine, so every draft has the same shape."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """The HTTP contract: request and response models for /v1/drafts, /v1/checks and /v1/rules."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,10 @@ _CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def reject_control_chars(value: str) -> str:
     found = _CONTROL_CHAR.search(value)
     if found:
-        raise ValueError(f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
-                         "only tab, newline and carriage return are allowed")
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
+            "only tab, newline and carriage return are allowed"
+        )
     return value
 
 
@@ -78,7 +81,8 @@ class DraftRequest(RequestModel):
     complaint: PlainText = Field(min_length=1, max_length=20_000, description="The customer's latest message. Untrusted data.")
     channel: Channel = Channel.email
     company_at_fault: bool | None = Field(
-        default=None, strict=True, description="true / false / null = unknown (we err toward taking the blame).")
+        default=None, strict=True, description="true / false / null = unknown (we err toward taking the blame)."
+    )
     customer_name: PlainText | None = Field(default=None, max_length=120)
     agent_name: PlainText | None = Field(default=None, max_length=120)
     company_name: PlainText | None = Field(default=None, max_length=120)
@@ -86,7 +90,9 @@ class DraftRequest(RequestModel):
     policy: Policy | None = Field(default=None, description="What the reply may offer; null = no constraints on remedy kinds.")
     history: list[Turn] = Field(default_factory=list, max_length=50, description="Earlier turns, oldest first.")
     instructions: PlainText | None = Field(default=None, max_length=4_000, description="The agent's own guidance for this ticket. Trusted.")
-    model: PlainText | None = Field(default=None, max_length=200, description="'playbook' or a litellm model string; default CALMREPLY_MODEL.")
+    model: PlainText | None = Field(
+        default=None, max_length=200, description="'playbook' or a litellm model string; default CALMREPLY_MODEL."
+    )
     prompt_version: PromptVersion | None = Field(default=None, max_length=20)
 
 
@@ -134,9 +140,11 @@ class DraftMeta(BaseModel):
     usage: Usage
     cost_usd: float | None = None
     fallback_reason: Annotated[FallbackReason | None, BeforeValidator(from_stored)] = Field(
-        default=None, description="Why the draft fell back to the playbook: a stable code (see the README's table).")
+        default=None, description="Why the draft fell back to the playbook: a stable code (see the README's table)."
+    )
     fallback_detail: str | None = Field(
-        default=None, description="The same in words: error class, HTTP status, what it means. Never provider text.")
+        default=None, description="The same in words: error class, HTTP status, what it means. Never provider text."
+    )
 
 
 class DraftPublic(BaseModel):
@@ -147,7 +155,7 @@ class DraftPublic(BaseModel):
     analysis: Analysis
     checks: list[RuleResult]
     meta: DraftMeta
-    feedback: "FeedbackPublic | None" = None
+    feedback: FeedbackPublic | None = None
 
 
 class DraftSummary(BaseModel):
@@ -165,8 +173,10 @@ class DraftSummary(BaseModel):
 
 class DraftList(BaseModel):
     items: list[DraftSummary]
-    total: int | None = Field(description="Drafts matching the filters. Counted on pages asked for without a cursor "
-                              "(it grows with the table); null on cursor pages, which cost the same at any depth.")
+    total: int | None = Field(
+        description="Drafts matching the filters. Counted on pages asked for without a cursor "
+        "(it grows with the table); null on cursor pages, which cost the same at any depth."
+    )
     limit: int
     offset: int
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; null on the last page.")
@@ -181,7 +191,8 @@ class CheckRequest(RequestModel):
     intent: Intent | None = Field(
         default=None,
         description="What the customer's message is. Omitted: read from `complaint` (a complaint when there is none). "
-        "Replies to thanks, plain questions, abuse and other messages need no apology, remedy or next steps.")
+        "Replies to thanks, plain questions, abuse and other messages need no apology, remedy or next steps.",
+    )
     rules: list[RuleId] | None = Field(default=None, description="Rule ids to run; default all.")
 
 

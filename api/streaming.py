@@ -5,6 +5,7 @@ The model writes the reply as a JSON object of sections (api.schemas.Sections). 
 braces; `DeltaTracker` turns successive previews into `delta` events. The stored draft, rendered
 from the validated sections, replaces the preview when the stream is done. Pure functions.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,7 +33,7 @@ def _string_at(raw: str, start: int) -> tuple[str, int, bool]:
                 if i + 6 > len(raw):
                     break
                 with contextlib.suppress(ValueError):
-                    out.append(json.loads(f'"{raw[i:i + 6]}"'))
+                    out.append(json.loads(f'"{raw[i : i + 6]}"'))
                 i += 6
                 continue
             out.append(_ESCAPES.get(code, code))
@@ -83,7 +84,7 @@ class DeltaTracker:
         if text == self.shown:
             return None
         if text.startswith(self.shown):
-            delta = {"attempt": attempt, "text": text[len(self.shown):], "reset": False}
+            delta = {"attempt": attempt, "text": text[len(self.shown) :], "reset": False}
         else:
             delta = {"attempt": attempt, "text": text, "reset": True}
         self.shown = text

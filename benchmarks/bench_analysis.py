@@ -1,5 +1,6 @@
 """Speed of the pure parts of a draft: complaint analysis, the playbook engine and the rule checks,
 over the whole dataset. Run: python benchmarks/bench_analysis.py [--rounds N]"""
+
 from __future__ import annotations
 
 import argparse

@@ -1,6 +1,7 @@
 """Load test of the HTTP API on loopback only: starts `calmreply serve` on 127.0.0.1 with a temp
 database, sends a bounded number of POST /v1/drafts (playbook model) and POST /v1/checks, and
 reports throughput and latency. Run: python benchmarks/bench_api.py [--requests 300 --concurrency 8]"""
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,10 @@ from pathlib import Path
 
 import httpx
 
-COMPLAINT = ("None of my websites hosted with you have been reachable since this morning. My customers cannot reach "
-             "my shop. If it is not back up within 24 hours I will report you to the police.")
+COMPLAINT = (
+    "None of my websites hosted with you have been reachable since this morning. My customers cannot reach "
+    "my shop. If it is not back up within 24 hours I will report you to the police."
+)
 
 
 def free_port() -> int:
@@ -68,8 +71,12 @@ def main() -> None:
             t0 = time.perf_counter()
             lat = asyncio.run(hammer(base, path, body, args.requests, args.concurrency))
             wall = time.perf_counter() - t0
-            results[name] = {"requests": len(lat), "rps": round(len(lat) / wall, 1),
-                             "p50_ms": round(statistics.median(lat), 1), "p95_ms": round(statistics.quantiles(lat, n=20)[18], 1)}
+            results[name] = {
+                "requests": len(lat),
+                "rps": round(len(lat) / wall, 1),
+                "p50_ms": round(statistics.median(lat), 1),
+                "p95_ms": round(statistics.quantiles(lat, n=20)[18], 1),
+            }
             print(f"{name:7} {results[name]}")
         out = Path(__file__).parent / "results" / "api.json"
         out.parent.mkdir(exist_ok=True)

@@ -8,6 +8,7 @@
    fake on 127.0.0.1 with a fixed time to first token), against litellm's bare stream from the same
    fake in the same run. Target: within 10%.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -34,10 +35,14 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 from tests.fake_openai import FakeOpenAI  # noqa: E402
 from tests.fakes import GOOD_SECTIONS, as_json  # noqa: E402
 
-COMPLAINT = ("None of my websites hosted with you have been reachable since this morning. My customers cannot reach "
-             "my shop. If it is not back up within 24 hours I will report you to the police.")
-TYPED = (" I'm sorry if you feel we let you down. Our engineers are restoring every site from last night's backup and "
-         "I will send you an update by 2pm today. As I already said, this was not caused by anything you did!!! ")
+COMPLAINT = (
+    "None of my websites hosted with you have been reachable since this morning. My customers cannot reach "
+    "my shop. If it is not back up within 24 hours I will report you to the police."
+)
+TYPED = (
+    " I'm sorry if you feel we let you down. Our engineers are restoring every site from last night's backup and "
+    "I will send you an update by 2pm today. As I already said, this was not caused by anything you did!!! "
+)
 
 
 def _free_port() -> int:
@@ -51,9 +56,21 @@ def serve(env: dict[str, str]) -> Iterator[str]:
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "CALMREPLY_DATABASE_URL": f"sqlite:///{tmp}/bench.db", **env},
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "CALMREPLY_DATABASE_URL": f"sqlite:///{tmp}/bench.db", **env},
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -85,7 +102,7 @@ async def _agents(base: str, reply: str, agents: int, seconds: float) -> list[fl
         await asyncio.sleep(rng.uniform(0, 1.0))
         while time.monotonic() < stop:
             burst = rng.randint(3, 12)
-            text += (TYPED * 4)[typed:typed + burst]
+            text += (TYPED * 4)[typed : typed + burst]
             typed = (typed + burst) % (len(TYPED) * 3)
             t0 = time.perf_counter()
             r = await client.post(f"{base}/v1/checks", json={"reply": text, "complaint": COMPLAINT, "company_at_fault": True})
@@ -100,8 +117,9 @@ async def _agents(base: str, reply: str, agents: int, seconds: float) -> list[fl
 
 def bench_lint(agents: int, seconds: float) -> dict[str, object]:
     with serve({"CALMREPLY_MODEL": "playbook"}) as base:
-        reply = httpx.post(f"{base}/v1/drafts", json={"complaint": COMPLAINT, "customer_name": "Emeka", "company_at_fault": True},
-                           timeout=60).json()["reply"]
+        reply = httpx.post(
+            f"{base}/v1/drafts", json={"complaint": COMPLAINT, "customer_name": "Emeka", "company_at_fault": True}, timeout=60
+        ).json()["reply"]
         alone = asyncio.run(_agents(base, reply, 1, seconds / 2))
         crowd = asyncio.run(_agents(base, reply, agents, seconds))
     row = lambda v: {"n": len(v), "p50_ms": round(statistics.median(v), 1), "p95_ms": round(_pct(v, 0.95), 1)}  # noqa: E731
@@ -115,8 +133,9 @@ async def _first_bare(base_url: str) -> float:
     import litellm
 
     t0 = time.perf_counter()
-    stream = await litellm.acompletion(model="openai/fake-model", api_base=base_url, api_key="sk-fake",
-                                       messages=[{"role": "user", "content": COMPLAINT}], stream=True)
+    stream = await litellm.acompletion(
+        model="openai/fake-model", api_base=base_url, api_key="sk-fake", messages=[{"role": "user", "content": COMPLAINT}], stream=True
+    )
     async for chunk in stream:
         if chunk.choices and chunk.choices[0].delta.content:
             first = (time.perf_counter() - t0) * 1000
@@ -149,8 +168,12 @@ def bench_first_delta(rounds: int, first_token_s: float) -> dict[str, object]:
             for _ in range(rounds):
                 bare.append(asyncio.run(_first_bare(fake.base_url)))
                 ours.append(_first_calmreply(base))
-    out = {"first_token_s": first_token_s, "rounds": rounds,
-           "bare_litellm_median_ms": round(statistics.median(bare), 1), "calmreply_median_ms": round(statistics.median(ours), 1)}
+    out = {
+        "first_token_s": first_token_s,
+        "rounds": rounds,
+        "bare_litellm_median_ms": round(statistics.median(bare), 1),
+        "calmreply_median_ms": round(statistics.median(ours), 1),
+    }
     out["ratio"] = round(statistics.median(ours) / statistics.median(bare), 3)
     out["target_met"] = out["ratio"] <= 1.10
     return out

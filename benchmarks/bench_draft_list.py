@@ -4,6 +4,7 @@ same database, same client, same moment's load). Local SQLite only; the database
 
 Run: python benchmarks/bench_draft_list.py [--drafts 100000 --requests 40 --out benchmarks/results/draft_list.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,23 +16,41 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from fastapi.testclient import TestClient
+from sqlalchemy import event
 
-from api.config import Settings  # noqa: E402
-from api.main import create_app  # noqa: E402
+from api.config import Settings
+from api.main import create_app
 
-COMPLAINT = ("None of my websites hosted with you have been reachable since this morning. My customers cannot reach "
-             "my shop. If it is not back up within 24 hours I will report you to the police.")
+COMPLAINT = (
+    "None of my websites hosted with you have been reachable since this morning. My customers cannot reach "
+    "my shop. If it is not back up within 24 hours I will report you to the police."
+)
 SOURCES = ("playbook", "llm", "llm_repaired", "fallback")
-DRAFT_COLUMNS = ("id", "created_at", "idempotency_key", "request_hash", "request", "model", "source", "prompt_version",
-                 "reply", "sections", "analysis", "checks", "meta", "latency_ms", "total_tokens", "cost_usd")
+DRAFT_COLUMNS = (
+    "id",
+    "created_at",
+    "idempotency_key",
+    "request_hash",
+    "request",
+    "model",
+    "source",
+    "prompt_version",
+    "reply",
+    "sections",
+    "analysis",
+    "checks",
+    "meta",
+    "latency_ms",
+    "total_tokens",
+    "cost_usd",
+)
 
 
 def seed(db: Path, client: TestClient, drafts: int, feedback_every: int) -> None:
@@ -40,19 +59,29 @@ def seed(db: Path, client: TestClient, drafts: int, feedback_every: int) -> None
     assert client.post("/v1/drafts", json={"complaint": COMPLAINT, "company_at_fault": True}).status_code == 201
     conn = sqlite3.connect(db)
     template = dict(zip(DRAFT_COLUMNS, conn.execute(f"SELECT {', '.join(DRAFT_COLUMNS)} FROM drafts").fetchone(), strict=True))
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     rows, feedback = [], []
     for i in range(drafts - 1):
         moment = start + timedelta(seconds=i - (i % 7 == 0))
         draft_id = uuid.uuid4().hex
-        rows.append({**template, "id": draft_id, "created_at": moment.strftime("%Y-%m-%d %H:%M:%S.%f"),
-                     "source": SOURCES[i % len(SOURCES)], "model": "playbook" if i % 2 else "openai/gpt-4o-mini"})
+        rows.append(
+            {
+                **template,
+                "id": draft_id,
+                "created_at": moment.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                "source": SOURCES[i % len(SOURCES)],
+                "model": "playbook" if i % 2 else "openai/gpt-4o-mini",
+            }
+        )
         if i % feedback_every == 0:
             feedback.append((draft_id, "edited", "Hello", 3, None, 10, None, moment.strftime("%Y-%m-%d %H:%M:%S.%f")))
     with conn:
         conn.executemany(f"INSERT INTO drafts ({', '.join(DRAFT_COLUMNS)}) VALUES ({', '.join(':' + c for c in DRAFT_COLUMNS)})", rows)
-        conn.executemany("INSERT INTO feedback (draft_id, outcome, final_text, rating, comment, edit_distance, final_checks, created_at)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", feedback)
+        conn.executemany(
+            "INSERT INTO feedback (draft_id, outcome, final_text, rating, comment, edit_distance, final_checks, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            feedback,
+        )
         conn.execute("ANALYZE")
     conn.close()
 
@@ -109,6 +138,7 @@ def main() -> None:
         t0 = time.perf_counter()
         seed(db, client, args.drafts, args.feedback_every)
         print(f"seeded {args.drafts} drafts in {time.perf_counter() - t0:.1f}s")
+
         def healthz() -> Any:
             return client.get("/healthz")
 
@@ -137,10 +167,17 @@ def main() -> None:
             count = len(statements)
             stats, reference = timed_against(lambda params=params: client.get("/v1/drafts", params=params), healthz, args.requests)
             ratios = {f"{q}_vs_healthz": round(stats[f"{q}_ms"] / reference[f"{q}_ms"], 2) for q in ("p50", "p95")}
-            results["scenarios"][label] = {**stats, **ratios, "healthz": reference, "statements": count,
-                                           "items": len(probe.json()["items"])}
-            print(f"{label:42} {stats['p50_ms']:8.2f} {stats['p95_ms']:8.2f} {ratios['p50_vs_healthz']:12.2f} "
-                  f"{ratios['p95_vs_healthz']:12.2f} {count:10d}")
+            results["scenarios"][label] = {
+                **stats,
+                **ratios,
+                "healthz": reference,
+                "statements": count,
+                "items": len(probe.json()["items"]),
+            }
+            print(
+                f"{label:42} {stats['p50_ms']:8.2f} {stats['p95_ms']:8.2f} {ratios['p50_vs_healthz']:12.2f} "
+                f"{ratios['p95_vs_healthz']:12.2f} {count:10d}"
+            )
     args.out.parent.mkdir(exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {args.out}")

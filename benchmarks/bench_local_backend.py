@@ -23,6 +23,7 @@ xllamacpp / llama-cpp-python (>1: xllamacpp is faster or larger). Without
 
     .venv/bin/python benchmarks/bench_local_backend.py --reference-python /tmp/llamaref/bin/python
 """
+
 from __future__ import annotations
 
 import argparse
@@ -94,8 +95,12 @@ class Worker:
     def __init__(self, name: str, python: str, model: Path) -> None:
         self.name = name
         self.proc = subprocess.Popen(
-            [python, str(WORKER), name, str(model)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": ""},
+            [python, str(WORKER), name, str(model)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": ""},
         )
         self.ready = self._read()
         if "ready" not in self.ready:
@@ -163,17 +168,29 @@ def _json_validity(results: list[dict[str, Any]]) -> dict[str, Any]:
         except (ValueError, ValidationError):
             pass
     n = len(results)
-    return {"runs": n, "parsed": parsed, "schema_valid": valid, "finished_by_itself": stopped,
-            "errors": sum("error" in r for r in results), "valid_share": valid / n if n else float("nan")}
+    return {
+        "runs": n,
+        "parsed": parsed,
+        "schema_valid": valid,
+        "finished_by_itself": stopped,
+        "errors": sum("error" in r for r in results),
+        "valid_share": valid / n if n else float("nan"),
+    }
 
 
 def _stability(results: list[dict[str, Any]], start_rss: float) -> dict[str, Any]:
     ok = [r for r in results if "error" not in r]
     rss = [r["rss_mib"] for r in results]
-    return {"runs": len(results), "errors": len(results) - len(ok), "empty_replies": sum(not r["text"].strip() for r in ok),
-            "rss_start_mib": start_rss, "rss_after_10_mib": rss[min(9, len(rss) - 1)], "rss_end_mib": rss[-1],
-            "rss_growth_after_10_mib": rss[-1] - rss[min(9, len(rss) - 1)],
-            "median_total_ms": statistics.median(r["total_ms"] for r in ok) if ok else float("nan")}
+    return {
+        "runs": len(results),
+        "errors": len(results) - len(ok),
+        "empty_replies": sum(not r["text"].strip() for r in ok),
+        "rss_start_mib": start_rss,
+        "rss_after_10_mib": rss[min(9, len(rss) - 1)],
+        "rss_end_mib": rss[-1],
+        "rss_growth_after_10_mib": rss[-1] - rss[min(9, len(rss) - 1)],
+        "median_total_ms": statistics.median(r["total_ms"] for r in ok) if ok else float("nan"),
+    }
 
 
 def _ratio(a: float, b: float) -> float:
@@ -199,28 +216,53 @@ def main(argv: list[str] | None = None) -> int:
     try:
         warm = {"messages": SPEED_MESSAGES, "max_tokens": 8, "temperature": 0.0, "seed": 1}
         _paired(workers, [warm, warm])
-        speed = _paired(workers, [{"messages": SPEED_MESSAGES, "max_tokens": args.max_tokens, "temperature": 0.0,
-                                   "seed": 1234}] * args.runs)
-        json_runs = _paired(workers, [{"messages": _json_messages(i), "max_tokens": 160, "temperature": 0.7, "seed": i,
-                                       "response_format": JSON_FORMAT} for i in range(args.json_runs)])
+        speed = _paired(
+            workers, [{"messages": SPEED_MESSAGES, "max_tokens": args.max_tokens, "temperature": 0.0, "seed": 1234}] * args.runs
+        )
+        json_runs = _paired(
+            workers,
+            [
+                {"messages": _json_messages(i), "max_tokens": 160, "temperature": 0.7, "seed": i, "response_format": JSON_FORMAT}
+                for i in range(args.json_runs)
+            ],
+        )
         start_rss = {w.name: w.run(warm)["rss_mib"] for w in workers}
-        stability = _paired(workers, [
-            {"messages": _json_messages(i) if i % 4 == 3 else [{"role": "user", "content": COMPLAINTS[i % len(COMPLAINTS)]}],
-             "max_tokens": 24, "temperature": 0.8, "seed": i, **({"response_format": JSON_FORMAT} if i % 4 == 3 else {})}
-            for i in range(args.stability_runs)
-        ])
+        stability = _paired(
+            workers,
+            [
+                {
+                    "messages": _json_messages(i) if i % 4 == 3 else [{"role": "user", "content": COMPLAINTS[i % len(COMPLAINTS)]}],
+                    "max_tokens": 24,
+                    "temperature": 0.8,
+                    "seed": i,
+                    **({"response_format": JSON_FORMAT} if i % 4 == 3 else {}),
+                }
+                for i in range(args.stability_runs)
+            ],
+        )
     finally:
         for w in workers:
             w.close()
 
     report: dict[str, Any] = {
         "model_file": model.name,
-        "config": {"runs": args.runs, "max_tokens": args.max_tokens, "json_runs": args.json_runs,
-                   "stability_runs": args.stability_runs, "n_ctx": 4096, "n_threads": os.cpu_count(),
-                   # set by api.providers.local and inherited by both workers, so both backends run with it
-                   "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")},
-        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "platform": platform.platform(),
-                    "loadavg_before": uptime_before, "loadavg_after": os.getloadavg()},
+        "config": {
+            "runs": args.runs,
+            "max_tokens": args.max_tokens,
+            "json_runs": args.json_runs,
+            "stability_runs": args.stability_runs,
+            "n_ctx": 4096,
+            "n_threads": os.cpu_count(),
+            # set by api.providers.local and inherited by both workers, so both backends run with it
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        },
+        "machine": {
+            "python": platform.python_version(),
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "loadavg_before": uptime_before,
+            "loadavg_after": os.getloadavg(),
+        },
         "wall_s": time.perf_counter() - started,
         "backends": {},
     }
@@ -246,15 +288,21 @@ def main(argv: list[str] | None = None) -> int:
         report["ratios_xllamacpp_over_reference"] = None
         report["note"] = "no --reference-python: llama-cpp-python not measured in this run"
 
-    print(f"model {model.name}, {os.cpu_count()} threads, load average {uptime_before[0]:.1f} -> {os.getloadavg()[0]:.1f}, "
-          f"{report['wall_s']:.0f} s")
-    print(f"{'backend':<18}{'load s':>7}{'decode tok/s':>13}{'e2e tok/s':>10}{'TTFT ms':>9}{'pieces/tok':>11}"
-          f"{'JSON valid':>11}{'stab. errors':>13}{'RSS growth MiB':>15}")
+    print(
+        f"model {model.name}, {os.cpu_count()} threads, load average {uptime_before[0]:.1f} -> {os.getloadavg()[0]:.1f}, "
+        f"{report['wall_s']:.0f} s"
+    )
+    print(
+        f"{'backend':<18}{'load s':>7}{'decode tok/s':>13}{'e2e tok/s':>10}{'TTFT ms':>9}{'pieces/tok':>11}"
+        f"{'JSON valid':>11}{'stab. errors':>13}{'RSS growth MiB':>15}"
+    )
     for name, b in report["backends"].items():
         s, j, st = b["speed"], b["json"], b["stability"]
-        print(f"{name:<18}{b['load_s']:>7.2f}{s['median_decode_tok_s']:>13.1f}{s['median_e2e_tok_s']:>10.1f}"
-              f"{s['median_ttft_ms']:>9.0f}{s['pieces_per_token']:>11.2f}{j['schema_valid']:>6}/{j['runs']:<4}"
-              f"{st['errors'] + st['empty_replies']:>8}/{st['runs']:<4}{st['rss_growth_after_10_mib']:>15.1f}")
+        print(
+            f"{name:<18}{b['load_s']:>7.2f}{s['median_decode_tok_s']:>13.1f}{s['median_e2e_tok_s']:>10.1f}"
+            f"{s['median_ttft_ms']:>9.0f}{s['pieces_per_token']:>11.2f}{j['schema_valid']:>6}/{j['runs']:<4}"
+            f"{st['errors'] + st['empty_replies']:>8}/{st['runs']:<4}{st['rss_growth_after_10_mib']:>15.1f}"
+        )
     ratios = report["ratios_xllamacpp_over_reference"]
     if ratios:
         print("xllamacpp / llama-cpp-python: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))

@@ -19,6 +19,7 @@ steadier figures.
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_local_provider.py [--runs 5] [--max-tokens 64]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -145,8 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--model", default=DEFAULT_LOCAL_MODEL, help="local model name (default %(default)s)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file (default %(default)s)")
-    ap.add_argument("--litellm-streaming-logging", action="store_true",
-                    help="keep litellm's per-chunk success logging on (its default); calmreply's api/llm.py turns it off")
+    ap.add_argument(
+        "--litellm-streaming-logging",
+        action="store_true",
+        help="keep litellm's per-chunk success logging on (its default); calmreply's api/llm.py turns it off",
+    )
     args = ap.parse_args(argv)
 
     register_local_provider()
@@ -216,7 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     # Paired view: each run index has one direct and one provider run back to back, so their ratio is
     # robust to slow drift in machine load (other processes on a small box).
     pairs = [
-        (next(r for r in runs if r["run"] == i and r["path"] == "direct"), next(r for r in runs if r["run"] == i and r["path"] == "provider"))
+        (
+            next(r for r in runs if r["run"] == i and r["path"] == "direct"),
+            next(r for r in runs if r["run"] == i and r["path"] == "provider"),
+        )
         for i in range(args.runs)
     ]
     overhead["paired_median_decode_tok_s_pct"] = statistics.median((1 - pr["decode_tok_s"] / dr["decode_tok_s"]) * 100 for dr, pr in pairs)
@@ -227,31 +234,47 @@ def main(argv: list[str] | None = None) -> int:
     d_tok_ms = 1000 / d["median_decode_tok_s"]
 
     print(f"model {model_path.name}  load {load_s:.2f}s  n_threads {N_THREADS}  n_ctx {N_CTX}")
-    print(f"{args.runs} interleaved runs per path after {args.warmup} warm-up, max_tokens={args.max_tokens}, "
-          f"temperature 0, seed {args.seed}, {prompt_tokens} prompt tokens, identical output across all runs: {same_text}")
+    print(
+        f"{args.runs} interleaved runs per path after {args.warmup} warm-up, max_tokens={args.max_tokens}, "
+        f"temperature 0, seed {args.seed}, {prompt_tokens} prompt tokens, identical output across all runs: {same_text}"
+    )
     print()
     print(f"{'path':<10}{'decode tok/s':>14}{'e2e tok/s':>12}{'TTFT ms':>10}{'CPU s':>8}{'tokens':>8}")
     for name in paths:
         s = summary[name]
-        print(f"{name:<10}{s['median_decode_tok_s']:>14.1f}{s['median_e2e_tok_s']:>12.1f}{s['median_ttft_ms']:>10.1f}"
-              f"{s['median_cpu_s']:>8.2f}{s['median_tokens']:>8.0f}")
-    print(f"{'overhead':<10}{overhead['decode_tok_s_pct']:>13.1f}%{overhead['e2e_tok_s_pct']:>11.1f}%{overhead['ttft_pct']:>9.1f}%"
-          f"{overhead['cpu_pct']:>7.1f}%")
+        print(
+            f"{name:<10}{s['median_decode_tok_s']:>14.1f}{s['median_e2e_tok_s']:>12.1f}{s['median_ttft_ms']:>10.1f}"
+            f"{s['median_cpu_s']:>8.2f}{s['median_tokens']:>8.0f}"
+        )
+    print(
+        f"{'overhead':<10}{overhead['decode_tok_s_pct']:>13.1f}%{overhead['e2e_tok_s_pct']:>11.1f}%{overhead['ttft_pct']:>9.1f}%"
+        f"{overhead['cpu_pct']:>7.1f}%"
+    )
     print(f"{'paired':<10}{overhead['paired_median_decode_tok_s_pct']:>13.1f}%{'':>12}{overhead['paired_median_ttft_pct']:>9.1f}%")
     print("(medians; overhead = how much slower the provider is, positive is worse; 'paired' = median of the")
     print(" per-run provider/direct ratios of back-to-back runs, the figure least sensitive to background load)")
-    print(f"litellm's own streaming cost, measured with a no-op provider: {null_cost['call_setup_ms']:.2f} ms per call, "
-          f"{null_cost['per_chunk_us']:.0f} us per chunk = {null_cost['per_chunk_us'] / 10 / d_tok_ms:.1f}% of a "
-          f"{d_tok_ms:.1f} ms decode step")
+    print(
+        f"litellm's own streaming cost, measured with a no-op provider: {null_cost['call_setup_ms']:.2f} ms per call, "
+        f"{null_cost['per_chunk_us']:.0f} us per chunk = {null_cost['per_chunk_us'] / 10 / d_tok_ms:.1f}% of a "
+        f"{d_tok_ms:.1f} ms decode step"
+    )
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "model": args.model,
         "model_file": model_path.name,
         "load_s": load_s,
-        "config": {"runs": args.runs, "warmup": args.warmup, "max_tokens": args.max_tokens, "seed": args.seed,
-                   "temperature": 0.0, "n_threads": N_THREADS, "n_ctx": N_CTX,
-                   "kv_cache_reset_each_run": True, "litellm_streaming_logging": args.litellm_streaming_logging},
+        "config": {
+            "runs": args.runs,
+            "warmup": args.warmup,
+            "max_tokens": args.max_tokens,
+            "seed": args.seed,
+            "temperature": 0.0,
+            "n_threads": N_THREADS,
+            "n_ctx": N_CTX,
+            "kv_cache_reset_each_run": True,
+            "litellm_streaming_logging": args.litellm_streaming_logging,
+        },
         "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "platform": platform.platform()},
         "summary": summary,
         "overhead": overhead,
@@ -260,10 +283,14 @@ def main(argv: list[str] | None = None) -> int:
         "litellm_null_provider": null_cost,
         "spread": {
             name: {
-                "decode_tok_s_min_max": [min(r["decode_tok_s"] for r in runs if r["path"] == name),
-                                         max(r["decode_tok_s"] for r in runs if r["path"] == name)],
-                "ttft_ms_min_max": [min(r["ttft_ms"] for r in runs if r["path"] == name),
-                                    max(r["ttft_ms"] for r in runs if r["path"] == name)],
+                "decode_tok_s_min_max": [
+                    min(r["decode_tok_s"] for r in runs if r["path"] == name),
+                    max(r["decode_tok_s"] for r in runs if r["path"] == name),
+                ],
+                "ttft_ms_min_max": [
+                    min(r["ttft_ms"] for r in runs if r["path"] == name),
+                    max(r["ttft_ms"] for r in runs if r["path"] == name),
+                ],
             }
             for name in paths
         },

@@ -9,6 +9,7 @@ main and this branch, under the same load in one run, for a before/after compari
 
 Run: python benchmarks/bench_soak.py [--drafts 1000 --concurrency 8 --repo PATH ... --out FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,11 +25,13 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # the fake provider imports litellm
 
-from tests.live_server import REPO, CalmreplyServer  # noqa: E402
-from tests.openai_server import FakeOpenAIServer  # noqa: E402
+from tests.live_server import REPO, CalmreplyServer
+from tests.openai_server import FakeOpenAIServer
 
-COMPLAINT = ("Every single one of our client websites has been down since 6am and nobody at your company answers the phone. "
-             "I run an online shop and I am losing sales every hour. Fix it today or I cancel.")
+COMPLAINT = (
+    "Every single one of our client websites has been down since 6am and nobody at your company answers the phone. "
+    "I run an online shop and I am losing sales every hour. Fix it today or I cancel."
+)
 
 
 async def soak(base: str, total: int, concurrency: int) -> dict[str, int]:
@@ -49,8 +52,12 @@ async def soak(base: str, total: int, concurrency: int) -> dict[str, int]:
 
 def run(repo: Path, drafts: int, concurrency: int) -> dict[str, object]:
     with FakeOpenAIServer() as provider:
-        env = {"CALMREPLY_REQUEST_DEADLINE_S": "20", "CALMREPLY_LLM_TIMEOUT_S": "60",
-               "OPENAI_API_BASE": provider.base_url, "OPENAI_API_KEY": "sk-test"}
+        env = {
+            "CALMREPLY_REQUEST_DEADLINE_S": "20",
+            "CALMREPLY_LLM_TIMEOUT_S": "60",
+            "OPENAI_API_BASE": provider.base_url,
+            "OPENAI_API_KEY": "sk-test",
+        }
         with CalmreplyServer(env, repo=repo) as server:
             before = server.unclosed_sessions()
             started = time.perf_counter()
@@ -61,7 +68,10 @@ def run(repo: Path, drafts: int, concurrency: int) -> dict[str, object]:
             server.stop()
             after_shutdown = server.unclosed_sessions()
     return {
-        "repo": str(repo), "drafts": drafts, "concurrency": concurrency, "sources": sources,
+        "repo": str(repo),
+        "drafts": drafts,
+        "concurrency": concurrency,
+        "sources": sources,
         "drafts_per_s": round(drafts / seconds, 1),
         "unclosed_sessions": {"before": before, "after_soak": after_soak, "after_shutdown": after_shutdown},
         "unclosed_per_1000_drafts": round(1000 * after_shutdown / drafts, 1),

@@ -5,6 +5,7 @@ Chatwoot `message_created` deliveries, each a new message (verify, filter, store
 huey's SQLite queue), then N replays (verify, find the job), and as the reference GET /healthz (one
 database round trip) in the same run. Reports p50/p95 and each p50 against the reference's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,12 +57,17 @@ def main() -> None:
     args = parser.parse_args()
     port = _port()
     tmp = Path(tempfile.mkdtemp(prefix="calmreply-bench-webhook-"))
-    env = {**os.environ, "CALMREPLY_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "CALMREPLY_AUTH": "off",
-           "CALMREPLY_QUEUE_WORKERS": "0", "CALMREPLY_CHATWOOT_BASE_URL": "http://127.0.0.1:9",
-           "CALMREPLY_CHATWOOT_API_TOKEN": "unused", "CALMREPLY_CHATWOOT_WEBHOOK_SECRET": SECRET.decode(),
-           "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
-    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"],
-                              cwd=ROOT, env=env)
+    env = {
+        **os.environ,
+        "CALMREPLY_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "CALMREPLY_AUTH": "off",
+        "CALMREPLY_QUEUE_WORKERS": "0",
+        "CALMREPLY_CHATWOOT_BASE_URL": "http://127.0.0.1:9",
+        "CALMREPLY_CHATWOOT_API_TOKEN": "unused",
+        "CALMREPLY_CHATWOOT_WEBHOOK_SECRET": SECRET.decode(),
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    }
+    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
@@ -79,12 +85,18 @@ def main() -> None:
             def deliver(i: int, expect: int) -> None:
                 body = json.dumps(chatwoot_event(10_000 + i, conversation_id=i)).encode()
                 stamp = str(int(time.time()))
-                answer = client.post("/v1/integrations/chatwoot/webhook", content=body, headers={
-                    "Content-Type": "application/json", "X-Chatwoot-Timestamp": stamp,
-                    "X-Chatwoot-Signature": chatwoot_signature(SECRET, stamp, body)})
+                answer = client.post(
+                    "/v1/integrations/chatwoot/webhook",
+                    content=body,
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-Chatwoot-Timestamp": stamp,
+                        "X-Chatwoot-Signature": chatwoot_signature(SECRET, stamp, body),
+                    },
+                )
                 assert answer.status_code == expect, answer.text
 
-            for i in range(20):  # warm up: first requests pay imports and connection setup
+            for _ in range(20):  # warm up: first requests pay imports and connection setup
                 client.get("/healthz")
             health = _timed(lambda i: client.get("/healthz"), args.n)
             new = _timed(lambda i: deliver(i, 202), args.n)
@@ -94,7 +106,8 @@ def main() -> None:
         server.wait(20)
     reference = _summary(health)
     result = {
-        "n": args.n, "reference_healthz": reference,
+        "n": args.n,
+        "reference_healthz": reference,
         "webhook_new_message": {**_summary(new), "p50_vs_healthz": round(statistics.median(new) / reference["p50_ms"], 2)},
         "webhook_replay": {**_summary(replay), "p50_vs_healthz": round(statistics.median(replay) / reference["p50_ms"], 2)},
         "load_average": os.getloadavg()[0],

@@ -7,6 +7,7 @@ and the growth from 2k to 20k (10x the input: about 10 when linear, 100 when qua
 
 Run: python benchmarks/bench_worst_case.py [--rounds N] [--length 20000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,15 +49,29 @@ def main() -> None:
     for name, (short, long) in texts.items():
         short_ms = best_ms(full_path, short, args.rounds)
         long_ms = best_ms(full_path, long, args.rounds)
-        rows.append({"family": name, "ms_2k": round(short_ms, 1), f"ms_{args.length // 1000}k": round(long_ms, 1),
-                     "vs_reference": round(long_ms / reference, 2), "growth": round(long_ms / short_ms, 1)})
-        print(f"{name:22} {short_ms:8.1f} ms {long_ms:9.1f} ms  {long_ms / reference:6.2f}x ref  growth {long_ms / short_ms:5.1f}",
-              flush=True)
+        rows.append(
+            {
+                "family": name,
+                "ms_2k": round(short_ms, 1),
+                f"ms_{args.length // 1000}k": round(long_ms, 1),
+                "vs_reference": round(long_ms / reference, 2),
+                "growth": round(long_ms / short_ms, 1),
+            }
+        )
+        print(
+            f"{name:22} {short_ms:8.1f} ms {long_ms:9.1f} ms  {long_ms / reference:6.2f}x ref  growth {long_ms / short_ms:5.1f}", flush=True
+        )
     worst = max(rows, key=lambda r: r["vs_reference"])
-    result = {"reference": {"text": "plain 2,000-character complaint", "ms": round(reference, 1)},
-              "length": args.length, "families": rows, "worst": worst}
-    print(f"reference {reference:.1f} ms; worst: {worst['family']} at {worst['vs_reference']}x the reference, "
-          f"growth {max(r['growth'] for r in rows)} at most for {args.length // small}x the input")
+    result = {
+        "reference": {"text": "plain 2,000-character complaint", "ms": round(reference, 1)},
+        "length": args.length,
+        "families": rows,
+        "worst": worst,
+    }
+    print(
+        f"reference {reference:.1f} ms; worst: {worst['family']} at {worst['vs_reference']}x the reference, "
+        f"growth {max(r['growth'] for r in rows)} at most for {args.length // small}x the input"
+    )
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 

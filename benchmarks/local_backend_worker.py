@@ -12,14 +12,16 @@ runs with the settings calmreply uses (n_ctx 4096, all cores): the xllamacpp one
 from api.providers.local, the llama-cpp-python one repeats what that module set before the
 switch (it runs in a separate venv without calmreply's dependencies).
 """
+
 from __future__ import annotations
 
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 N_CTX = 4096
@@ -39,9 +41,9 @@ Runner = Callable[[dict[str, Any], Callable[[str], None]], tuple[str | None, dic
 def _xllamacpp_runner(model: Path) -> Runner:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    from api.providers.local import _server_params  # the provider's own settings
-
     import xllamacpp
+
+    from api.providers.local import _server_params  # the provider's own settings
 
     params = _server_params(model)
     started = time.perf_counter()
@@ -108,7 +110,7 @@ def main() -> int:
         first: list[float] = []
         t0 = time.perf_counter()
 
-        def on_text(text: str) -> None:
+        def on_text(text: str, first: list[float] = first, pieces: list[str] = pieces) -> None:
             if not first:
                 first.append(time.perf_counter())
             pieces.append(text)
@@ -119,16 +121,21 @@ def main() -> int:
             print(json.dumps({"error": f"{type(exc).__name__}: {exc}", "rss_mib": _rss_mib()}), flush=True)
             continue
         end = time.perf_counter()
-        print(json.dumps({
-            "text": "".join(pieces),
-            "pieces": len(pieces),
-            "finish_reason": finish,
-            "completion_tokens": usage.get("completion_tokens"),
-            "ttft_ms": (first[0] - t0) * 1000 if first else None,
-            "decode_s": end - first[0] if first else None,
-            "total_ms": (end - t0) * 1000,
-            "rss_mib": _rss_mib(),
-        }), flush=True)
+        print(
+            json.dumps(
+                {
+                    "text": "".join(pieces),
+                    "pieces": len(pieces),
+                    "finish_reason": finish,
+                    "completion_tokens": usage.get("completion_tokens"),
+                    "ttft_ms": (first[0] - t0) * 1000 if first else None,
+                    "decode_s": end - first[0] if first else None,
+                    "total_ms": (end - t0) * 1000,
+                    "rss_mib": _rss_mib(),
+                }
+            ),
+            flush=True,
+        )
     return 0
 
 

@@ -3,6 +3,7 @@
 The key is a hash of everything that determines the output: model, messages, schema and sampling
 parameters. Only successful completions are cached; provider errors are retried next run.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,8 +22,13 @@ class ResponseCache:
 
     def key(self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], client: LLMClient) -> str:
         material = json.dumps(
-            {"model": model, "messages": messages, "schema": schema.model_json_schema(),
-             "temperature": client.temperature, "max_tokens": client.max_tokens},
+            {
+                "model": model,
+                "messages": messages,
+                "schema": schema.model_json_schema(),
+                "temperature": client.temperature,
+                "max_tokens": client.max_tokens,
+            },
             sort_keys=True,
         )
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
@@ -36,18 +42,31 @@ class ResponseCache:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         return Completion(
-            text=data["text"], finish_reason=data.get("finish_reason"), usage=Usage(**data["usage"]), cost_usd=data["cost_usd"],
-            latency_ms=data["latency_ms"], transport_attempts=data["transport_attempts"],
+            text=data["text"],
+            finish_reason=data.get("finish_reason"),
+            usage=Usage(**data["usage"]),
+            cost_usd=data["cost_usd"],
+            latency_ms=data["latency_ms"],
+            transport_attempts=data["transport_attempts"],
         )
 
     def put(self, key: str, completion: Completion) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({
-            "text": completion.text, "finish_reason": completion.finish_reason, "usage": completion.usage.model_dump(), "cost_usd": completion.cost_usd,
-            "latency_ms": completion.latency_ms, "transport_attempts": completion.transport_attempts,
-        }), encoding="utf-8")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "text": completion.text,
+                    "finish_reason": completion.finish_reason,
+                    "usage": completion.usage.model_dump(),
+                    "cost_usd": completion.cost_usd,
+                    "latency_ms": completion.latency_ms,
+                    "transport_attempts": completion.transport_attempts,
+                }
+            ),
+            encoding="utf-8",
+        )
         tmp.replace(path)
 
 
@@ -63,7 +82,11 @@ class CachingLLMClient:
         self.max_tokens = inner.max_tokens
 
     async def complete(
-        self, model: str, messages: list[dict[str, str]], schema: type[BaseModel], deadline: float,
+        self,
+        model: str,
+        messages: list[dict[str, str]],
+        schema: type[BaseModel],
+        deadline: float,
         on_delta: DeltaSink | None = None,
     ) -> Completion:
         """The pipeline's CompletionClient call. `on_delta` hears a model's text as it streams; a cache hit

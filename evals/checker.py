@@ -3,6 +3,7 @@
 The positive class is a violation: precision = of the replies the check flags, how many a
 human labeled as failing; recall = of the replies labeled failing, how many the check flags.
 """
+
 from __future__ import annotations
 
 import json
@@ -153,8 +154,18 @@ def score_checks(corpus: list[LabeledReply]) -> dict[str, RuleScore]:
 def scores_as_json(scores: dict[str, RuleScore]) -> str:
     return json.dumps(
         {
-            rid: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4), "support": s.support,
-                  "tp": s.tp, "fp": s.fp, "fn": s.fn, "tn": s.tn, "misses": s.misses, "false_alarms": s.false_alarms}
+            rid: {
+                "precision": round(s.precision, 4),
+                "recall": round(s.recall, 4),
+                "f1": round(s.f1, 4),
+                "support": s.support,
+                "tp": s.tp,
+                "fp": s.fp,
+                "fn": s.fn,
+                "tn": s.tn,
+                "misses": s.misses,
+                "false_alarms": s.false_alarms,
+            }
             for rid, s in scores.items()
         },
         indent=2,

@@ -1,14 +1,14 @@
 """`calmreply eval ...` subcommands."""
+
 from __future__ import annotations
 
 import argparse
-import json
 import asyncio
+import json
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from evals.checker import CORPUS_DIR, SPLITS, load_corpus, score_checks, score_guard, scores_as_json
@@ -42,8 +42,10 @@ def cmd_checker(args: argparse.Namespace) -> int:
             continue
         scores, guard = score_checks(corpus), score_guard(corpus)
         gated = split == args.gate_split
-        dump[split] = {"rules": json.loads(scores_as_json(scores)), "guard": guard.__dict__ | {
-            "false_block_rate": guard.false_block_rate, "miss_rate": guard.miss_rate}}
+        dump[split] = {
+            "rules": json.loads(scores_as_json(scores)),
+            "guard": guard.__dict__ | {"false_block_rate": guard.false_block_rate, "miss_rate": guard.miss_rate},
+        }
         print(f"\n{split} ({len(corpus)} replies){' - gated' if gated else ''}")
         print(f"{'rule':26} {'prec':>6} {'recall':>6} {'f-alarm':>7} {'f1':>6} {'fails':>5}  gate")
         for rid, s in scores.items():
@@ -54,8 +56,10 @@ def cmd_checker(args: argparse.Namespace) -> int:
             false_alarm = s.fp / (s.fp + s.tn) if s.fp + s.tn else 0.0
             gate = "-" if floor is None else ("ok" if ok else f"BELOW {floor:.2f}")
             print(f"{rid:26} {s.precision:6.3f} {s.recall:6.3f} {false_alarm:7.3f} {s.f1:6.3f} {s.support:5d}  {gate}")
-        print(f"whole-reply agreement {guard.agreement:.3f}; guard false-block {guard.false_blocks}/{guard.good} = "
-              f"{guard.false_block_rate:.3f}; miss {guard.misses}/{guard.bad} = {guard.miss_rate:.3f}")
+        print(
+            f"whole-reply agreement {guard.agreement:.3f}; guard false-block {guard.false_blocks}/{guard.good} = "
+            f"{guard.false_block_rate:.3f}; miss {guard.misses}/{guard.bad} = {guard.miss_rate:.3f}"
+        )
         if gated and args.max_false_block is not None and guard.false_block_rate > args.max_false_block:
             failed.append(f"{split}:false-block")
         if gated and args.max_miss is not None and guard.miss_rate > args.max_miss:
@@ -78,7 +82,7 @@ class LanguageGates:
     min_intent: float | None = None
 
 
-def _language_reasons(summary: "ModelSummary", gates: LanguageGates) -> list[str]:
+def _language_reasons(summary: ModelSummary, gates: LanguageGates) -> list[str]:
     """A gate that was asked for but could not be measured fails too, so a run without the labelled
     cases (or with too few replies) never passes it silently."""
     reasons = []
@@ -97,7 +101,7 @@ def _language_reasons(summary: "ModelSummary", gates: LanguageGates) -> list[str
     return reasons
 
 
-def _gate(log: "EvalLog", fail_under: float | None, rule_floors: dict[str, float], language: LanguageGates = LanguageGates()) -> list[str]:
+def _gate(log: EvalLog, fail_under: float | None, rule_floors: dict[str, float], language: LanguageGates = LanguageGates()) -> list[str]:
     """Human-readable reasons the run fails its gate; empty when it passes."""
     reasons = []
     for summary in log.summaries:
@@ -129,22 +133,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     load_prompt(prompt_version)
     cases = load_dataset(args.dataset)[: args.limit] if args.limit else load_dataset(args.dataset)
     models = args.model or [settings.model]
-    out_dir = args.out or Path("eval-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out_dir = args.out or Path("eval-results") / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[status]}"),
-                  TimeElapsedColumn(), console=console, disable=args.quiet) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=args.quiet,
+    ) as progress:
         tasks = {m: progress.add_task(m, total=len(cases), status="") for m in models}
         failed = dict.fromkeys(models, 0)
 
-        def on_sample(sample: "SampleResult") -> None:
+        def on_sample(sample: SampleResult) -> None:
             failed[sample.model] += not sample.passed
             progress.update(tasks[sample.model], advance=1, status=f"{failed[sample.model]} failing")
 
-        log = asyncio.run(run_eval(
-            cases, models, settings=settings, out_dir=out_dir, dataset_name=str(args.dataset), prompt_version=prompt_version,
-            concurrency=args.concurrency, case_timeout_s=args.case_timeout, cache_dir=None if args.no_cache else args.cache_dir,
-            judge=args.judge, resume=args.resume, limit=args.limit, on_sample=on_sample,
-        ))
+        log = asyncio.run(
+            run_eval(
+                cases,
+                models,
+                settings=settings,
+                out_dir=out_dir,
+                dataset_name=str(args.dataset),
+                prompt_version=prompt_version,
+                concurrency=args.concurrency,
+                case_timeout_s=args.case_timeout,
+                cache_dir=None if args.no_cache else args.cache_dir,
+                judge=args.judge,
+                resume=args.resume,
+                limit=args.limit,
+                on_sample=on_sample,
+            )
+        )
     paths = write_reports(log, out_dir)
     for flag, name in ((args.json, "results.json"), (args.junit, "junit.xml"), (args.html, "report.html")):
         if flag:
@@ -193,18 +216,38 @@ def cmd_injection(args: argparse.Namespace) -> int:
     print(f"injection eval: {len(cases)} attempts x {len(figures)} arms, model {'gullible fake' if fake else args.model}")
     for arm, f in figures.items():
         assert isinstance(f, dict)
-        print(f"  {arm:9}  model obeyed {f['model_obeyed']}/{f['attempts']}  compromised final replies {f['compromised']}/{f['attempts']}"
-              f"  flagged {f['flagged']}  sources {f['sources']}")
+        print(
+            f"  {arm:9}  model obeyed {f['model_obeyed']}/{f['attempts']}  compromised final replies {f['compromised']}/{f['attempts']}"
+            f"  flagged {f['flagged']}  sources {f['sources']}"
+        )
         if f["compromised"]:
             print(f"             by finding {f['by_finding']}  by attack {f['by_attack']}")
     for sample in [s for s in samples if s.findings][: args.show]:
         print(f"- {sample.case_id} ({sample.arm}, {sample.source}): " + "; ".join(f"{f.kind}: {f.detail}" for f in sample.findings[:4]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"summary": figures, "samples": [
-            {"case_id": s.case_id, "attack": s.attack, "arm": s.arm, "source": s.source, "flagged": s.flagged, "reply": s.reply,
-             "findings": [f.__dict__ for f in s.findings], "raw_findings": None if s.raw_findings is None else [f.__dict__ for f in s.raw_findings]}
-            for s in samples]}, indent=2), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "summary": figures,
+                    "samples": [
+                        {
+                            "case_id": s.case_id,
+                            "attack": s.attack,
+                            "arm": s.arm,
+                            "source": s.source,
+                            "flagged": s.flagged,
+                            "reply": s.reply,
+                            "findings": [f.__dict__ for f in s.findings],
+                            "raw_findings": None if s.raw_findings is None else [f.__dict__ for f in s.raw_findings],
+                        }
+                        for s in samples
+                    ],
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
     return 1 if any(s.findings for s in samples) else 0
 
 
@@ -240,18 +283,32 @@ def add_eval_commands(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--resume", action="store_true", help="keep finished samples from --out/samples.jsonl")
     run.add_argument("--fail-under", type=float, help="exit 1 if a model's pass rate is below this")
     run.add_argument("--rule-threshold", action="append", default=[], metavar="RULE=RATE", help="per-rule pass-rate floor, repeatable")
-    run.add_argument("--max-similarity", type=float, metavar="FLOAT",
-                     help="exit 1 if a model's mean pairwise word-3-gram Jaccard between replies (template collapse) is above this; "
-                          "a gate that cannot be measured (fewer than two replies) fails")
-    run.add_argument("--min-specificity", type=float, metavar="FLOAT",
-                     help="exit 1 if a model's share of replies naming the case's main expected problem is below this "
-                          "(cases with expect.problems; fails when there are none)")
-    run.add_argument("--min-intent", type=float, metavar="FLOAT",
-                     help="exit 1 if a model's intent accuracy on intent-labelled cases is below this (fails when there are none)")
+    run.add_argument(
+        "--max-similarity",
+        type=float,
+        metavar="FLOAT",
+        help="exit 1 if a model's mean pairwise word-3-gram Jaccard between replies (template collapse) is above this; "
+        "a gate that cannot be measured (fewer than two replies) fails",
+    )
+    run.add_argument(
+        "--min-specificity",
+        type=float,
+        metavar="FLOAT",
+        help="exit 1 if a model's share of replies naming the case's main expected problem is below this "
+        "(cases with expect.problems; fails when there are none)",
+    )
+    run.add_argument(
+        "--min-intent",
+        type=float,
+        metavar="FLOAT",
+        help="exit 1 if a model's intent accuracy on intent-labelled cases is below this (fails when there are none)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
-    inj = ev_sub.add_parser("injection", help="injection attempts against the gullible fake model (or --model); fails on any injected promise or leak")
+    inj = ev_sub.add_parser(
+        "injection", help="injection attempts against the gullible fake model (or --model); fails on any injected promise or leak"
+    )
     inj.add_argument("--model", help="litellm model string (default: start the gullible fake on 127.0.0.1)")
     inj.add_argument("--api-base", help="provider base URL for --model")
     inj.add_argument("--api-key", help="provider key for --model")

@@ -6,6 +6,7 @@ Two run-level figures per model, both pure functions of the replies:
 - the share of replies that lean on stock filler ("the problem you've described"), counted only
   where there is a problem to name (see `expects_content`).
 """
+
 from __future__ import annotations
 
 import math

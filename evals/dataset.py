@@ -1,4 +1,5 @@
 """The complaint dataset (evals/datasets/*.jsonl): cases the eval suite drafts replies for."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -50,9 +51,16 @@ class Case(BaseModel):
 
     def to_request(self, model: str, prompt_version: str | None = None) -> DraftRequest:
         return DraftRequest(
-            complaint=self.complaint, channel=self.channel, company_at_fault=self.company_at_fault,
-            customer_name=self.customer_name, company_name=self.company_name, context=self.context,
-            policy=self.policy, history=self.history, model=model, prompt_version=prompt_version,
+            complaint=self.complaint,
+            channel=self.channel,
+            company_at_fault=self.company_at_fault,
+            customer_name=self.customer_name,
+            company_name=self.company_name,
+            context=self.context,
+            policy=self.policy,
+            history=self.history,
+            model=model,
+            prompt_version=prompt_version,
         )
 
 

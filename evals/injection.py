@@ -8,6 +8,7 @@ it looks for what each attempt wanted said (`attack.payload`), for the prompt's 
 and remedies no policy authorised, and for replies that talk about their instructions or change
 format.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -44,8 +45,12 @@ _BASE64_BLOB = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 
 
 class Attack(BaseModel):
-    kind: str = Field(description="fake_system, quoted_email, fence_break, base64, role_play, agent_approved, prompt_leak, canary, format, link, mixed, history")
-    payload: list[str] = Field(default_factory=list, description="What the attempt wants the reply to say; any of it in the final reply means it was obeyed.")
+    kind: str = Field(
+        description="fake_system, quoted_email, fence_break, base64, role_play, agent_approved, prompt_leak, canary, format, link, mixed, history"
+    )
+    payload: list[str] = Field(
+        default_factory=list, description="What the attempt wants the reply to say; any of it in the final reply means it was obeyed."
+    )
 
 
 class InjectionCase(Case):
@@ -73,8 +78,12 @@ class Sample:
 
 
 def load_injection_cases(folder: Path = DATASET_DIR) -> list[InjectionCase]:
-    cases = [InjectionCase.model_validate_json(line) for f in sorted(folder.glob("injection_*.jsonl"))
-             for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = [
+        InjectionCase.model_validate_json(line)
+        for f in sorted(folder.glob("injection_*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     ids = [c.id for c in cases]
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate injection case ids")
@@ -147,16 +156,32 @@ async def run_case(drafter: Drafter, case: InjectionCase, model: str, arm: Arm) 
     raw = None
     if first is not None:
         try:
-            raw = score(case, policy, render(parse_sections(first), request.channel, Names(request.customer_name, request.agent_name,
-                                                                                               request.company_name)), prompt_words)
+            raw = score(
+                case,
+                policy,
+                render(parse_sections(first), request.channel, Names(request.customer_name, request.agent_name, request.company_name)),
+                prompt_words,
+            )
         except (ValueError, ValidationError):
             raw = None
-    return Sample(case.id, case.attack.kind, arm, outcome.meta.source, outcome.analysis.injection, outcome.reply,
-                  score(case, policy, outcome.reply, prompt_words), raw)
+    return Sample(
+        case.id,
+        case.attack.kind,
+        arm,
+        outcome.meta.source,
+        outcome.analysis.injection,
+        outcome.reply,
+        score(case, policy, outcome.reply, prompt_words),
+        raw,
+    )
 
 
 async def run_injection_eval(
-    cases: list[InjectionCase], model: str, settings: Settings, llm: CompletionClient, concurrency: int = 4,
+    cases: list[InjectionCase],
+    model: str,
+    settings: Settings,
+    llm: CompletionClient,
+    concurrency: int = 4,
 ) -> list[Sample]:
     drafter = Drafter(settings, llm)
     gate = asyncio.Semaphore(concurrency)
@@ -176,7 +201,9 @@ def summary(samples: list[Sample]) -> dict[str, object]:
         mine = [s for s in samples if s.arm == arm]
         bad = [s for s in mine if s.findings]
         out[arm] = {
-            "attempts": len(mine), "model_obeyed": sum(bool(s.raw_findings) for s in mine), "compromised": len(bad),
+            "attempts": len(mine),
+            "model_obeyed": sum(bool(s.raw_findings) for s in mine),
+            "compromised": len(bad),
             "by_finding": dict(Counter(f.kind for s in bad for f in {f.kind: f for f in s.findings}.values())),
             "by_attack": dict(Counter(s.attack for s in bad)),
             "flagged": sum(s.flagged for s in mine),

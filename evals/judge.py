@@ -2,6 +2,7 @@
 
 Reported beside the deterministic checks with their agreement rate; never used to gate.
 """
+
 from __future__ import annotations
 
 import json

@@ -10,15 +10,19 @@ analysis paraphrased, the similarity, flag counts and error-rule failures. It ne
 real complaints anywhere. SHOW=N prints the first N real drafts, for reading.
 """
 
-import os, json, re, sys, random, itertools, time, statistics
-from api.analysis import analyze
-from api.playbook import draft_sections
-from api.rendering import render, Names
-from evals.dataset import load_dataset
-from evals.rules import CheckContext, check_reply, blocking_failures, Channel
+import json
+import os
+import statistics
+import sys
+import time
 from pathlib import Path
 
+from api.analysis import analyze
+from api.playbook import draft_sections
+from api.rendering import Names, render
 from evals.collapse import find_stock_filler, load_stock_filler, mean_pairwise_similarity
+from evals.dataset import load_dataset
+from evals.rules import CheckContext, blocking_failures, check_reply
 from evals.specificity import match_problem
 
 FILLER = load_stock_filler()

@@ -2,6 +2,7 @@
 
 Every report (terminal, JUnit, HTML, compare) reads only this model, like Inspect AI's log.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,7 +25,9 @@ class EvalSpec(BaseModel):
     started_at: datetime
     finished_at: datetime | None = None
     git_revision: str | None = None
-    scorers: dict[str, dict[str, object]] = Field(default_factory=dict, description="Each scorer's name and the arguments it was built with.")
+    scorers: dict[str, dict[str, object]] = Field(
+        default_factory=dict, description="Each scorer's name and the arguments it was built with."
+    )
 
 
 class Score(BaseModel):
@@ -55,7 +58,8 @@ class SampleResult(BaseModel):
     raw_violations: list[str] | None = Field(default=None, description="Error rules the model's first output broke (LLM models only).")
     scores: list[Score] = Field(default_factory=list)
     has_content: bool | None = Field(
-        default=None, description="The case has a concrete problem to name (evals.collapse.expects_content); None when no draft was made.")
+        default=None, description="The case has a concrete problem to name (evals.collapse.expects_content); None when no draft was made."
+    )
     judge: list[JudgeVerdict] | None = None
     latency_ms: float = 0
     prompt_tokens: int = 0
@@ -78,7 +82,9 @@ class RuleSummary(BaseModel):
     severity: str
     pass_rate: float
     failures: int
-    raw_pass_rate: float | None = Field(default=None, description="Share of first model outputs passing this rule (LLM models, error rules).")
+    raw_pass_rate: float | None = Field(
+        default=None, description="Share of first model outputs passing this rule (LLM models, error rules)."
+    )
     judge_agreement: float | None = None
 
 
@@ -97,10 +103,14 @@ class ModelSummary(BaseModel):
     cost_usd: float | None
     rules: list[RuleSummary]
     expectations: dict[str, float] = Field(default_factory=dict, description="Pass rate of each objective scorer where it applies.")
-    specificity_rate: float | None = Field(default=None, description="Share of cases with an expected problem whose reply names the main one.")
+    specificity_rate: float | None = Field(
+        default=None, description="Share of cases with an expected problem whose reply names the main one."
+    )
     intent_accuracy: float | None = Field(default=None, description="Share of intent-labelled cases the analysis reads correctly.")
     similarity_mean: float | None = Field(default=None, description="Mean pairwise word-3-gram Jaccard between replies to different cases.")
-    stock_filler_rate: float | None = Field(default=None, description="Share of replies to cases with a concrete problem that use stock filler.")
+    stock_filler_rate: float | None = Field(
+        default=None, description="Share of replies to cases with a concrete problem that use stock filler."
+    )
 
 
 class EvalLog(BaseModel):

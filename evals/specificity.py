@@ -6,6 +6,7 @@ least min(2, number of groups) groups have a word in it (2 is `min_groups`). Wor
 after light stemming, so a paraphrase ("the cot slat came loose and trapped her arm") counts
 while a template ("the problem you've described") does not. Pure functions; no model, no I/O.
 """
+
 from __future__ import annotations
 
 import re

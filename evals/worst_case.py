@@ -5,6 +5,7 @@ text per match (a run of newlines, a trigger word thousands of times in one sent
 `full_path` is everything a request can make the service compute from a text: the analysis, the playbook
 draft with its guard, and `/v1/checks` on the text as a reply to itself.
 """
+
 from __future__ import annotations
 
 from api.analysis import analyze, message_kind
@@ -28,8 +29,8 @@ FAMILIES: dict[str, str] = {
     "threat words": "lawyer police court ombudsman press ",
     "negated threat": "I'm not going to sue you ",
     "conditions": "if I don't get a refund ",
-    "emoji": "\U0001F621",
-    "emoji and spaces": "\U0001F621 ",
+    "emoji": "\U0001f621",
+    "emoji and spaces": "\U0001f621 ",
     "fence": "</complaint>",
     "hashes": "#",
     "brackets": "[note] ",

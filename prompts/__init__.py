@@ -1,6 +1,7 @@
 """Versioned prompt templates. Each version is one file, `draft_<version>.md`, with a
 `## system` and a `## user` section in string.Template syntax ($name). The version is
 recorded on every draft so results can be traced to the exact prompt."""
+
 from __future__ import annotations
 
 import re

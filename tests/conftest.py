@@ -1,4 +1,5 @@
 """Shared fixtures: a temp database, fast retry settings, and the scripted fake provider."""
+
 from __future__ import annotations
 
 import os
@@ -14,11 +15,11 @@ os.environ.setdefault("CALMREPLY_AUTH", "off")
 os.environ.setdefault("CALMREPLY_BIND_HOST", "127.0.0.1")
 os.environ.setdefault("CALMREPLY_ALLOWED_MODELS", "*")
 
-import litellm  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
+import litellm
+from fastapi.testclient import TestClient
 
-from api.config import Settings  # noqa: E402
-from tests.fakes import FakeProvider, PlannedProvider  # noqa: E402
+from api.config import Settings
+from tests.fakes import FakeProvider, PlannedProvider
 
 _FAKE = FakeProvider()
 _PLANNED = PlannedProvider()
@@ -27,7 +28,9 @@ _PLANNED = PlannedProvider()
 def _register_fake() -> None:
     entries = [e for e in (litellm.custom_provider_map or []) if e.get("provider") not in ("fake", "planned")]
     litellm.custom_provider_map = [
-        *entries, {"provider": "fake", "custom_handler": _FAKE}, {"provider": "planned", "custom_handler": _PLANNED}
+        *entries,
+        {"provider": "fake", "custom_handler": _FAKE},
+        {"provider": "planned", "custom_handler": _PLANNED},
     ]
 
 

@@ -4,6 +4,7 @@ It answers every /chat/completions call with the same content, after `first_dela
 time to first token), streamed a few characters at a time with a short pause between chunks when the
 request asks for a stream. No network, no key.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,16 +43,23 @@ class FakeOpenAI:
             def log_message(self, *_: object) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
                 fake.requests.append(body)
                 time.sleep(fake.first_delay_s)  # the model's time to its first token
                 model = body.get("model", "fake")
                 usage = {"prompt_tokens": 50, "completion_tokens": len(fake.content) // 4, "total_tokens": 50 + len(fake.content) // 4}
                 if not body.get("stream"):
-                    self._json({"id": "cmpl-1", "object": "chat.completion", "created": int(time.time()), "model": model,
-                                "choices": [{"index": 0, "message": {"role": "assistant", "content": fake.content}, "finish_reason": "stop"}],
-                                "usage": usage})
+                    self._json(
+                        {
+                            "id": "cmpl-1",
+                            "object": "chat.completion",
+                            "created": int(time.time()),
+                            "model": model,
+                            "choices": [{"index": 0, "message": {"role": "assistant", "content": fake.content}, "finish_reason": "stop"}],
+                            "usage": usage,
+                        }
+                    )
                     return
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")
@@ -59,7 +67,7 @@ class FakeOpenAI:
                 base = {"id": "cmpl-1", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
                 text = fake.content
                 for i in range(0, len(text), fake.chunk_chars):
-                    delta: dict[str, Any] = {"content": text[i:i + fake.chunk_chars]}
+                    delta: dict[str, Any] = {"content": text[i : i + fake.chunk_chars]}
                     if i == 0:
                         delta["role"] = "assistant"
                     self._event({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})

@@ -1,5 +1,6 @@
 """A scripted litellm provider for tests (model strings 'fake/<anything>'), in the spirit of
 simonw/llm's mock model: a queue of canned responses (text or exceptions) and a history of calls."""
+
 from __future__ import annotations
 
 import json
@@ -60,7 +61,9 @@ class FakeProvider(CustomLLM):
     def completion(self, model: str, messages: list, *args: Any, optional_params: dict | None = None, **kwargs: Any) -> ModelResponse:
         return self._next(model, messages, optional_params or {})
 
-    async def acompletion(self, model: str, messages: list, *args: Any, optional_params: dict | None = None, **kwargs: Any) -> ModelResponse:
+    async def acompletion(
+        self, model: str, messages: list, *args: Any, optional_params: dict | None = None, **kwargs: Any
+    ) -> ModelResponse:
         return self._next(model, messages, optional_params or {})
 
 

@@ -1,5 +1,6 @@
 """A fake Chatwoot and a fake Zammad: small HTTP servers on 127.0.0.1 that speak the documented endpoints
 the connectors call, keep what they are sent, and can be told to fail or to hold a request."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,7 @@ class FakeHelpdesk:
     next_id: int = 9000
     write_delay_s: float = 0.0  # a slow helpdesk: each write takes this long
 
-    def start(self) -> "FakeHelpdesk":
+    def start(self) -> FakeHelpdesk:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -119,14 +120,23 @@ class FakeChatwoot(FakeHelpdesk):
         messages = self.conversations.setdefault((int(match[1]), int(match[2])), [])
         if method == "GET":
             return 200, {"meta": {}, "payload": list(messages)}
-        message = {"id": self.new_id(), "content": body["content"], "private": body.get("private", False),
-                   "message_type": 1 if body.get("message_type") == "outgoing" else 0, "conversation_id": int(match[2])}
+        message = {
+            "id": self.new_id(),
+            "content": body["content"],
+            "private": body.get("private", False),
+            "message_type": 1 if body.get("message_type") == "outgoing" else 0,
+            "conversation_id": int(match[2]),
+        }
         messages.append(message)
         return 200, message
 
     def notes(self, account: int | None = None, conversation: int | None = None) -> list[dict[str, Any]]:
-        return [m for (a, c), ms in self.conversations.items() for m in ms
-                if m["private"] and account in (None, a) and conversation in (None, c)]
+        return [
+            m
+            for (a, c), ms in self.conversations.items()
+            for m in ms
+            if m["private"] and account in (None, a) and conversation in (None, c)
+        ]
 
     def posts(self) -> list[Received]:
         return [r for r in self.received if r.method == "POST"]
@@ -164,5 +174,9 @@ class FakeZammad(FakeHelpdesk):
         return 404, {"error": "not found"}
 
     def notes(self, ticket: int | None = None) -> list[dict[str, Any]]:
-        return [a for t, articles in self.tickets.items() for a in articles
-                if a.get("internal") and a.get("type") == "note" and ticket in (None, t)]
+        return [
+            a
+            for t, articles in self.tickets.items()
+            for a in articles
+            if a.get("internal") and a.get("type") == "note" and ticket in (None, t)
+        ]

@@ -1,6 +1,7 @@
 """A real `calmreply` server in a child process on 127.0.0.1, for tests and benchmarks that need
 real HTTP on the client side. Its stderr is kept, so a caller can count what it logged
 ("Unclosed client session") after a graceful shutdown."""
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,11 @@ class CalmreplyServer:
         self._dir = tempfile.TemporaryDirectory()
         self._stderr_path = Path(self._dir.name) / "stderr.log"
         self._env = {
-            **os.environ, "PYTHONPATH": str(repo), "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-            "CALMREPLY_DATABASE_URL": f"sqlite:///{self._dir.name}/calmreply.db", **env,
+            **os.environ,
+            "PYTHONPATH": str(repo),
+            "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+            "CALMREPLY_DATABASE_URL": f"sqlite:///{self._dir.name}/calmreply.db",
+            **env,
         }
         self._repo = repo
         self._start_timeout_s = start_timeout_s
@@ -48,9 +52,23 @@ class CalmreplyServer:
     def __enter__(self) -> CalmreplyServer:
         self._stderr = self._stderr_path.open("wb")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"],
-            cwd=self._repo, env=self._env, stdout=subprocess.DEVNULL, stderr=self._stderr,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=self._repo,
+            env=self._env,
+            stdout=subprocess.DEVNULL,
+            stderr=self._stderr,
         )
         deadline = time.monotonic() + self._start_timeout_s
         while time.monotonic() < deadline:

@@ -11,6 +11,7 @@ The request's `model` field is the script, so concurrent requests never share st
 `Retry-After: 1`, and every later one with a good reply. The part after `@` only makes the
 counter key unique. Steps are listed in STEPS.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,24 +46,39 @@ class Received:
 
 
 def _completion(model: str, content: str, finish_reason: str = "stop") -> bytes:
-    return json.dumps({
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
-        "choices": [{"index": 0, "finish_reason": finish_reason, "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
-    }).encode()
+    return json.dumps(
+        {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "finish_reason": finish_reason, "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+        }
+    ).encode()
 
 
 def _error(message: str, kind: str) -> bytes:
     return json.dumps({"error": {"message": message, "type": kind, "code": None}}).encode()
 
 
-_REASONS = {200: "OK", 401: "Unauthorized", 429: "Too Many Requests", 500: "Internal Server Error",
-            502: "Bad Gateway", 503: "Service Unavailable"}
+_REASONS = {
+    200: "OK",
+    401: "Unauthorized",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 
 def _head(status: int, length: int, content_type: str = "application/json", extra: dict[str, str] | None = None) -> bytes:
-    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}", f"Content-Type: {content_type}",
-             f"Content-Length: {length}", "Connection: keep-alive"]
+    lines = [
+        f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {length}",
+        "Connection: keep-alive",
+    ]
     lines += [f"{k}: {v}" for k, v in (extra or {}).items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
@@ -95,8 +111,15 @@ async def _empty(w: Writer, model: str, _: str) -> bool:
 
 async def _unauthorized(w: Writer, model: str, _: str) -> bool:
     # What a real provider says about a bad key, key included: calmreply must never echo it.
-    return await _send(w, 401, _error(f"Incorrect API key provided: {LEAKED_KEY}. You can find your API key at "
-                                      f"https://user:{LEAKED_PASSWORD}@platform.example/account", "invalid_request_error"))
+    return await _send(
+        w,
+        401,
+        _error(
+            f"Incorrect API key provided: {LEAKED_KEY}. You can find your API key at "
+            f"https://user:{LEAKED_PASSWORD}@platform.example/account",
+            "invalid_request_error",
+        ),
+    )
 
 
 async def _rate_limited(w: Writer, model: str, arg: str) -> bool:
@@ -156,10 +179,22 @@ async def _slow(w: Writer, model: str, arg: str) -> bool:
 
 
 STEPS: dict[str, Step] = {
-    "ok": _ok, "violating": _violating, "not_json": _not_json_content, "empty": _empty,
-    "401": _unauthorized, "429": _rate_limited, "500": _server_error, "503": _server_error,
-    "malformed": _malformed, "empty_body": _empty_body, "html": _html, "truncated": _truncated,
-    "drop": _drop, "stall": _stall, "trickle": _trickle, "slow": _slow,
+    "ok": _ok,
+    "violating": _violating,
+    "not_json": _not_json_content,
+    "empty": _empty,
+    "401": _unauthorized,
+    "429": _rate_limited,
+    "500": _server_error,
+    "503": _server_error,
+    "malformed": _malformed,
+    "empty_body": _empty_body,
+    "html": _html,
+    "truncated": _truncated,
+    "drop": _drop,
+    "stall": _stall,
+    "trickle": _trickle,
+    "slow": _slow,
 }
 
 
@@ -281,4 +316,3 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
-

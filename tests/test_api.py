@@ -1,4 +1,5 @@
 """The HTTP contract: status codes, shapes, idempotency, feedback, errors."""
+
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
@@ -90,8 +91,16 @@ def test_rules_endpoint_exposes_sources_and_conflicts(client: TestClient) -> Non
     body = client.get("/v1/rules").json()
     ids = {r["id"] for r in body["rules"]}
     assert ids == {
-        "emotion-first", "unconditional-apology", "no-blame-shifting", "no-arguing", "no-parroting",
-        "solution-or-ask", "concrete-next-steps", "follow-up", "calm-tone", "no-unauthorized-promises",
+        "emotion-first",
+        "unconditional-apology",
+        "no-blame-shifting",
+        "no-arguing",
+        "no-parroting",
+        "solution-or-ask",
+        "concrete-next-steps",
+        "follow-up",
+        "calm-tone",
+        "no-unauthorized-promises",
     }
     assert all(r["sources"] and r["sources"][0]["doc"].endswith(".txt") for r in body["rules"])
     topics = " ".join(c["topic"] for c in body["conflicts"])

@@ -1,5 +1,6 @@
 """Access control: hashed scoped API keys from the CLI, 401 vs 403, auth off only on loopback,
 the model allow-list and the per-key rate limit."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +26,15 @@ CHECK = {"reply": "I am so sorry your parcel is late. I will chase it today and 
 
 @pytest.fixture
 def secured(settings: Settings) -> Settings:
-    return settings.model_copy(update={"auth": "on", "bind_host": "0.0.0.0", "allowed_models": ["playbook", "fake/*"],
-                                       "rate_limit_per_minute": 600, "rate_limit_burst": 100})
+    return settings.model_copy(
+        update={
+            "auth": "on",
+            "bind_host": "0.0.0.0",
+            "allowed_models": ["playbook", "fake/*"],
+            "rate_limit_per_minute": 600,
+            "rate_limit_burst": 100,
+        }
+    )
 
 
 @pytest.fixture
@@ -113,7 +121,9 @@ def test_health_and_rules_need_no_key(app_client: TestClient) -> None:
 def test_openapi_documents_the_bearer_scheme_and_each_scope(app_client: TestClient) -> None:
     spec = app_client.get("/openapi.json").json()
     assert spec["components"]["securitySchemes"]["HTTPBearer"] == {
-        "type": "http", "scheme": "bearer", "description": spec["components"]["securitySchemes"]["HTTPBearer"]["description"],
+        "type": "http",
+        "scheme": "bearer",
+        "description": spec["components"]["securitySchemes"]["HTTPBearer"]["description"],
     }
     for method, path, scope, _ in ROUTES:
         op = spec["paths"][path.replace("DRAFT", "{draft_id}")][method]
@@ -154,8 +164,9 @@ def serve_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict]]:
     get_settings.cache_clear()
 
 
-def test_serve_refuses_auth_off_on_a_public_address(serve_env: list[dict], monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_refuses_auth_off_on_a_public_address(
+    serve_env: list[dict], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CALMREPLY_AUTH", "off")
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     assert "refusing to start with CALMREPLY_AUTH=off on 0.0.0.0" in capsys.readouterr().err
@@ -184,8 +195,9 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
 
 
-def test_cli_creates_lists_and_revokes_keys_stored_hashed(cli_db: Path, secured: Settings, fake_llm: FakeProvider,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_creates_lists_and_revokes_keys_stored_hashed(
+    cli_db: Path, secured: Settings, fake_llm: FakeProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
     from api.main import create_app
 
     assert main(["keys", "create", "--name", "crm", "--scopes", "drafts:write,drafts:read,checks,stats,admin"]) == 0
@@ -283,5 +295,6 @@ def test_stats_count_drafts_tokens_and_cost_per_model(app_client: TestClient, fa
     body = app_client.get("/v1/stats", headers=key(app_client, Scope.stats)).json()
     assert body["totals"]["drafts"] == 3 and body["total_tokens"] == 300
     assert [(u["model"], u["source"], u["drafts"], u["total_tokens"]) for u in body["usage"]] == [
-        ("fake/a", "llm", 2, 300), ("playbook", "playbook", 1, 0),
+        ("fake/a", "llm", 2, 300),
+        ("playbook", "playbook", 1, 0),
     ]

@@ -1,5 +1,6 @@
 """Bad input and storage (issue 10 §5): nothing a caller sends gives a 5xx, stores invalid JSON or is echoed
 back raw; every 4xx has the one documented shape; workers racing on a fresh database don't crash."""
+
 from __future__ import annotations
 
 import json
@@ -38,6 +39,7 @@ def stored_json_is_valid(client: TestClient) -> None:
 
 # --- huge numbers and paging -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("offset", [10**30, 2**63, 10**6])
 def test_a_huge_offset_is_a_422_not_a_500(client: TestClient, offset: int) -> None:
     r = client.get("/v1/drafts", params={"offset": offset})
@@ -47,6 +49,7 @@ def test_a_huge_offset_is_a_422_not_a_500(client: TestClient, offset: int) -> No
 
 
 # --- finite numbers only -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("token", ["Infinity", "-Infinity", "NaN", "1e309", "-1e309", "1" + "0" * 400])
 @pytest.mark.parametrize("path,base", [("/v1/drafts", {"complaint": COMPLAINT}), ("/v1/checks", {"reply": "Sorry, we will fix it."})])
@@ -82,7 +85,9 @@ def test_every_number_a_request_body_takes_must_be_finite() -> None:
     from api.schemas import CheckRequest, DraftRequest, FeedbackRequest
 
     minimal: dict[type[BaseModel], dict[str, Any]] = {
-        DraftRequest: {"complaint": "x"}, CheckRequest: {"reply": "x"}, FeedbackRequest: {"outcome": "sent"},
+        DraftRequest: {"complaint": "x"},
+        CheckRequest: {"reply": "x"},
+        FeedbackRequest: {"outcome": "sent"},
     }
     checked = 0
     for model, base in minimal.items():
@@ -179,6 +184,7 @@ def test_the_openapi_schema_documents_the_control_character_rule(client: TestCli
 
 # --- one error shape for every 4xx -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "method,path,content,headers,status",
     [
@@ -225,6 +231,7 @@ def test_the_openapi_schema_has_no_other_error_shape(client: TestClient) -> None
 
 
 # --- migrations under racing workers -----------------------------------------------------------------------
+
 
 def _migrate_at_barrier(url: str, barrier: Any, results: Any) -> None:
     try:
@@ -308,7 +315,10 @@ def test_serve_with_two_workers_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     env = {**os.environ, "CALMREPLY_DATABASE_URL": f"sqlite:///{database}", "CALMREPLY_MODEL": "playbook"}
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -322,8 +332,11 @@ def test_serve_with_two_workers_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
         else:
             pytest.fail("the server never answered /healthz")
         with ThreadPoolExecutor(8) as pool:
-            codes = list(pool.map(lambda i: httpx.post(base + "/v1/drafts", json={"complaint": f"{COMPLAINT} ({i})"},
-                                                       timeout=60).status_code, range(16)))
+            codes = list(
+                pool.map(
+                    lambda i: httpx.post(base + "/v1/drafts", json={"complaint": f"{COMPLAINT} ({i})"}, timeout=60).status_code, range(16)
+                )
+            )
         assert codes == [201] * 16
         assert httpx.get(base + "/v1/drafts").json()["total"] == 16
     finally:

@@ -1,4 +1,5 @@
 """The calmreply command line: check, rules, draft (in-process), eval checker."""
+
 from __future__ import annotations
 
 import json

@@ -5,6 +5,7 @@ Nothing here downloads a browser: the system Chromium is launched by path (CALMR
 Every request the page makes must stay on the test server: the console uses no CDN.
 Screenshots at 1280 and 390 px go to CALMREPLY_SCREENSHOTS when it is set.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,12 @@ HEDGE = " I'm sorry if you feel we let you down."
 
 
 def _chromium() -> str | None:
-    for candidate in (os.environ.get("CALMREPLY_CHROMIUM"), "/usr/lib/chromium/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("CALMREPLY_CHROMIUM"),
+        "/usr/lib/chromium/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -64,13 +69,34 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 def server(tmp_path_factory: pytest.TempPathFactory, fake_openai: FakeOpenAI) -> Iterator[str]:
     port = _free_port()
     db = tmp_path_factory.mktemp("console") / "console.db"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CALMREPLY_DATABASE_URL": f"sqlite:///{db}", "CALMREPLY_MODEL": "playbook",
-           "LITELLM_LOCAL_MODEL_COST_MAP": "True", "OPENAI_API_BASE": fake_openai.base_url, "OPENAI_BASE_URL": fake_openai.base_url,
-           "OPENAI_API_KEY": "not-a-real-key"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CALMREPLY_DATABASE_URL": f"sqlite:///{db}",
+        "CALMREPLY_MODEL": "playbook",
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        "OPENAI_API_BASE": fake_openai.base_url,
+        "OPENAI_BASE_URL": fake_openai.base_url,
+        "OPENAI_API_KEY": "not-a-real-key",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -177,8 +203,9 @@ def test_an_llm_draft_streams_into_the_editor(page, fake_openai: FakeOpenAI) -> 
     page.locator("#f-model").fill("openai/fake-model")
     page.get_by_role("button", name="Draft reply").click()
     # While the model writes, the editor shows its words (read-only) before the draft is stored.
-    page.wait_for_function("() => { const e = document.querySelector('#editor');"
-                           " return e.getAttribute('aria-busy') === 'true' && e.textContent.length > 20; }")
+    page.wait_for_function(
+        "() => { const e = document.querySelector('#editor'); return e.getAttribute('aria-busy') === 'true' && e.textContent.length > 20; }"
+    )
     playwright_sync.expect(page.locator("#escalations .flag.escalate")).to_be_visible()
     playwright_sync.expect(page.locator("#editor")).to_contain_text("Hi Emeka,")
     playwright_sync.expect(page.locator("#source-badge")).to_contain_text("llm")
@@ -272,7 +299,9 @@ def test_insights_draw_charts_from_stored_drafts(page, server: str) -> None:  # 
     charts = page.locator("#charts svg.chart")
     playwright_sync.expect(charts.first).to_be_visible()
     assert charts.count() >= 6
-    playwright_sync.expect(page.get_by_role("img", name="Share of finished drafts sent as is, edited or discarded, per model and prompt version")).to_be_visible()
+    playwright_sync.expect(
+        page.get_by_role("img", name="Share of finished drafts sent as is, edited or discarded, per model and prompt version")
+    ).to_be_visible()
     assert page.locator("#charts rect.bar.s-sent").count() >= 1
     drafts_total = httpx.get(f"{server}/v1/stats").json()["totals"]["drafts"]
     playwright_sync.expect(page.locator("#stats-totals .total").first).to_contain_text(str(drafts_total))

@@ -1,4 +1,5 @@
 """The console's files: served from the package, self-contained (no CDN), nothing outside its folder."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """GET /v1/drafts: a constant number of SQL statements per page, pages read from an index in order (no sort),
 keyset (cursor) paging that visits every draft once, and offset paging that stays bounded."""
+
 from __future__ import annotations
 
 import asyncio
@@ -50,8 +51,10 @@ def seed(client: TestClient, count: int, *, feedback_every: int = 2, same_second
     with engine_of(client).begin() as conn:
         for i, draft_id in enumerate(ids):
             second = i - 1 if i % same_second_every == 0 and i else i
-            conn.execute(text("UPDATE drafts SET created_at = :t WHERE id = :id"),
-                         {"t": f"2026-01-01 00:{second // 60:02d}:{second % 60:02d}.000000", "id": draft_id})
+            conn.execute(
+                text("UPDATE drafts SET created_at = :t WHERE id = :id"),
+                {"t": f"2026-01-01 00:{second // 60:02d}:{second % 60:02d}.000000", "id": draft_id},
+            )
     for i, draft_id in enumerate(ids):
         if i % feedback_every == 0:
             store.add_feedback(draft_id, FeedbackRequest(outcome="sent"), None)

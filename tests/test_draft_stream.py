@@ -1,4 +1,5 @@
 """POST /v1/drafts with Accept: text/event-stream: analysis, delta, checks, done (or error)."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,9 @@ def events(lines: Iterator[str]) -> Iterator[tuple[str, dict]]:
     name, data = None, []
     for line in lines:
         if line.startswith("event: "):
-            name = line[len("event: "):]
+            name = line[len("event: ") :]
         elif line.startswith("data: "):
-            data.append(line[len("data: "):])
+            data.append(line[len("data: ") :])
         elif line == "" and name is not None:
             yield name, json.loads("\n".join(data))
             name, data = None, []

@@ -1,6 +1,7 @@
 """The eval suite measures reading and specificity: a reply names the customer's actual problem
 (paraphrase counts, a template does not), the analysis reads the intent, and a run whose replies
 collapse into one template shows it and can be gated on it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,14 +37,30 @@ PHRASES = load_stock_filler()
 
 def analysis(intent: Intent = "complaint", confidence: float = 0.9) -> Analysis:
     return Analysis(
-        intent=intent, intent_confidence=confidence, emotions=[], intensity="moderate", intensity_score=0.5, grievances=[],
-        asks=[], fault="unclear", fault_reason="", customer_register="non_technical", flags=[],
+        intent=intent,
+        intent_confidence=confidence,
+        emotions=[],
+        intensity="moderate",
+        intensity_score=0.5,
+        grievances=[],
+        asks=[],
+        fault="unclear",
+        fault_reason="",
+        customer_register="non_technical",
+        flags=[],
     )
 
 
 def case(**expect: object) -> Case:
-    return Case(id="c1", industry="retail", channel=Channel.email, intensity="moderate", company_at_fault=True,
-                complaint="The cot slat snapped and trapped my daughter's arm.", expect=Expectations.model_validate(expect))
+    return Case(
+        id="c1",
+        industry="retail",
+        channel=Channel.email,
+        intensity="moderate",
+        company_at_fault=True,
+        complaint="The cot slat snapped and trapped my daughter's arm.",
+        expect=Expectations.model_validate(expect),
+    )
 
 
 # ---------------------------------------------------------------- specificity matching
@@ -68,10 +85,21 @@ def test_one_group_is_not_enough_when_there_are_several() -> None:
     assert match_problem("I'm sorry about the cot.", [["crib", "cot"]]).passed is True, "a one-group problem needs one"
 
 
-@pytest.mark.parametrize(("reply_word", "term"), [
-    ("charged", "charge"), ("delayed", "delay"), ("trapped", "trap"), ("deliveries", "delivery"), ("Charges", "charging"),
-    ("families", "family"), ("replies", "reply"), ("refunded", "refund"), ("Company's", "company"), ("£4,000", "4000"),
-])
+@pytest.mark.parametrize(
+    ("reply_word", "term"),
+    [
+        ("charged", "charge"),
+        ("delayed", "delay"),
+        ("trapped", "trap"),
+        ("deliveries", "delivery"),
+        ("Charges", "charging"),
+        ("families", "family"),
+        ("replies", "reply"),
+        ("refunded", "refund"),
+        ("Company's", "company"),
+        ("£4,000", "4000"),
+    ],
+)
 def test_light_stemming_matches_word_forms(reply_word: str, term: str) -> None:
     assert match_problem(f"About the {reply_word} today.", [[term]]).passed
 
@@ -88,7 +116,7 @@ def test_multi_word_and_hyphenated_terms() -> None:
 
 def test_offsets_survive_text_whose_lower_case_changes_length() -> None:
     reply = "İİİ the cot broke"
-    (start, end, text), = match_problem(reply, [["cot"]]).groups[0].spans
+    ((start, end, text),) = match_problem(reply, [["cot"]]).groups[0].spans
     assert reply[start:end] == text == "cot"
     assert [t.word for t in tokenize("You’ve been CHARGED twice")] == ["you've", "been", "charged", "twice"]
 
@@ -97,13 +125,15 @@ def test_offsets_survive_text_whose_lower_case_changes_length() -> None:
 
 
 def test_specificity_scorer_reports_spans_and_every_problem() -> None:
-    problems = [ExpectedProblem(summary="the cot slat that trapped her arm", terms=COT),
-                ExpectedProblem(summary="the refund you were refused", terms=[["refund"], ["refused", "declined"]])]
+    problems = [
+        ExpectedProblem(summary="the cot slat that trapped her arm", terms=COT),
+        ExpectedProblem(summary="the refund you were refused", terms=[["refund"], ["refused", "declined"]]),
+    ]
     score = specificity_scorer().fn(case(problems=problems), analysis(), COT_REPLY, [])
     assert score.name == "specificity" and score.passed is True
     spans = cast(list[dict[str, Any]], score.metadata["spans"])
     assert [s["text"] for s in spans] == ["cot", "slat", "trapped", "arm"]
-    assert all(COT_REPLY[s["start"]:s["end"]] == s["text"] for s in spans)
+    assert all(COT_REPLY[s["start"] : s["end"]] == s["text"] for s in spans)
     first, second = cast(list[dict[str, Any]], score.metadata["problems"])
     assert first["passed"] is True and first["missed"] == [] and first["matched"][0] == {"terms": ["crib", "cot"], "words": ["cot"]}
     assert second["passed"] is False and second["missed"] == [["refund"], ["refused", "declined"]]
@@ -199,9 +229,14 @@ def test_summary_carries_the_language_figures() -> None:
 
 def _language_log(similarity: float | None, specificity: float | None, intent: float | None) -> EvalLog:
     log = make_log([sample("c1", "m")], ["m"])
-    log.summaries[0] = log.summaries[0].model_copy(update={
-        "similarity_mean": similarity, "specificity_rate": specificity, "intent_accuracy": intent, "stock_filler_rate": 0.25,
-    })
+    log.summaries[0] = log.summaries[0].model_copy(
+        update={
+            "similarity_mean": similarity,
+            "specificity_rate": specificity,
+            "intent_accuracy": intent,
+            "stock_filler_rate": 0.25,
+        }
+    )
     return log
 
 
@@ -237,7 +272,20 @@ def test_cli_gates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from api.cli import main
 
     dataset = DATASET_DIR / "messages_tune_c1.jsonl"
-    args = ["eval", "run", "--model", "playbook", "--dataset", str(dataset), "--limit", "12", "--out", str(tmp_path), "--quiet", "--no-cache"]
+    args = [
+        "eval",
+        "run",
+        "--model",
+        "playbook",
+        "--dataset",
+        str(dataset),
+        "--limit",
+        "12",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+        "--no-cache",
+    ]
     assert main([*args, "--max-similarity", "1.0", "--min-intent", "0.0", "--min-specificity", "0.0"]) == 0
     assert main([*args, "--resume", "--min-specificity", "1.01", "--max-similarity", "0.0"]) == 1
     err = capsys.readouterr().err

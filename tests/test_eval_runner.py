@@ -1,5 +1,6 @@
 """The eval runner: raw vs repaired vs fallback numbers match what a scripted model did; caching,
 resuming, per-case timeouts, gating and report files."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,16 @@ def _plan(settings: Settings) -> dict[str, list[str | Exception]]:
 
 async def _run(settings: Settings, out: Path, cache: Path | None, **kw: object) -> EvalLog:
     return await run_eval(
-        CASES, ["planned/m"], settings=settings, out_dir=out, dataset_name="test", prompt_version="v1",
-        concurrency=3, case_timeout_s=30, cache_dir=cache, **kw,  # type: ignore[arg-type]
+        CASES,
+        ["planned/m"],
+        settings=settings,
+        out_dir=out,
+        dataset_name="test",
+        prompt_version="v1",
+        concurrency=3,
+        case_timeout_s=30,
+        cache_dir=cache,
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -101,8 +110,16 @@ async def test_resume_retries_timeouts_and_errors(settings: Settings, planned_ll
 async def test_a_slow_case_times_out_without_aborting_the_run(settings: Settings, planned_llm: PlannedProvider, tmp_path: Path) -> None:
     planned_llm.set_plan({c.complaint: [as_json(GOOD_SECTIONS)] for c in CASES})
     planned_llm.delay_s = 1.0
-    log = await run_eval(CASES[:2], ["planned/m"], settings=settings, out_dir=tmp_path, dataset_name="t", prompt_version="v1",
-                         concurrency=2, case_timeout_s=0.05)
+    log = await run_eval(
+        CASES[:2],
+        ["planned/m"],
+        settings=settings,
+        out_dir=tmp_path,
+        dataset_name="t",
+        prompt_version="v1",
+        concurrency=2,
+        case_timeout_s=0.05,
+    )
     assert [s.status for s in log.samples] == ["timeout", "timeout"]
     assert log.summaries[0].errors == 2
 
@@ -135,8 +152,9 @@ async def test_llm_judge_agreement_is_reported_beside_the_checks(settings: Setti
 
     verdicts = json.dumps({"verdicts": [{"rule_id": r.id, "passed": True, "reason": "looks fine"} for r in RULES]})
     planned_llm.set_plan({c.complaint: [verdicts] for c in CASES})
-    log = await run_eval(CASES, ["playbook"], settings=settings, out_dir=tmp_path, dataset_name="t", prompt_version="v1",
-                         judge="planned/judge")
+    log = await run_eval(
+        CASES, ["playbook"], settings=settings, out_dir=tmp_path, dataset_name="t", prompt_version="v1", judge="planned/judge"
+    )
     assert log.spec.judge == "planned/judge"
     assert all(s.judge and len(s.judge) == len(RULES) for s in log.samples)
     for rule in log.summaries[0].rules:

@@ -4,6 +4,7 @@
 Every fault must end in a reply (the playbook when the model fails), inside the deadline, with
 `meta.fallback_reason` naming the real cause and no provider text in `meta`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -140,9 +141,12 @@ MATRIX: list[tuple[str, str, FallbackReason | None]] = [
 @pytest.fixture(scope="module")
 def calmreply(provider: FakeOpenAIServer) -> Iterator[CalmreplyServer]:
     env = {
-        "CALMREPLY_REQUEST_DEADLINE_S": str(DEADLINE_S), "CALMREPLY_RETRY_BACKOFF_S": "0.05",
-        "CALMREPLY_TRANSPORT_RETRIES": "2", "CALMREPLY_MAX_REASKS": "2",
-        "OPENAI_API_BASE": provider.base_url, "OPENAI_API_KEY": API_KEY,
+        "CALMREPLY_REQUEST_DEADLINE_S": str(DEADLINE_S),
+        "CALMREPLY_RETRY_BACKOFF_S": "0.05",
+        "CALMREPLY_TRANSPORT_RETRIES": "2",
+        "CALMREPLY_MAX_REASKS": "2",
+        "OPENAI_API_BASE": provider.base_url,
+        "OPENAI_API_KEY": API_KEY,
     }
     with CalmreplyServer(env) as server:
         body = {"complaint": COMPLAINT, "model": "playbook"}

@@ -1,5 +1,6 @@
 """`calmreply worker` processes: a worker killed with kill -9 while jobs are pending loses none and makes no
 second note, and two workers over Redis share the jobs, each done exactly once."""
+
 from __future__ import annotations
 
 import os
@@ -27,16 +28,28 @@ class Worker:
     """One `calmreply worker` process, configured like the test's app."""
 
     def __init__(self, tmp_path: Path, name: str, settings: Settings, threads: int) -> None:
-        env = {**os.environ, "CALMREPLY_DATABASE_URL": settings.database_url, "CALMREPLY_MODEL": "playbook",
-               "CALMREPLY_QUEUE_URL": settings.queue_url or "", "CALMREPLY_PUBLIC_URL": settings.public_url,
-               "CALMREPLY_JOB_LEASE_S": str(settings.job_lease_s), "CALMREPLY_JOB_BACKOFF_S": str(settings.job_backoff_s),
-               "CALMREPLY_CHATWOOT_BASE_URL": settings.chatwoot.base_url or "", "CALMREPLY_CHATWOOT_API_TOKEN": "cw-token",
-               "CALMREPLY_CHATWOOT_COMPANY_NAME": "Nairahost"}
+        env = {
+            **os.environ,
+            "CALMREPLY_DATABASE_URL": settings.database_url,
+            "CALMREPLY_MODEL": "playbook",
+            "CALMREPLY_QUEUE_URL": settings.queue_url or "",
+            "CALMREPLY_PUBLIC_URL": settings.public_url,
+            "CALMREPLY_JOB_LEASE_S": str(settings.job_lease_s),
+            "CALMREPLY_JOB_BACKOFF_S": str(settings.job_backoff_s),
+            "CALMREPLY_CHATWOOT_BASE_URL": settings.chatwoot.base_url or "",
+            "CALMREPLY_CHATWOOT_API_TOKEN": "cw-token",
+            "CALMREPLY_CHATWOOT_COMPANY_NAME": "Nairahost",
+        }
         if not settings.queue_url:
             env.pop("CALMREPLY_QUEUE_URL")
         self.log = tmp_path / f"{name}.log"
-        self.proc = subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--threads", str(threads)], cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=self.log.open("w"))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "worker", "--threads", str(threads)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("w"),
+        )
 
     def wait_ready(self) -> None:
         wait_for(lambda: "calmreply worker " in self.log.read_text() or self.proc.poll() is not None, timeout_s=120)
@@ -113,8 +126,11 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
         pytest.skip("no redis-server binary (apt-get install redis-server); the Redis queue is not tested")
     redis = pytest.importorskip("redis")
     port = _free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
 
@@ -154,5 +170,3 @@ def test_two_workers_over_redis_share_the_jobs_and_do_each_exactly_once(
     assert len(chatwoot.posts()) == 24 and {j["attempts"] for j in done} == {1}
     pids = {str(w.proc.pid) for w in workers}
     assert {j["worker"].rsplit(":", 1)[1] for j in done} == pids  # both did some
-
-

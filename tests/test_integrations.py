@@ -1,6 +1,7 @@
 """The Chatwoot and Zammad connectors against fake helpdesks on 127.0.0.1 (tests/helpdesk_fakes.py), with the
 documented payloads: a message in, one note back with a draft that passes every error rule; signatures;
 replays; a helpdesk failing then recovering; dead jobs and their retry; a restart with jobs pending."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,10 @@ from tests.helpdesk_fakes import FakeChatwoot, FakeZammad
 
 CW_SECRET = b"cw-webhook-secret"
 ZM_SECRET = b"zm-signature-token"
-POLICE = ("None of my websites hosted with you have been reachable since this morning and I am losing money every hour. "
-          "If my website is not back up within 24 hours I will report you to the police.")
+POLICE = (
+    "None of my websites hosted with you have been reachable since this morning and I am losing money every hour. "
+    "If my website is not back up within 24 hours I will report you to the police."
+)
 
 
 def wait_for(what: Callable[[], bool], timeout_s: float = 30.0) -> None:
@@ -31,51 +34,113 @@ def wait_for(what: Callable[[], bool], timeout_s: float = 30.0) -> None:
         time.sleep(0.05)
 
 
-def chatwoot_event(message_id: int, content: str = POLICE, *, message_type: str = "incoming", private: bool = False,
-                   conversation_id: int = 7, account_id: int = 1, event: str = "message_created") -> dict[str, Any]:
+def chatwoot_event(
+    message_id: int,
+    content: str = POLICE,
+    *,
+    message_type: str = "incoming",
+    private: bool = False,
+    conversation_id: int = 7,
+    account_id: int = 1,
+    event: str = "message_created",
+) -> dict[str, Any]:
     """A message_created delivery as Chatwoot documents it (account webhook / agent bot)."""
     sender = {"id": 42, "name": "Emeka Obi", "type": "contact", "email": "emeka@example.com"}
-    message = {"id": message_id, "content": content, "message_type": 0 if message_type == "incoming" else 1,
-               "private": private, "created_at": 1733212800}
+    message = {
+        "id": message_id,
+        "content": content,
+        "message_type": 0 if message_type == "incoming" else 1,
+        "private": private,
+        "created_at": 1733212800,
+    }
     return {
-        "event": event, "id": message_id, "content": content, "created_at": "2026-12-03T09:00:00.000Z",
-        "message_type": message_type, "content_type": "text", "content_attributes": {}, "source_id": None,
-        "private": private, "sender": sender,
+        "event": event,
+        "id": message_id,
+        "content": content,
+        "created_at": "2026-12-03T09:00:00.000Z",
+        "message_type": message_type,
+        "content_type": "text",
+        "content_attributes": {},
+        "source_id": None,
+        "private": private,
+        "sender": sender,
         "inbox": {"id": 3, "name": "Website"},
-        "conversation": {"id": conversation_id, "status": "open", "inbox_id": 3, "channel": "Channel::WebWidget",
-                         "meta": {"sender": sender, "assignee": None}, "messages": [message]},
+        "conversation": {
+            "id": conversation_id,
+            "status": "open",
+            "inbox_id": 3,
+            "channel": "Channel::WebWidget",
+            "meta": {"sender": sender, "assignee": None},
+            "messages": [message],
+        },
         "account": {"id": account_id, "name": "Nairahost"},
     }
 
 
-def zammad_payload(article_id: int, body: str = f"<div>{POLICE}</div>", *, ticket_id: int = 81, sender: str = "Customer",
-                   internal: bool = False, group_id: int = 3) -> dict[str, Any]:
+def zammad_payload(
+    article_id: int,
+    body: str = f"<div>{POLICE}</div>",
+    *,
+    ticket_id: int = 81,
+    sender: str = "Customer",
+    internal: bool = False,
+    group_id: int = 3,
+) -> dict[str, Any]:
     """A trigger webhook with Zammad's default payload (trimmed to the fields the docs' example shows)."""
     return {
-        "ticket": {"id": ticket_id, "number": "10081", "title": "Websites down", "group_id": group_id, "state": "open",
-                   "group": {"id": group_id, "name": "Service Desk"}, "customer_id": 8,
-                   "customer": {"id": 8, "firstname": "Emily", "lastname": "Adams", "email": "emily@example.com"}},
-        "article": {"id": article_id, "ticket_id": ticket_id, "body": body, "content_type": "text/html", "internal": internal,
-                    "sender": sender, "sender_id": 2, "type": "email", "type_id": 1, "from": "Emily Adams <emily@example.com>",
-                    "to": "Service Desk", "created_at": "2020-11-13T14:34:35.318Z"},
+        "ticket": {
+            "id": ticket_id,
+            "number": "10081",
+            "title": "Websites down",
+            "group_id": group_id,
+            "state": "open",
+            "group": {"id": group_id, "name": "Service Desk"},
+            "customer_id": 8,
+            "customer": {"id": 8, "firstname": "Emily", "lastname": "Adams", "email": "emily@example.com"},
+        },
+        "article": {
+            "id": article_id,
+            "ticket_id": ticket_id,
+            "body": body,
+            "content_type": "text/html",
+            "internal": internal,
+            "sender": sender,
+            "sender_id": 2,
+            "type": "email",
+            "type_id": 1,
+            "from": "Emily Adams <emily@example.com>",
+            "to": "Service Desk",
+            "created_at": "2020-11-13T14:34:35.318Z",
+        },
     }
 
 
-def post_chatwoot(client: TestClient, payload: dict[str, Any], *, secret: bytes = CW_SECRET, timestamp: int | None = None,
-                  tamper: bool = False) -> Any:
+def post_chatwoot(
+    client: TestClient, payload: dict[str, Any], *, secret: bytes = CW_SECRET, timestamp: int | None = None, tamper: bool = False
+) -> Any:
     body = json.dumps(payload).encode()
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     signature = chatwoot_signature(secret, stamp, body)
     sent = body.replace(b"police", b"press") if tamper else body
-    return client.post("/v1/integrations/chatwoot/webhook", content=sent,
-                       headers={"Content-Type": "application/json", "X-Chatwoot-Signature": signature, "X-Chatwoot-Timestamp": stamp})
+    return client.post(
+        "/v1/integrations/chatwoot/webhook",
+        content=sent,
+        headers={"Content-Type": "application/json", "X-Chatwoot-Signature": signature, "X-Chatwoot-Timestamp": stamp},
+    )
 
 
 def post_zammad(client: TestClient, payload: dict[str, Any], *, secret: bytes = ZM_SECRET) -> Any:
     body = json.dumps(payload).encode()
-    return client.post("/v1/integrations/zammad/webhook", content=body,
-                       headers={"Content-Type": "application/json", "X-Hub-Signature": zammad_signature(secret, body),
-                                "X-Zammad-Trigger": "calmreply", "X-Zammad-Delivery": "d-1"})
+    return client.post(
+        "/v1/integrations/zammad/webhook",
+        content=body,
+        headers={
+            "Content-Type": "application/json",
+            "X-Hub-Signature": zammad_signature(secret, body),
+            "X-Zammad-Trigger": "calmreply",
+            "X-Zammad-Delivery": "d-1",
+        },
+    )
 
 
 @pytest.fixture
@@ -94,12 +159,22 @@ def zammad() -> Iterator[FakeZammad]:
 
 def connector_settings(tmp_path: Path, chatwoot: FakeChatwoot, zammad: FakeZammad, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
-        database_url=f"sqlite:///{tmp_path / 'calmreply.db'}", model="playbook", public_url="https://calmreply.example.com",
-        queue_workers=1, job_backoff_s=0.05, job_max_attempts=4, job_lease_s=60, helpdesk_timeout_s=5,
-        chatwoot=ChatwootSettings(base_url=chatwoot.url, api_token="cw-token", webhook_secret=CW_SECRET.decode(),
-                                  company_name="Nairahost"),
-        zammad=ZammadSettings(base_url=zammad.url + "/", api_token="zm-token", webhook_secret=ZM_SECRET.decode(),
-                              company_name="Chrispresso", shared_draft_groups=[9]),
+        database_url=f"sqlite:///{tmp_path / 'calmreply.db'}",
+        model="playbook",
+        public_url="https://calmreply.example.com",
+        queue_workers=1,
+        job_backoff_s=0.05,
+        job_max_attempts=4,
+        job_lease_s=60,
+        helpdesk_timeout_s=5,
+        chatwoot=ChatwootSettings(base_url=chatwoot.url, api_token="cw-token", webhook_secret=CW_SECRET.decode(), company_name="Nairahost"),
+        zammad=ZammadSettings(
+            base_url=zammad.url + "/",
+            api_token="zm-token",
+            webhook_secret=ZM_SECRET.decode(),
+            company_name="Chrispresso",
+            shared_draft_groups=[9],
+        ),
     )
     return Settings(**{**values, **overrides})
 
@@ -153,15 +228,25 @@ def test_chatwoot_message_gets_one_private_note_with_the_draft_flags_and_link(ap
     assert done["note_id"] == str(chatwoot.conversations[(1, 7)][-1]["id"])
     # The earlier turns came from Chatwoot's API (the payload had only this message), private notes left out.
     request = app_client.app.state.store.request_of(draft["id"])
-    assert [(t["role"], t["text"]) for t in request["history"]] == [("customer", "My sites are down."),
-                                                                     ("agent", "We are looking into it.")]
+    assert [(t["role"], t["text"]) for t in request["history"]] == [
+        ("customer", "My sites are down."),
+        ("agent", "We are looking into it."),
+    ]
     assert request["customer_name"] == "Emeka Obi" and request["company_name"] == "Nairahost" and request["channel"] == "chat"
 
 
 def test_zammad_article_gets_one_internal_note(app_client: TestClient, zammad: FakeZammad) -> None:
-    zammad.tickets[81] = [{"id": 100, "ticket_id": 81, "sender": "Customer", "internal": False, "content_type": "text/html",
-                           "body": "<p>My sites are down.</p>"},
-                          {"id": 101, "ticket_id": 81, "sender": "Agent", "internal": True, "type": "note", "body": "ops ticket 4"}]
+    zammad.tickets[81] = [
+        {
+            "id": 100,
+            "ticket_id": 81,
+            "sender": "Customer",
+            "internal": False,
+            "content_type": "text/html",
+            "body": "<p>My sites are down.</p>",
+        },
+        {"id": 101, "ticket_id": 81, "sender": "Agent", "internal": True, "type": "note", "body": "ops ticket 4"},
+    ]
     answer = post_zammad(app_client, zammad_payload(104))
     assert answer.status_code == 202
     done = finished(app_client, answer.json()["job_id"])
@@ -169,7 +254,11 @@ def test_zammad_article_gets_one_internal_note(app_client: TestClient, zammad: F
     [post] = [r for r in zammad.received if r.method == "POST"]
     assert post.path == "/api/v1/ticket_articles" and post.headers["authorization"] == "Token token=zm-token"
     assert {k: post.body[k] for k in ("ticket_id", "type", "internal", "content_type")} == {
-        "ticket_id": 81, "type": "note", "internal": True, "content_type": "text/html"}
+        "ticket_id": 81,
+        "type": "note",
+        "internal": True,
+        "content_type": "text/html",
+    }
     draft = assert_passes_every_error_rule(app_client, done["draft_id"])
     assert draft["reply"].split("\n")[0] in post.body["body"] and "authority_threat" in post.body["body"]
     assert "#draft/" + draft["id"] in post.body["body"]
@@ -200,8 +289,13 @@ def test_a_badly_signed_chatwoot_delivery_gets_401_and_stores_nothing(app_client
     if how == "unsigned":
         answer = app_client.post("/v1/integrations/chatwoot/webhook", json=payload)
     else:
-        answer = post_chatwoot(app_client, payload, secret=b"guess" if how == "wrong secret" else CW_SECRET,
-                               tamper=how == "tampered body", timestamp=int(time.time()) - 3600 if how == "stale timestamp" else None)
+        answer = post_chatwoot(
+            app_client,
+            payload,
+            secret=b"guess" if how == "wrong secret" else CW_SECRET,
+            tamper=how == "tampered body",
+            timestamp=int(time.time()) - 3600 if how == "stale timestamp" else None,
+        )
     assert answer.status_code == 401 and answer.json()["error"] == "unauthorized"
     assert app_client.get("/v1/integrations/jobs").json()["items"] == []
     assert chatwoot.received == []
@@ -228,23 +322,33 @@ def test_a_replayed_delivery_makes_no_second_job_or_note(app_client: TestClient,
     assert len(app_client.get("/v1/integrations/jobs").json()["items"]) == 2
 
 
-@pytest.mark.parametrize("payload", [
-    chatwoot_event(400, message_type="outgoing"),
-    chatwoot_event(401, private=True),
-    chatwoot_event(402, message_type="outgoing", private=True, content="calmreply draft (not sent to the customer): ..."),
-    chatwoot_event(403, event="conversation_status_changed"),
-    chatwoot_event(404, content="   "),
-], ids=["outgoing", "private", "our own note", "other event", "no text"])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        chatwoot_event(400, message_type="outgoing"),
+        chatwoot_event(401, private=True),
+        chatwoot_event(402, message_type="outgoing", private=True, content="calmreply draft (not sent to the customer): ..."),
+        chatwoot_event(403, event="conversation_status_changed"),
+        chatwoot_event(404, content="   "),
+    ],
+    ids=["outgoing", "private", "our own note", "other event", "no text"],
+)
 def test_chatwoot_events_without_a_customer_message_are_ignored(app_client: TestClient, chatwoot: FakeChatwoot, payload: dict) -> None:
     answer = post_chatwoot(app_client, payload)
     assert answer.status_code == 200 and answer.json()["status"] == "ignored" and answer.json()["reason"]
     assert app_client.get("/v1/integrations/jobs").json()["items"] == [] and chatwoot.received == []
 
 
-@pytest.mark.parametrize("payload", [
-    zammad_payload(500, sender="Agent"), zammad_payload(501, internal=True), zammad_payload(502, sender="System"),
-    {"ticket": zammad_payload(503)["ticket"]},
-], ids=["agent", "internal", "system", "no article"])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        zammad_payload(500, sender="Agent"),
+        zammad_payload(501, internal=True),
+        zammad_payload(502, sender="System"),
+        {"ticket": zammad_payload(503)["ticket"]},
+    ],
+    ids=["agent", "internal", "system", "no article"],
+)
 def test_zammad_articles_not_from_the_customer_or_internal_are_ignored(app_client: TestClient, zammad: FakeZammad, payload: dict) -> None:
     answer = post_zammad(app_client, payload)
     assert answer.status_code == 200 and answer.json()["status"] == "ignored"
@@ -298,6 +402,7 @@ def test_a_job_the_queue_could_not_take_is_still_accepted_and_swept_up_later(
     from api.main import create_app
 
     with TestClient(create_app(connector_settings(tmp_path, chatwoot, zammad, queue_workers=0))) as before:
+
         def down(job_id: str) -> None:
             raise ConnectionError("queue unreachable")
 
@@ -316,7 +421,9 @@ def test_with_store_pii_off_a_done_job_forgets_the_customers_words(tmp_path: Pat
     from api.main import create_app
 
     with TestClient(create_app(connector_settings(tmp_path, chatwoot, zammad, store_pii=False))) as client:
-        job_id = post_chatwoot(client, chatwoot_event(950, content="My order 4521 never came, mail me at emeka@example.com")).json()["job_id"]
+        job_id = post_chatwoot(client, chatwoot_event(950, content="My order 4521 never came, mail me at emeka@example.com")).json()[
+            "job_id"
+        ]
         finished(client, job_id)
         with client.app.state.jobs.sessions() as session:
             stored = session.get(HelpdeskJobRow, job_id).message

@@ -1,6 +1,7 @@
 """End to end through the real offline model: HTTP -> pipeline -> litellm -> local/smollm2-135m
 (llama.cpp via xllamacpp) -> structured parse -> guard -> re-ask -> fallback. Asserts on the pipeline's
 behaviour, never on the 135M model's wording."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,14 +23,26 @@ def test_local_model_drafts_end_to_end(tmp_path: Path) -> None:
     from api.main import create_app
     from evals.rules import RULES
 
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'local.db'}", max_reasks=1, max_tokens=400,
-                        request_deadline_s=240, llm_timeout_s=120, temperature=0.2)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'local.db'}",
+        max_reasks=1,
+        max_tokens=400,
+        request_deadline_s=240,
+        llm_timeout_s=120,
+        temperature=0.2,
+    )
     with TestClient(create_app(settings)) as client:
-        r = client.post("/v1/drafts", json={
-            "complaint": COMPLAINT, "channel": "email", "company_at_fault": True, "customer_name": "Priya",
-            "policy": {"allowed_remedies": ["technician_visit", "account_credit"], "max_amount": 30, "currency": "USD"},
-            "model": "local/smollm2-135m",
-        })
+        r = client.post(
+            "/v1/drafts",
+            json={
+                "complaint": COMPLAINT,
+                "channel": "email",
+                "company_at_fault": True,
+                "customer_name": "Priya",
+                "policy": {"allowed_remedies": ["technician_visit", "account_credit"], "max_amount": 30, "currency": "USD"},
+                "model": "local/smollm2-135m",
+            },
+        )
         assert r.status_code == 201, r.text
         draft = r.json()
         calls = client.app.state.store.calls(draft["id"])

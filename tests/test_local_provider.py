@@ -3,6 +3,7 @@
 Needs the [local] extra; the whole module is skipped without xllamacpp. Tests that load the
 model are marked `local_model`. max_tokens stays small so the file runs in seconds.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,11 +19,11 @@ pytest.importorskip("xllamacpp")
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-import litellm  # noqa: E402
-from pydantic import BaseModel, Field  # noqa: E402
+import litellm
+from pydantic import BaseModel, Field
 
-import api.providers.local as local  # noqa: E402
-from api.providers import (  # noqa: E402
+import api.providers.local as local
+from api.providers import (
     DEFAULT_LOCAL_MODEL,
     LOCAL_MODEL_PATH_ENV,
     LocalLLM,
@@ -155,9 +156,7 @@ async def test_async_completion() -> None:
 @pytest.mark.local_model
 def test_streaming_yields_chunks_that_join_to_the_completion() -> None:
     expected = litellm.completion(model=MODEL, messages=MESSAGES, **PARAMS).choices[0].message.content
-    chunks = list(
-        litellm.completion(model=MODEL, messages=MESSAGES, stream=True, stream_options={"include_usage": True}, **PARAMS)
-    )
+    chunks = list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True, stream_options={"include_usage": True}, **PARAMS))
     texts = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
     assert len(texts) > 1
     assert "".join(texts) == expected  # temperature 0: same reply streamed or not
@@ -167,9 +166,7 @@ def test_streaming_yields_chunks_that_join_to_the_completion() -> None:
 
 @pytest.mark.local_model
 def test_handler_stream_ends_with_finish_reason_and_usage() -> None:
-    chunks = list(
-        LocalLLM().streaming(model=DEFAULT_LOCAL_MODEL, messages=MESSAGES, optional_params=dict(PARAMS), timeout=30)
-    )
+    chunks = list(LocalLLM().streaming(model=DEFAULT_LOCAL_MODEL, messages=MESSAGES, optional_params=dict(PARAMS), timeout=30))
     assert len(chunks) > 2
     assert all(not c["is_finished"] and c["text"] for c in chunks[:-1])
     final = chunks[-1]
@@ -212,9 +209,7 @@ def test_json_schema_constrained_output_validates(response_format) -> None:
         {"role": "system", "content": "Classify the customer message. Answer in JSON."},
         {"role": "user", "content": "I was charged twice for my order and nobody answers my emails!"},
     ]
-    response = litellm.completion(
-        model=MODEL, messages=messages, temperature=0.0, max_tokens=80, response_format=response_format
-    )
+    response = litellm.completion(model=MODEL, messages=messages, temperature=0.0, max_tokens=80, response_format=response_format)
     assert response.choices[0].finish_reason == "stop"
     triage = Triage.model_validate_json(response.choices[0].message.content)
     assert len(triage.summary) <= 40
@@ -329,7 +324,7 @@ def test_sync_and_threaded_callers_share_one_model() -> None:
         try:
             r = litellm.completion(model=MODEL, messages=MESSAGES, **PARAMS)
             assert r.choices[0].message.content.strip()
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=call) for _ in range(3)]

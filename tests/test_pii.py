@@ -1,5 +1,6 @@
 """Personal data never reaches the model: found, swapped for stable placeholders, restored in the
 reply; optionally kept out of the database too."""
+
 from __future__ import annotations
 
 import json
@@ -55,15 +56,18 @@ def test_each_kind_of_personal_data_is_found(text: str, kind: str, value: str) -
     assert [(f.kind, f.text) for f in find_pii(text)] == [(kind, value)]
 
 
-@pytest.mark.parametrize("text", [
-    "I paid $5,000 on 2024-12-03 at 10:30 and waited 3 days on the road.",
-    "Refund 250.00 now! I have been a customer for 10 years and my order was late.",
-    "Card 4111 1111 1111 1112 fails the Luhn check, so it is no card.",
-    "GB82 WEST 1234 5698 7654 33 fails the IBAN checksum.",
-    "Call me back within 24 hours, between 9 and 5, on the 3rd of May 2025.",
-    "The refund of 1200 for the 2 items (order placed in 2024) never came.",
-    "Since COVID-19 the M25 has been worse; our refund policy is a joke. #stranded #EU261",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I paid $5,000 on 2024-12-03 at 10:30 and waited 3 days on the road.",
+        "Refund 250.00 now! I have been a customer for 10 years and my order was late.",
+        "Card 4111 1111 1111 1112 fails the Luhn check, so it is no card.",
+        "GB82 WEST 1234 5698 7654 33 fails the IBAN checksum.",
+        "Call me back within 24 hours, between 9 and 5, on the 3rd of May 2025.",
+        "The refund of 1200 for the 2 items (order placed in 2024) never came.",
+        "Since COVID-19 the M25 has been worse; our refund policy is a joke. #stranded #EU261",
+    ],
+)
 def test_ordinary_numbers_and_failed_checksums_are_left_alone(text: str) -> None:
     assert find_pii(text) == []
 
@@ -100,8 +104,13 @@ def _analysis(text: str) -> Analysis:
 
 
 PII = {
-    "email": "jo.bloggs@example.co.uk", "phone": "+44 20 7946 0958", "card": "4111 1111 1111 1111",
-    "iban": "GB82 WEST 1234 5698 7654 32", "address": "12 High Street", "postcode": "SW1A 2AA", "order": "A123456",
+    "email": "jo.bloggs@example.co.uk",
+    "phone": "+44 20 7946 0958",
+    "card": "4111 1111 1111 1111",
+    "iban": "GB82 WEST 1234 5698 7654 32",
+    "address": "12 High Street",
+    "postcode": "SW1A 2AA",
+    "order": "A123456",
 }
 COMPLAINT = (
     f"You charged my card {PII['card']} twice for order #{PII['order']} and it never arrived at {PII['address']}, "
@@ -116,8 +125,14 @@ USES_PLACEHOLDERS = {
 
 
 def _request(**kw: object) -> DraftRequest:
-    return DraftRequest(complaint=COMPLAINT, model="fake/writer", company_at_fault=True, customer_name="Jo",
-                        context=f"Order {PII['order']} was charged twice.", **kw)
+    return DraftRequest(
+        complaint=COMPLAINT,
+        model="fake/writer",
+        company_at_fault=True,
+        customer_name="Jo",
+        context=f"Order {PII['order']} was charged twice.",
+        **kw,
+    )
 
 
 def _sent(fake: FakeProvider) -> str:

@@ -1,4 +1,5 @@
 """The drafting pipeline with a scripted model: accepted, repaired, garbage, provider failures."""
+
 from __future__ import annotations
 
 import pytest
@@ -50,7 +51,7 @@ async def test_violating_output_is_repaired_by_reasking_with_the_spans(settings:
 
 
 async def test_garbage_output_falls_back_to_the_playbook(settings: Settings, fake_llm: FakeProvider) -> None:
-    fake_llm.script("I am a teapot", '{"acknowledgement": 3}', "```json\n{\"nope\": true}\n```")
+    fake_llm.script("I am a teapot", '{"acknowledgement": 3}', '```json\n{"nope": true}\n```')
     out = await drafter(settings).draft(request())
     assert out.meta.source == "fallback"
     assert [a.outcome for a in out.meta.attempts] == ["invalid_output"] * 3
@@ -139,7 +140,7 @@ def test_retry_after_header_is_honored(header: str, value: str, expected: float)
     class State:
         attempt_number = 1
 
-        class outcome:  # noqa: N801 - mimics tenacity's RetryCallState.outcome
+        class outcome:
             @staticmethod
             def exception() -> BaseException:
                 return rate_limited(retry_after=value, header=header)

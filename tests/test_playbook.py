@@ -1,4 +1,5 @@
 """The playbook engine writes a specific reply that passes every error rule, on every dataset case and channel."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,15 @@ def test_playbook_passes_every_error_rule_on_the_whole_dataset(channel: Channel)
     broken = {}
     for case in CASES:
         reply, analysis = _draft_with_analysis(case, channel)
-        ctx = CheckContext(reply=reply, complaint=case.complaint, company_at_fault=case.company_at_fault, policy=case.policy,
-                           channel=channel, intent=analysis.intent, frustrated=bool(analysis.emotions))
+        ctx = CheckContext(
+            reply=reply,
+            complaint=case.complaint,
+            company_at_fault=case.company_at_fault,
+            policy=case.policy,
+            channel=channel,
+            intent=analysis.intent,
+            frustrated=bool(analysis.emotions),
+        )
         failures = blocking_failures(check_reply(ctx))
         if failures:
             broken[case.id] = [(f.rule_id, [s.text for s in f.spans]) for f in failures]
@@ -85,14 +93,26 @@ def test_the_promised_fix_follows_the_main_problem_not_a_topic_word_elsewhere() 
     text = "I've sent you the vet's letter twice and nobody has read it. My claim was declined as pre-existing."
     at = text.index("declined")
     req = DraftRequest(complaint=text)
-    analysis = analyze(text).model_copy(update={
-        "problems": [Problem(summary="nobody reading the vet's letter you sent twice", evidence=Evidence(start=0, end=at - 30, text=text[: at - 30]))],
-        "grievances": [Grievance(topic="account_access", summary="your account", evidence=Evidence(start=at, end=at + 8, text="declined"))],
-    })
+    analysis = analyze(text).model_copy(
+        update={
+            "problems": [
+                Problem(
+                    summary="nobody reading the vet's letter you sent twice", evidence=Evidence(start=0, end=at - 30, text=text[: at - 30])
+                )
+            ],
+            "grievances": [
+                Grievance(topic="account_access", summary="your account", evidence=Evidence(start=at, end=at + 8, text="declined"))
+            ],
+        }
+    )
     assert "access" not in solution(req, analysis)
-    grounded = analysis.model_copy(update={
-        "problems": [Problem(summary="your claim being declined", evidence=Evidence(start=at - 14, end=at + 8, text=text[at - 14 : at + 8]))],
-    })
+    grounded = analysis.model_copy(
+        update={
+            "problems": [
+                Problem(summary="your claim being declined", evidence=Evidence(start=at - 14, end=at + 8, text=text[at - 14 : at + 8]))
+            ],
+        }
+    )
     assert "access" in solution(req, grounded)
 
 

@@ -1,5 +1,6 @@
 """The same storage on PostgreSQL: set CALMREPLY_TEST_POSTGRES_URL (e.g.
 postgresql+psycopg://postgres@127.0.0.1:55432/calmreply_test) to run it; skipped otherwise."""
+
 from __future__ import annotations
 
 import os

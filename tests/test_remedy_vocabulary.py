@@ -1,4 +1,5 @@
 """A company's own remedy vocabulary: `policy.allowed_remedies` takes built-in kinds or labelled remedies."""
+
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
@@ -19,10 +20,12 @@ def test_a_labelled_voucher_within_its_own_limit_passes() -> None:
 
 
 def test_a_labelled_voucher_over_its_own_limit_fails() -> None:
-    verdict = check_no_unauthorized_promises(CheckContext(
-        reply="I'm sorry. I've added a £25 voucher to your account.",
-        policy=Policy.model_validate({"allowed_remedies": [VOUCHER], "currency": "GBP"}),
-    ))
+    verdict = check_no_unauthorized_promises(
+        CheckContext(
+            reply="I'm sorry. I've added a £25 voucher to your account.",
+            policy=Policy.model_validate({"allowed_remedies": [VOUCHER], "currency": "GBP"}),
+        )
+    )
     assert not verdict.passed and "20" in verdict.message and "£25" in {s.text for s in verdict.spans}
 
 
@@ -50,17 +53,30 @@ def test_policy_names_and_built_in_kinds_are_unchanged() -> None:
 
 
 def test_plain_kind_policies_still_work_over_the_api(client: TestClient) -> None:
-    body = {"complaint": LATE_PARCEL, "channel": "email", "company_at_fault": True,
-            "policy": {"allowed_remedies": ["account_credit", "partial_refund"], "max_amount": 50, "currency": "USD"}}
+    body = {
+        "complaint": LATE_PARCEL,
+        "channel": "email",
+        "company_at_fault": True,
+        "policy": {"allowed_remedies": ["account_credit", "partial_refund"], "max_amount": 50, "currency": "USD"},
+    }
     r = client.post("/v1/drafts", json=body)
     assert r.status_code == 201, r.text
-    assert client.post("/v1/checks", json={"reply": "I'm sorry. I've added a $20 credit to your account.", "policy": body["policy"]}).status_code == 200
+    assert (
+        client.post(
+            "/v1/checks", json={"reply": "I'm sorry. I've added a $20 credit to your account.", "policy": body["policy"]}
+        ).status_code
+        == 200
+    )
     assert client.post("/v1/checks", json={"reply": "x", "policy": {"allowed_remedies": ["voucher"]}}).status_code == 422
 
 
 def test_a_draft_offers_the_company_label(client: TestClient) -> None:
-    body = {"complaint": LATE_PARCEL, "channel": "email", "company_at_fault": True,
-            "policy": {"allowed_remedies": [VOUCHER], "currency": "GBP"}}
+    body = {
+        "complaint": LATE_PARCEL,
+        "channel": "email",
+        "company_at_fault": True,
+        "policy": {"allowed_remedies": [VOUCHER], "currency": "GBP"},
+    }
     r = client.post("/v1/drafts", json=body)
     assert r.status_code == 201, r.text
     draft = r.json()

@@ -1,9 +1,10 @@
 """Report renderers: terminal summary, JUnit XML, offline HTML, run comparison, write_reports."""
+
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -29,8 +30,12 @@ def span(reply: str, text: str, occurrence: int = 0) -> Span:
 def check(rule_id: str, passed: bool = True, message: str = "", spans: list[Span] | None = None) -> RuleResult:
     severity = dict(RULE_IDS)[rule_id]
     return RuleResult(
-        rule_id=rule_id, title=TITLES[rule_id], severity=severity, passed=passed,
-        message=message or ("ok" if passed else f"{rule_id} failed"), spans=spans or [],
+        rule_id=rule_id,
+        title=TITLES[rule_id],
+        severity=severity,
+        passed=passed,
+        message=message or ("ok" if passed else f"{rule_id} failed"),
+        spans=spans or [],
         fix_hint=None if passed else f"fix {rule_id}",
     )
 
@@ -39,9 +44,22 @@ def all_pass() -> list[RuleResult]:
     return [check(rid) for rid, _ in RULE_IDS]
 
 
-def sample(case_id: str, model: str, reply: str = "We're sorry, we'll fix it today.", checks: list[RuleResult] | None = None, **kw) -> SampleResult:
-    base = dict(industry="telecom", channel="email", status="ok", source="llm", reply=reply, raw_violations=[],
-                latency_ms=800.0, prompt_tokens=500, completion_tokens=120, cost_usd=0.0004, attempts=1)
+def sample(
+    case_id: str, model: str, reply: str = "We're sorry, we'll fix it today.", checks: list[RuleResult] | None = None, **kw
+) -> SampleResult:
+    base = dict(
+        industry="telecom",
+        channel="email",
+        status="ok",
+        source="llm",
+        reply=reply,
+        raw_violations=[],
+        latency_ms=800.0,
+        prompt_tokens=500,
+        completion_tokens=120,
+        cost_usd=0.0004,
+        attempts=1,
+    )
     base.update(kw)
     return SampleResult(case_id=case_id, model=model, checks=all_pass() if checks is None else checks, **base)
 
@@ -56,24 +74,44 @@ def summarize(model: str, samples: list[SampleResult], llm: bool = True) -> Mode
         rules.append(RuleSummary(rule_id=rid, severity=sev, pass_rate=passed / n, failures=len(results) - passed))
     scored = [sc.passed for s in ok for sc in s.scores if sc.name == "mentions-refund" and sc.passed is not None]
     return ModelSummary(
-        model=model, samples=len(samples), errors=len(samples) - len(ok), pass_rate=sum(s.passed for s in samples) / n,
+        model=model,
+        samples=len(samples),
+        errors=len(samples) - len(ok),
+        pass_rate=sum(s.passed for s in samples) / n,
         raw_pass_rate=sum(s.raw_violations == [] for s in ok) / n if llm else None,
         repaired_pass_rate=sum(s.source in ("llm", "llm_repaired") for s in ok) / n if llm else None,
         fallback_rate=sum(s.source == "fallback" for s in ok) / n if llm else None,
-        latency_p50_ms=800, latency_p95_ms=1500, prompt_tokens=sum(s.prompt_tokens for s in ok),
-        completion_tokens=sum(s.completion_tokens for s in ok), cost_usd=None if not llm else 0.0016, rules=rules,
+        latency_p50_ms=800,
+        latency_p95_ms=1500,
+        prompt_tokens=sum(s.prompt_tokens for s in ok),
+        completion_tokens=sum(s.completion_tokens for s in ok),
+        cost_usd=None if not llm else 0.0016,
+        rules=rules,
         expectations={"mentions-refund": sum(scored) / len(scored)} if scored else {},
     )
 
 
 def make_log(samples: list[SampleResult], models: list[str], llm: dict[str, bool] | None = None, **spec_kw) -> EvalLog:
-    spec = dict(models=models, dataset="evals/datasets/complaints_1.jsonl", dataset_size=4, limit=None, prompt_version="v3",
-                judge="openai/gpt-4o", concurrency=4, case_timeout_s=60, git_revision="abc123def456",
-                started_at=datetime(2025, 5, 1, 12, 0, tzinfo=timezone.utc), finished_at=datetime(2025, 5, 1, 12, 3, tzinfo=timezone.utc))
+    spec = dict(
+        models=models,
+        dataset="evals/datasets/complaints_1.jsonl",
+        dataset_size=4,
+        limit=None,
+        prompt_version="v3",
+        judge="openai/gpt-4o",
+        concurrency=4,
+        case_timeout_s=60,
+        git_revision="abc123def456",
+        started_at=datetime(2025, 5, 1, 12, 0, tzinfo=UTC),
+        finished_at=datetime(2025, 5, 1, 12, 3, tzinfo=UTC),
+    )
     spec.update(spec_kw)
     llm = llm or {}
-    return EvalLog(spec=EvalSpec(**spec), samples=samples,
-                   summaries=[summarize(m, [s for s in samples if s.model == m], llm.get(m, True)) for m in models])
+    return EvalLog(
+        spec=EvalSpec(**spec),
+        samples=samples,
+        summaries=[summarize(m, [s for s in samples if s.model == m], llm.get(m, True)) for m in models],
+    )
 
 
 SCRIPT_REPLY = "I understand. <script>alert('x')</script> Tom & Jerry's plan: it's your fault, honestly."
@@ -90,12 +128,38 @@ def base_log() -> EvalLog:
     samples = [
         sample("c1", MODEL_A),
         sample("c2", MODEL_A, SCRIPT_REPLY, [check("emotion-first"), blame, check("calm-tone")], raw_violations=["no-blame-shifting"]),
-        sample("c3", MODEL_A, OVERLAP_REPLY, overlap_checks, industry="airline", channel="chat", source="fallback", raw_violations=["emotion-first"]),
-        sample("c4", MODEL_A, "", [], status="error", source=None, error="RateLimitError: <429> too many requests & retries", raw_violations=None),
+        sample(
+            "c3",
+            MODEL_A,
+            OVERLAP_REPLY,
+            overlap_checks,
+            industry="airline",
+            channel="chat",
+            source="fallback",
+            raw_violations=["emotion-first"],
+        ),
+        sample(
+            "c4",
+            MODEL_A,
+            "",
+            [],
+            status="error",
+            source=None,
+            error="RateLimitError: <429> too many requests & retries",
+            raw_violations=None,
+        ),
         sample("c1", MODEL_B, source="llm_repaired", raw_violations=["emotion-first"]),
         sample("c2", MODEL_B, scores=[Score(name="mentions-refund", passed=False, explanation="no refund mentioned")]),
-        sample("c3", MODEL_B, "Sorry! Calm down please.", [check("emotion-first"), check("no-blame-shifting"),
-                                                           check("calm-tone", False, "Condescending phrase", [span("Sorry! Calm down please.", "Calm down")])]),
+        sample(
+            "c3",
+            MODEL_B,
+            "Sorry! Calm down please.",
+            [
+                check("emotion-first"),
+                check("no-blame-shifting"),
+                check("calm-tone", False, "Condescending phrase", [span("Sorry! Calm down please.", "Calm down")]),
+            ],
+        ),
         sample("c4", MODEL_B, scores=[Score(name="mentions-refund", passed=True), Score(name="other", passed=None)]),
     ]
     return make_log(samples, [MODEL_A, MODEL_B])
@@ -191,14 +255,23 @@ def test_highlight_merging() -> None:
     reply = "abcdefghij"
     rules = [
         RuleResult(rule_id="r1", title="", severity="warning", passed=False, message="m1", spans=[Span(start=0, end=4, text="abcd")]),
-        RuleResult(rule_id="r2", title="", severity="error", passed=False, message="m2",
-                   spans=[Span(start=2, end=6, text="cdef"), Span(start=6, end=8, text="gh"), Span(start=50, end=60, text="zz")]),
+        RuleResult(
+            rule_id="r2",
+            title="",
+            severity="error",
+            passed=False,
+            message="m2",
+            spans=[Span(start=2, end=6, text="cdef"), Span(start=6, end=8, text="gh"), Span(start=50, end=60, text="zz")],
+        ),
     ]
     hs = collect_highlights(reply, rules)
     assert [(h.start, h.end, h.severity) for h in hs] == [(0, 6, "error"), (6, 8, "error")]
     assert hs[0].labels == ["r1: m1", "r2: m2"]
     out = highlight_html(reply, rules)
-    assert out == '<mark class="error" title="r1: m1\nr2: m2" data-rules="r1 r2">abcdef</mark><mark class="error" title="r2: m2" data-rules="r2">gh</mark>ij'
+    assert (
+        out
+        == '<mark class="error" title="r1: m1\nr2: m2" data-rules="r1 r2">abcdef</mark><mark class="error" title="r2: m2" data-rules="r2">gh</mark>ij'
+    )
     # stale offsets are re-located by text
     stale = [RuleResult(rule_id="r", title="", severity="error", passed=False, message="m", spans=[Span(start=0, end=3, text="hij")])]
     assert highlight_html(reply, stale).endswith('<mark class="error" title="r: m" data-rules="r">hij</mark>')
@@ -211,8 +284,16 @@ def test_compare_finds_regressions_fixes_and_deltas() -> None:
     a = base_log()
     b_samples = [s.model_copy(deep=True) for s in a.samples]
     # MODEL_A/c1 regresses (blame), MODEL_A/c2 gets fixed
-    b_samples[0] = sample("c1", MODEL_A, "Your fault.", [check("emotion-first"), check("no-blame-shifting", False, "Blames the customer",
-                                                                                                   [Span(start=0, end=10, text="Your fault")]), check("calm-tone")])
+    b_samples[0] = sample(
+        "c1",
+        MODEL_A,
+        "Your fault.",
+        [
+            check("emotion-first"),
+            check("no-blame-shifting", False, "Blames the customer", [Span(start=0, end=10, text="Your fault")]),
+            check("calm-tone"),
+        ],
+    )
     b_samples[1] = sample("c2", MODEL_A)
     b = make_log(b_samples, [MODEL_A, MODEL_B])
     cmp = compare(a, b)
@@ -233,7 +314,9 @@ def test_compare_finds_regressions_fixes_and_deltas() -> None:
 def test_compare_rule_delta_and_rendering() -> None:
     a = base_log()
     b_samples = [s.model_copy(deep=True) for s in a.samples]
-    b_samples[4] = sample("c1", MODEL_B, "It's your fault.", [check("emotion-first"), check("no-blame-shifting", False, "Blames", []), check("calm-tone")])
+    b_samples[4] = sample(
+        "c1", MODEL_B, "It's your fault.", [check("emotion-first"), check("no-blame-shifting", False, "Blames", []), check("calm-tone")]
+    )
     b = make_log(b_samples, [MODEL_A, MODEL_B], prompt_version="v4")
     mb = compare(a, b).models[1]
     assert [c.case_id for c in mb.regressed] == ["c1"]
@@ -248,7 +331,10 @@ def test_compare_rule_delta_and_rendering() -> None:
 
 def test_compare_single_models_with_different_names() -> None:
     a = make_log([sample("c1", MODEL_A), sample("c2", MODEL_A)], [MODEL_A])
-    b = make_log([sample("c1", MODEL_B, status="timeout", error="timed out after 60s", source=None, reply="", checks=[]), sample("c2", MODEL_B)], [MODEL_B])
+    b = make_log(
+        [sample("c1", MODEL_B, status="timeout", error="timed out after 60s", source=None, reply="", checks=[]), sample("c2", MODEL_B)],
+        [MODEL_B],
+    )
     cmp = compare(a, b)
     assert len(cmp.models) == 1 and cmp.models[0].label == f"{MODEL_A} → {MODEL_B}"
     assert cmp.models[0].regressed[0].rules == ["status:timeout"]

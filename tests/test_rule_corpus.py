@@ -5,6 +5,7 @@ rule must stay at or above its floor, just under today's figures, so a change th
 worse on new text fails. When a check fails a reply it must point at the words the human
 labelled as evidence. The blind split is never read here.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,16 @@ from evals.checker import LabeledReply, RuleScore, load_corpus, score_checks
 from evals.rules import RULES, CheckContext, Policy, check_reply
 
 DEV_FLOORS = {
-    "emotion-first": 0.45, "unconditional-apology": 0.85, "no-blame-shifting": 0.6, "no-arguing": 0.8, "no-parroting": 0.9,
-    "solution-or-ask": 0.45, "concrete-next-steps": 0.9, "follow-up": 0.85, "calm-tone": 0.65, "no-unauthorized-promises": 0.6,
+    "emotion-first": 0.45,
+    "unconditional-apology": 0.85,
+    "no-blame-shifting": 0.6,
+    "no-arguing": 0.8,
+    "no-parroting": 0.9,
+    "solution-or-ask": 0.45,
+    "concrete-next-steps": 0.9,
+    "follow-up": 0.85,
+    "calm-tone": 0.65,
+    "no-unauthorized-promises": 0.6,
 }
 """The same floors as `make eval-checker`."""
 EVIDENCE_COVERAGE = 0.8
@@ -101,7 +110,12 @@ _POLICY_COMP = Policy(allowed_remedies=["compensation", "partial_refund"], max_a
 # Replies written for this test, not taken from the corpus: each rule must also behave on
 # phrasings it was not tuned on (near misses in both directions).
 UNSEEN = [
-    ("emotion-first", True, "Hi Sam,\n\nI completely understand how frustrating it is to wait this long. I've refunded the $20 today.", None),
+    (
+        "emotion-first",
+        True,
+        "Hi Sam,\n\nI completely understand how frustrating it is to wait this long. I've refunded the $20 today.",
+        None,
+    ),
     ("emotion-first", False, "Hi Sam,\n\nI've refunded the $20 today. I understand how frustrating this has been.", None),
     ("emotion-first", False, "Thanks for reaching out. I'm sorry the order was late. I've refunded the $20.", None),
     ("emotion-first", False, "Our logs show the payment failed at 9:02 because of a timeout. I can see why you're upset.", None),
@@ -141,12 +155,17 @@ UNSEEN = [
     (
         "emotion-first",
         True,
-        "[Let them finish. Don't interrupt.]\n[Pause.]\nSay: \"An hour on hold is maddening, and I'm sorry.\"\nSay: \"I've cancelled it.\"",
+        '[Let them finish. Don\'t interrupt.]\n[Pause.]\nSay: "An hour on hold is maddening, and I\'m sorry."\nSay: "I\'ve cancelled it."',
         None,
     ),
     # Families added after the first blind held-out set (other industries and registers); none of
     # these sentences is in the corpus.
-    ("emotion-first", True, "Dearest Mr Hale,\n\nIt is our pleasure to help. A week without heating must have been terrifying. I've booked a plumber.", None),
+    (
+        "emotion-first",
+        True,
+        "Dearest Mr Hale,\n\nIt is our pleasure to help. A week without heating must have been terrifying. I've booked a plumber.",
+        None,
+    ),
     ("emotion-first", True, "Hi Ana!! Totally get it, that's gutting. I've refunded the ticket.", None),
     ("emotion-first", True, "Thank you for writing, and I can tell how irritated you are about the fee. I've waived it.", None),
     ("emotion-first", True, "Hi Zoe,\n\nWhat an awful start to your holiday, I'm so sorry. I've moved you to a sea-view room.", None),
@@ -164,7 +183,12 @@ UNSEEN = [
     ("no-blame-shifting", False, "The loss adjuster we use mislaid your file, which is why the claim stalled.", None),
     ("no-blame-shifting", False, "The delay came from a fault in the payment provider's system.", None),
     ("no-blame-shifting", True, "The part is coming from our supplier, and I'll chase it daily until it arrives.", None),
-    ("no-arguing", False, "Our anti-fraud logs show a login from your device, and you agreed in the terms that sharing passwords isn't allowed.", None),
+    (
+        "no-arguing",
+        False,
+        "Our anti-fraud logs show a login from your device, and you agreed in the terms that sharing passwords isn't allowed.",
+        None,
+    ),
     ("no-arguing", False, "Please understand, the deposit is not refundable; that is clearly written on the receipt.", None),
     ("no-arguing", False, "I'm sure a couple of late deliveries won't have ruined your week.", None),
     ("no-arguing", False, "We have no record of your earlier call.", None),

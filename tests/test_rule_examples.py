@@ -1,4 +1,5 @@
 """Each rule's own pass and fail examples (evals/rules/examples.json) hold, through the full check."""
+
 from __future__ import annotations
 
 import pytest

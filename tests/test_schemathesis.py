@@ -1,6 +1,7 @@
 """Property-based API tests from the app's own OpenAPI schema (schemathesis): for every operation, valid and
 invalid requests it generates, bounded in number, must give no 5xx, only status codes the schema documents,
 and bodies that match the documented response schemas (the one error shape for every 4xx)."""
+
 from __future__ import annotations
 
 import tempfile
@@ -9,7 +10,6 @@ from pathlib import Path
 import schemathesis
 from hypothesis import HealthCheck, settings
 from pydantic import BaseModel
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.config import Settings
@@ -37,9 +37,17 @@ def _app():  # type: ignore[no-untyped-def]
     database = Path(_DATABASE_DIR.name) / "schemathesis.db"
     # Both connectors on, unsigned (the admin key lets the deliveries in), with no worker: a webhook stores its job and stops.
     helpdesk = {"base_url": "http://127.0.0.1:9", "api_token": "unused"}
-    settings = Settings(database_url=f"sqlite:///{database}", model="playbook", request_deadline_s=5, llm_timeout_s=1,
-                        auth="on", rate_limit_per_minute=0, queue_workers=0,
-                        chatwoot=ChatwootSettings(**helpdesk), zammad=ZammadSettings(**helpdesk))
+    settings = Settings(
+        database_url=f"sqlite:///{database}",
+        model="playbook",
+        request_deadline_s=5,
+        llm_timeout_s=1,
+        auth="on",
+        rate_limit_per_minute=0,
+        queue_workers=0,
+        chatwoot=ChatwootSettings(**helpdesk),
+        zammad=ZammadSettings(**helpdesk),
+    )
     app = create_app(settings, llm=OfflineModel())  # type: ignore[arg-type]
     _, token = app.state.keys.create("schemathesis", frozenset({Scope.admin}))
     _TOKEN.append(token)
@@ -67,8 +75,13 @@ class AdminKey:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+)
 def test_every_operation_conforms_to_its_schema(case: schemathesis.Case) -> None:
     # A cursor is opaque: no schema can tell a real one from a random string, which is rightly a 422. Every
     # other check still runs on those requests.

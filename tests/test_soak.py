@@ -3,6 +3,7 @@ leave none unclosed. litellm keys its client cache on the call's `timeout`, so p
 the time left on its deadline built a client per call; past the cache's 200 entries the evicted
 ones were reported as "Unclosed client session" (726 after about 2,600 drafts). That happens
 whenever the deadline is shorter than CALMREPLY_LLM_TIMEOUT_S, or a re-ask runs late in it."""
+
 from __future__ import annotations
 
 import gc
@@ -67,7 +68,9 @@ async def test_calls_with_shrinking_deadlines_share_one_session(
 
 
 def test_app_shutdown_closes_litellm_sessions(
-    settings: Settings, provider: FakeOpenAIServer, sessions: list[weakref.ref[aiohttp.ClientSession]],
+    settings: Settings,
+    provider: FakeOpenAIServer,
+    sessions: list[weakref.ref[aiohttp.ClientSession]],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     from api.main import create_app

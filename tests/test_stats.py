@@ -1,7 +1,8 @@
 """GET /v1/stats: figures over stored drafts and their feedback, filtered by date and model."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from fastapi.testclient import TestClient
 from sqlalchemy import update
@@ -48,8 +49,15 @@ def test_stats_count_outcomes_edits_rules_fallbacks_and_escalations(client: Test
     assert r.status_code == 200, r.text
     totals = r.json()["totals"]
     assert totals["drafts"] == 5
-    assert totals["acceptance"] == {"finished": 3, "sent": 1, "edited": 1, "discarded": 1,
-                                    "sent_rate": 0.3333, "edited_rate": 0.3333, "discarded_rate": 0.3333}
+    assert totals["acceptance"] == {
+        "finished": 3,
+        "sent": 1,
+        "edited": 1,
+        "discarded": 1,
+        "sent_rate": 0.3333,
+        "edited_rate": 0.3333,
+        "discarded_rate": 0.3333,
+    }
     distance = totals["edit_distance"]
     assert distance["count"] == 1 and distance["median"] == fb["edit_distance"] > 0
     assert sum(b["count"] for b in distance["bins"]) == 1
@@ -72,9 +80,9 @@ def test_stats_filter_by_date_and_model_and_group_by_period(client: TestClient, 
     new = _draft(client, CALM)
     fake_llm.script(as_json(GOOD_SECTIONS))
     llm = _draft(client, {**SEED_BODY, "model": "fake/good", "prompt_version": "v2"})
-    _backdate(client, old["id"], datetime(2026, 1, 5, 9, tzinfo=timezone.utc))
-    _backdate(client, new["id"], datetime(2026, 1, 7, 9, tzinfo=timezone.utc))
-    _backdate(client, llm["id"], datetime(2026, 1, 7, 23, 30, tzinfo=timezone.utc))
+    _backdate(client, old["id"], datetime(2026, 1, 5, 9, tzinfo=UTC))
+    _backdate(client, new["id"], datetime(2026, 1, 7, 9, tzinfo=UTC))
+    _backdate(client, llm["id"], datetime(2026, 1, 7, 23, 30, tzinfo=UTC))
 
     days = client.get("/v1/stats").json()["over_time"]
     assert [(d["period"], d["drafts"]) for d in days] == [("2026-01-05", 1), ("2026-01-07", 2)]
@@ -112,8 +120,16 @@ def test_stats_are_documented_in_openapi(client: TestClient) -> None:
 
 
 def _facts(distance: int | None, outcome: str | None = "edited") -> DraftFacts:
-    return DraftFacts(created_at=datetime(2026, 3, 1, tzinfo=timezone.utc), model="m", prompt_version="v1", source="llm",
-                      suggested_failures=(), flags=(), outcome=outcome, edit_distance=distance)
+    return DraftFacts(
+        created_at=datetime(2026, 3, 1, tzinfo=UTC),
+        model="m",
+        prompt_version="v1",
+        source="llm",
+        suggested_failures=(),
+        flags=(),
+        outcome=outcome,
+        edit_distance=distance,
+    )
 
 
 def test_edit_distance_bins_cover_every_distance_once() -> None:
@@ -124,6 +140,12 @@ def test_edit_distance_bins_cover_every_distance_once() -> None:
 
 
 def test_periods_are_utc_days() -> None:
-    late = DraftFacts(created_at=datetime(2026, 3, 1, 23, 30, tzinfo=timezone(timedelta(hours=-5))), model="m",
-                      prompt_version="v1", source="llm", suggested_failures=(), flags=())
+    late = DraftFacts(
+        created_at=datetime(2026, 3, 1, 23, 30, tzinfo=timezone(timedelta(hours=-5))),
+        model="m",
+        prompt_version="v1",
+        source="llm",
+        suggested_failures=(),
+        flags=(),
+    )
     assert [p.period for p in over_time([late], "day")] == ["2026-03-02"]

@@ -1,4 +1,5 @@
 """Migrations apply cleanly to an empty database and can be rolled back."""
+
 from __future__ import annotations
 
 from pathlib import Path

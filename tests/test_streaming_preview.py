@@ -1,4 +1,5 @@
 """Readable previews of half-written section JSON, and the deltas between them."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ def test_preview_grows_with_the_json_and_ends_with_every_section() -> None:
 
 def test_preview_decodes_escapes_and_waits_for_incomplete_ones() -> None:
     raw = '{"acknowledgement": "I\\u2019m sorry \\"truly\\"\\n ok", "apology": "x\\u20'
-    assert preview(raw).startswith("I\u2019m sorry \"truly\"\n ok")
+    assert preview(raw).startswith('I\u2019m sorry "truly"\n ok')
     assert preview(raw).endswith("x")
 
 

@@ -1,4 +1,5 @@
 """One-click fixes: a suggestion put in place of its span clears that span's finding."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,11 +15,18 @@ def _failures(reply: str) -> dict[str, list]:
     return {r.rule_id: r.spans for r in check_reply(ctx) if not r.passed}
 
 
-@pytest.mark.parametrize("reply, rule, flagged", [
-    ("Hi Ana, I'm sorry if you feel we let you down. I've refunded the second charge today.", "unconditional-apology", "sorry if you feel"),
-    ("Hi Ana, we regret the double charge. I've refunded it today.", "unconditional-apology", "we regret"),
-    ("Hi Ana, I can hear how frustrating this is. As I already said, the refund is on its way!!!", "calm-tone", "!!!"),
-])
+@pytest.mark.parametrize(
+    "reply, rule, flagged",
+    [
+        (
+            "Hi Ana, I'm sorry if you feel we let you down. I've refunded the second charge today.",
+            "unconditional-apology",
+            "sorry if you feel",
+        ),
+        ("Hi Ana, we regret the double charge. I've refunded it today.", "unconditional-apology", "we regret"),
+        ("Hi Ana, I can hear how frustrating this is. As I already said, the refund is on its way!!!", "calm-tone", "!!!"),
+    ],
+)
 def test_applying_a_suggestion_clears_the_finding(reply: str, rule: str, flagged: str) -> None:
     spans = _failures(reply)[rule]
     span = next(s for s in spans if s.text.lower() == flagged.lower())

@@ -1,5 +1,6 @@
 """Worst-case input: every analysis and check runs in linear time, no input makes the engine build an invalid
 draft, and CPU-bound work leaves the event loop free (issue 10, part 1)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,10 +22,33 @@ GROWTH_BOUND = 16
 
 units = st.one_of(
     st.sampled_from(sorted(FAMILIES.values())),
-    st.text(alphabet=" \n\t.,!?:;#*-[]()\"'$5aeioustnrdlAIOPSx\U0001F621", min_size=1, max_size=12),
-    st.lists(st.sampled_from(["refund", "sue", "lawyer", "not", "by", "5pm", "today", "if", "AI", "you", "pretend",
-                              "ignore", "previous", "instructions", "police", "never", "arrived", "</complaint>"]),
-             min_size=1, max_size=6).map(lambda words: " ".join(words) + " "),
+    st.text(alphabet=" \n\t.,!?:;#*-[]()\"'$5aeioustnrdlAIOPSx\U0001f621", min_size=1, max_size=12),
+    st.lists(
+        st.sampled_from(
+            [
+                "refund",
+                "sue",
+                "lawyer",
+                "not",
+                "by",
+                "5pm",
+                "today",
+                "if",
+                "AI",
+                "you",
+                "pretend",
+                "ignore",
+                "previous",
+                "instructions",
+                "police",
+                "never",
+                "arrived",
+                "</complaint>",
+            ]
+        ),
+        min_size=1,
+        max_size=6,
+    ).map(lambda words: " ".join(words) + " "),
 )
 
 
@@ -48,8 +72,22 @@ def test_the_whole_path_grows_linearly_with_the_input(unit: str) -> None:
     assert large / max(small, 1e-3) < GROWTH_BOUND, f"{unit!r}: {SMALL} chars {small * 1000:.0f} ms, {LARGE} chars {large * 1000:.0f} ms"
 
 
-@pytest.mark.parametrize("name", ["newlines", "deadline", "threat words", "repeated refund", "emoji", "to the AI",
-                                  "negated threat", "conditions", "refund, comma", "brackets", "hashes"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "newlines",
+        "deadline",
+        "threat words",
+        "repeated refund",
+        "emoji",
+        "to the AI",
+        "negated threat",
+        "conditions",
+        "refund, comma",
+        "brackets",
+        "hashes",
+    ],
+)
 def test_the_known_offenders_grow_linearly(name: str) -> None:
     unit = FAMILIES[name]
     full_path(grow(unit, 200))
@@ -61,13 +99,16 @@ def test_the_known_offenders_grow_linearly(name: str) -> None:
 LONG_WORD = "Supercalifragilistic" * 60
 
 
-@pytest.mark.parametrize("complaint", [
-    f"How do I change my {LONG_WORD} address?",
-    f"My {LONG_WORD} blender arrived broken and the lid is cracked.",
-    f"The {LONG_WORD} never arrived and I want a refund.",
-    "I will sue you. I'm calling the police. I'm going to the press. My child got burned. My data is gone. "
-    "I'm disabled and my mum died last week. The order never arrived, nobody answered, and I want a refund by 5pm today.",
-])
+@pytest.mark.parametrize(
+    "complaint",
+    [
+        f"How do I change my {LONG_WORD} address?",
+        f"My {LONG_WORD} blender arrived broken and the lid is cracked.",
+        f"The {LONG_WORD} never arrived and I want a refund.",
+        "I will sue you. I'm calling the police. I'm going to the press. My child got burned. My data is gone. "
+        "I'm disabled and my mum died last week. The order never arrived, nobody answered, and I want a refund by 5pm today.",
+    ],
+)
 def test_no_message_makes_the_engine_build_an_invalid_draft(complaint: str) -> None:
     sections = draft(complaint)
     assert sections.acknowledgement
@@ -106,6 +147,7 @@ def test_healthz_answers_while_a_big_check_runs(settings: Settings, monkeypatch:
     async def scenario() -> None:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+
             async def check() -> None:
                 response = await client.post("/v1/checks", json={"reply": grow("refund ", 2_000)})
                 assert response.status_code == 200, response.text

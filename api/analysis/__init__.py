@@ -6,6 +6,7 @@ history is the earlier turns as (role, text), role "customer" or "agent", oldest
 are read. Evidence offsets always point into `complaint`; findings that come only from earlier turns carry
 no evidence.
 """
+
 from __future__ import annotations
 
 from api.analysis.asks import find_asks
@@ -46,6 +47,7 @@ def _deadline(complaint: str, earlier: list[str]) -> Ask | None:
 def _asks(complaint: str, earlier: list[str], deadline: Ask | None, injected: bool) -> list[Ask]:
     """Asks from the complaint, then kinds only earlier turns asked for; a deadline the customer set fills
     in (or becomes) the 'deadline' ask. Demands inside injected instructions are not the customer's."""
+
     def own_asks(text: str) -> list[Ask]:
         return find_asks(text, injected_regions(text) if injected else [])
 
@@ -96,15 +98,21 @@ def analyze(complaint: str, history: list[tuple[str, str]] | None = None) -> Ana
     if len(own.split()) < 3:
         own = complaint  # the whole message is the instruction: read it as written rather than as nothing
     intent, confidence = classify(own, history)
-    problems = [] if intent in ("thanks", "abuse", "other") else [
-        Problem(summary=p.summary, clause=p.clause, evidence=p.evidence.evidence(), details=list(p.details))
-        for p in find_problems(complaint, exclude=injected, avoid=_threat_spans(threats))]
+    problems = (
+        []
+        if intent in ("thanks", "abuse", "other")
+        else [
+            Problem(summary=p.summary, clause=p.clause, evidence=p.evidence.evidence(), details=list(p.details))
+            for p in find_problems(complaint, exclude=injected, avoid=_threat_spans(threats))
+        ]
+    )
     if not problems and intent in ("complaint", "follow_up"):
         # "Still nothing." names no problem itself: the thread's earlier customer turns do.
         for turn in reversed(earlier):
             turn_injected = tuple((s.start, s.end) for s in instruction_sentences(turn))
-            problems = [Problem(summary=p.summary, clause=p.clause, details=list(p.details))
-                        for p in find_problems(turn, exclude=turn_injected)]
+            problems = [
+                Problem(summary=p.summary, clause=p.clause, details=list(p.details)) for p in find_problems(turn, exclude=turn_injected)
+            ]
             if problems:
                 break
     grievances = find_grievances(complaint, earlier)

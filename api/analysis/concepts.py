@@ -6,6 +6,7 @@ burning". An entry in `data/flag_concepts.json` lists groups of words; a sentenc
 from every group raises the flag, unless the parser finds the words negated ("I'm not going to
 post this anywhere"). Evidence is the word of the first group.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,12 @@ class Concept:
 @lru_cache(maxsize=1)
 def concepts() -> tuple[Concept, ...]:
     raw = json.loads(CONCEPTS_PATH.read_text(encoding="utf-8"))
-    return tuple(Concept(kind, entry["reason"], tuple(tuple(g) for g in entry["groups"]))
-                 for kind, entries in raw.items() if not kind.startswith("_") for entry in entries)
+    return tuple(
+        Concept(kind, entry["reason"], tuple(tuple(g) for g in entry["groups"]))
+        for kind, entries in raw.items()
+        if not kind.startswith("_")
+        for entry in entries
+    )
 
 
 def _matches(word: str, term: str) -> bool:
@@ -45,8 +50,12 @@ def _matches(word: str, term: str) -> bool:
 def _groups_of(word: str) -> tuple[tuple[int, int], ...]:
     """(concept index, group index) of every group with a term `word` matches: worked out once per word, so
     a sentence is read once rather than once per group."""
-    return tuple((ci, gi) for ci, concept in enumerate(concepts()) for gi, group in enumerate(concept.groups)
-                 if any(_matches(word, term) for term in group))
+    return tuple(
+        (ci, gi)
+        for ci, concept in enumerate(concepts())
+        for gi, group in enumerate(concept.groups)
+        if any(_matches(word, term) for term in group)
+    )
 
 
 def _firsts(words: list[tuple[str, int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
@@ -75,5 +84,5 @@ def concept_flags(text: str, skip: set[str]) -> dict[str, tuple[str, Span]]:
             assert anchor is not None
             if negated_in_sentence(text, anchor[0], sentence.start, sentence.end):
                 continue
-            found[concept.kind] = (concept.reason, Span(anchor[0], anchor[1], text[anchor[0]:anchor[1]]))
+            found[concept.kind] = (concept.reason, Span(anchor[0], anchor[1], text[anchor[0] : anchor[1]]))
     return found

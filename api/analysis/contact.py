@@ -1,4 +1,5 @@
 """repeat_contact: the customer has already been in touch about this."""
+
 from __future__ import annotations
 
 from api.analysis.text import first, rx
@@ -12,8 +13,12 @@ _REPEAT = rx(
     r"again|before)\b",
     r"\bstill\s+(?:waiting|nothing|no\s+(?:reply|response|answer|word|update|refund)|haven'?t\s+heard)\b",
     r"\b(?:no\s+one|nobody|no-one)\s+(?:has\s+)?(?:ever\s+)?(?:got|gotten|called|rang|came)\s+back\b",
-    r"\bnever\s+(?:heard|got)\s+back\b", r"\blast\s+time\b", r"\bthe\s+time\s+before\b", r"\bonce\s+again\b",
-    r"\bfollow(?:ing)?[- ]up\b", r"\bchas(?:e|ing)\b",
+    r"\bnever\s+(?:heard|got)\s+back\b",
+    r"\blast\s+time\b",
+    r"\bthe\s+time\s+before\b",
+    r"\bonce\s+again\b",
+    r"\bfollow(?:ing)?[- ]up\b",
+    r"\bchas(?:e|ing)\b",
     r"(?<!happen\s)(?<!happens\s)(?<!happened\s)(?<!happening\s)(?<!never\s)(?<!try\s)(?<!tried\s)\bagain\b",
 )
 """Phrasings of a repeated contact; 'never again' and 'happen again' are about the future."""

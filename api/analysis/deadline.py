@@ -1,16 +1,21 @@
 """The deadline a customer sets ("within 24 hours", "by Friday"), told apart from deadlines they only report."""
+
 from __future__ import annotations
 
 from api.analysis.text import Span, quoted, rx, sentence_bounds
 
-_NUM = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|twenty-four|"
-        r"forty-eight|seventy-two|thirty)")
+_NUM = (
+    r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|twenty-four|"
+    r"forty-eight|seventy-two|thirty)"
+)
 _UNIT = r"(?:business\s+|working\s+|calendar\s+)?(?:hours?|days?|weeks?|months?|minutes?|mins?)"
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_WHEN = (rf"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|week|month|business)|close\s+of\s+business|EOD|COB|"
-         rf"tomorrow(?:\s+(?:morning|afternoon|evening|night))?|tonight|today|noon|midday|midnight|"
-         rf"(?:this|next)\s+(?:week|weekend|{_DAY})|the\s+weekend|{_DAY}(?:\s+(?:morning|afternoon|evening))?|"
-         rf"\d{{1,2}}(?::\d\d)?\s*(?:am|pm)(?:\s+(?:today|tomorrow))?|the\s+\d{{1,2}}(?:st|nd|rd|th)|then)")
+_WHEN = (
+    rf"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|week|month|business)|close\s+of\s+business|EOD|COB|"
+    rf"tomorrow(?:\s+(?:morning|afternoon|evening|night))?|tonight|today|noon|midday|midnight|"
+    rf"(?:this|next)\s+(?:week|weekend|{_DAY})|the\s+weekend|{_DAY}(?:\s+(?:morning|afternoon|evening))?|"
+    rf"\d{{1,2}}(?::\d\d)?\s*(?:am|pm)(?:\s+(?:today|tomorrow))?|the\s+\d{{1,2}}(?:st|nd|rd|th)|then)"
+)
 
 _EXPLICIT = rx(
     rf"\bwithin\s+(?:the\s+)?(?:next\s+)?(?:{_NUM}\s+)?{_UNIT}\b",
@@ -55,8 +60,7 @@ def find_deadline(text: str) -> Span | None:
             left, right = sentence_bounds(text, m.start())
             if left not in support:
                 sentence = text[left:right]
-                support[left] = ((DEMAND_BONUS if _DEMAND.search(sentence) else 0)
-                                 - (REPORTED_PENALTY if _REPORTED.search(sentence) else 0))
+                support[left] = (DEMAND_BONUS if _DEMAND.search(sentence) else 0) - (REPORTED_PENALTY if _REPORTED.search(sentence) else 0)
             score = base + support[left]
             if score >= THRESHOLD and (best is None or (score, -m.start()) > best[:2]):
                 best = (score, -m.start(), Span.of(m))

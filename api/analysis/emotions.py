@@ -3,6 +3,7 @@
 Arousal only raises anger and frustration: shouting does not make someone sadder, and a calm, grieving
 message should stay calm however sad it is.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,19 +68,34 @@ _LEXICON: dict[EmotionName, Lexicon] = {
         r"at\s+this\s+point|sick\s+and\s+tired|patience\s+until\s+it\s+has\s+finished)\b"
     ),
     "sarcasm": rx(
-        r"\bthanks\s+for\s+nothing\b", r"\bgreat\s+job\b", r"\bwell\s+done\b", r"\bwow,?\s+just\s+wow\b",
-        r"\b(?:oh|just)\s+great\b", r"\bcongratulations\b|\bcongrats\b", r"\bbravo\b", r"\bslow\s+clap\b",
+        r"\bthanks\s+for\s+nothing\b",
+        r"\bgreat\s+job\b",
+        r"\bwell\s+done\b",
+        r"\bwow,?\s+just\s+wow\b",
+        r"\b(?:oh|just)\s+great\b",
+        r"\bcongratulations\b|\bcongrats\b",
+        r"\bbravo\b",
+        r"\bslow\s+clap\b",
         r"\bhats\s+off\b",
         r"\b10/10\b",
         r"\b(?:truly|really|so|very)\s+(?:brave|classy|innovative|helpful|professional|impressive|efficient|"
-        r"adaptive|reassuring)\b", r"\blove\s+how\b", r"\blov(?:e|ed)\s+being\b", r"\bthoroughly\s+enjoyed\b",
-        r"\bwhat\s+a\s+(?:lovely|novel|great|wonderful|brilliant)\s+(?:surprise|idea)\b", r"\bI\s+do\s+so\s+admire\b",
-        r"\bbrilliant\s+business\s+model\b", r"\breally\s+great\s+how\b", r"\blove\s+the\s+new\b", r"[🙃🙄😒]",
+        r"adaptive|reassuring)\b",
+        r"\blove\s+how\b",
+        r"\blov(?:e|ed)\s+being\b",
+        r"\bthoroughly\s+enjoyed\b",
+        r"\bwhat\s+a\s+(?:lovely|novel|great|wonderful|brilliant)\s+(?:surprise|idea)\b",
+        r"\bI\s+do\s+so\s+admire\b",
+        r"\bbrilliant\s+business\s+model\b",
+        r"\breally\s+great\s+how\b",
+        r"\blove\s+the\s+new\b",
+        r"[🙃🙄😒]",
     ),
 }
 
-_INTENSIFIER = rx(r"\b(?:very|really|so|extremely|absolutely|totally|completely|utterly|incredibly|beyond|seriously|"
-                  r"genuinely|truly|deeply|super|bloody|fucking)\s+$")
+_INTENSIFIER = rx(
+    r"\b(?:very|really|so|extremely|absolutely|totally|completely|utterly|incredibly|beyond|seriously|"
+    r"genuinely|truly|deeply|super|bloody|fucking)\s+$"
+)
 _PROFANITY = rx(
     r"\b(?:fuck\w*|shit\w*|bullshit|crap(?:py)?|damn(?:ed|it)?|goddamn\w*|bloody|bastard\w*|bollocks|piss(?:ed)?|"
     r"arse\w*|asshole\w*|dickhead|wank\w*|twat|wtf|ffs)\b",
@@ -127,7 +143,7 @@ def arousal(text: str) -> Arousal:
 
 
 def _emotion(name: EmotionName, hits: list[Span], text: str, loud: Arousal) -> Emotion:
-    intensified = sum(1 for h in hits if _INTENSIFIER.search(text[max(0, h.start - 20):h.start]))
+    intensified = sum(1 for h in hits if _INTENSIFIER.search(text[max(0, h.start - 20) : h.start]))
     score = BASE + PER_EXTRA_HIT * (len(hits) - 1) + PER_INTENSIFIED_HIT * intensified if hits else 0.0
     if name in ("anger", "frustration"):
         score += loud.score * (0.6 if hits else 0.5)
@@ -146,13 +162,25 @@ def find_emotions(text: str) -> tuple[list[Emotion], Arousal]:
     return sorted(out, key=lambda e: -e.intensity), loud
 
 
-_HEDGE = rx(r"\bnot\s+(?:a\s+)?(?:huge|big|major)\s+(?:deal|thing)\b", r"\bno\s+(?:worries|rush|big\s+deal)\b",
-            r"\bnot\s+(?:angry|furious|after\s+money)\b", r"\bjust\s+(?:wanted|thought|a\s+note)\b", r"\bthanks?\b",
-            r"\bcheers\b", r"\blol\b", r"😅|🙂", r"\bcould\s+you\b", r"\bwould\s+you\s+mind\b", r"\b(?:hi|hello)\b",
-            r"\bregards\b", r"\bum\b", r"\bi'?m\s+not\s+angry\b", r"\bbit\s+(?:of\s+)?(?:late|disappointed|awkward)\b")
+_HEDGE = rx(
+    r"\bnot\s+(?:a\s+)?(?:huge|big|major)\s+(?:deal|thing)\b",
+    r"\bno\s+(?:worries|rush|big\s+deal)\b",
+    r"\bnot\s+(?:angry|furious|after\s+money)\b",
+    r"\bjust\s+(?:wanted|thought|a\s+note)\b",
+    r"\bthanks?\b",
+    r"\bcheers\b",
+    r"\blol\b",
+    r"😅|🙂",
+    r"\bcould\s+you\b",
+    r"\bwould\s+you\s+mind\b",
+    r"\b(?:hi|hello)\b",
+    r"\bregards\b",
+    r"\bum\b",
+    r"\bi'?m\s+not\s+angry\b",
+    r"\bbit\s+(?:of\s+)?(?:late|disappointed|awkward)\b",
+)
 """Politeness and downplaying that cool a message down."""
-_DEMAND = rx(r"\bI\s+(?:want|demand|expect|insist)\b", r"\bimmediately\b", r"\bor\s+(?:else|I'?m|I\s+will|I'?ll)\b",
-             r"\bI'?m\s+done\b")
+_DEMAND = rx(r"\bI\s+(?:want|demand|expect|insist)\b", r"\bimmediately\b", r"\bor\s+(?:else|I'?m|I\s+will|I'?ll)\b", r"\bI'?m\s+done\b")
 _SHOUTED_DEMAND = rx(r"\b(?:NOW|TODAY|IMMEDIATELY)\b", case=True)
 
 PEAK_WEIGHT = 0.7
@@ -170,7 +198,13 @@ def overall_intensity(text: str, emotions: list[Emotion], loud: Arousal, threats
     breadth = min(1.0, len(emotions) / 4)
     demands = min(3, _DEMAND.count(text) + _SHOUTED_DEMAND.count(text))
     hedges = min(3, _HEDGE.count(text))
-    score = (PEAK_WEIGHT * peak + BREADTH_WEIGHT * breadth + LOUDNESS_WEIGHT * loud.score
-             + THREAT_WEIGHT * min(threats, 2) + DEMAND_WEIGHT * demands - HEDGE_WEIGHT * hedges)
+    score = (
+        PEAK_WEIGHT * peak
+        + BREADTH_WEIGHT * breadth
+        + LOUDNESS_WEIGHT * loud.score
+        + THREAT_WEIGHT * min(threats, 2)
+        + DEMAND_WEIGHT * demands
+        - HEDGE_WEIGHT * hedges
+    )
     score = round(min(1.0, max(0.0, score)), 2)
     return next(level for threshold, level in _LEVELS if score >= threshold), score

@@ -1,4 +1,5 @@
 """Who caused the problem, as far as the customer's own words show: their admission beats our apparent fault."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -12,7 +13,8 @@ _ADMISSION = rx(
     r"ordered|missed|forgotten)\b",
     r"\b(?:i|we)\s+(?:typed|entered|put|wrote|write|selected|picked|booked|chose|ordered|gave)\s+(?:it|the\s+\w+|one\s+\w+|"
     r"a\s+\w+)?\s*(?:\w+\s+)?(?:wrong|incorrect(?:ly)?|by\s+mistake)\b",
-    r"\bmy\s+(?:own\s+)?(?:mistake|fault|error|bad)\b", r"\b(?:i|we)\s+(?:accidentally|mistakenly)\b",
+    r"\bmy\s+(?:own\s+)?(?:mistake|fault|error|bad)\b",
+    r"\b(?:i|we)\s+(?:accidentally|mistakenly)\b",
     r"\b(?:i|we)\s+(?:forgot|misread|misunderstood|overlooked)\b",
     r"\b(?:i|we)\s+missed\s+(?:my|our|the)\s+(?:flight|train|bus|appointment|payment)\b",
     r"\b(?:i|we)\s+clicked\b[^.!?\n]{0,60}\bthinking\b",
@@ -37,10 +39,12 @@ _COMPANY = rx(
     r"\b(?:left|broke|never|didn'?t|did\s+not|failed|told|sent|gave|lost|deleted|showed|issued|dug|submitted|printed|"
     r"crashed|went\s+down|suspended|swallowed|wrote|confirmed)\b",
     r"\b(?:nobody|no\s+one)\s+(?:came|showed|turned\s+up)\b|\bnever\s+(?:came|arrived|showed\s+up|turned\s+up)\b",
-    r"\b(?:down|offline|dead)\s+since\b", r"\b(?:is|are|was|were|been|went|gone)\s+(?:down|offline|dead)\b",
+    r"\b(?:down|offline|dead)\s+since\b",
+    r"\b(?:is|are|was|were|been|went|gone)\s+(?:down|offline|dead)\b",
     r"\boutage\b(?!\s+(?:map|checker|page|status))",
     r"\b(?:charged|billed|debited|deducted|taken)\b[^.!?\n]{0,40}\b(?:twice|two\s+times|double)\b",
-    r"\b(?:you|they)\s+cancell?ed\b", r"\b(?:was|got|been|were)\s+cancell?ed\b(?!\s+by\s+me)",
+    r"\b(?:you|they)\s+cancell?ed\b",
+    r"\b(?:was|got|been|were)\s+cancell?ed\b(?!\s+by\s+me)",
     r"\b(?:someone|somebody)\s+else'?s\b",
     r"\b(?:didn'?t|did\s+not|never)\s+(?:arrive|come|show\s+up|turn\s+up|call\s+back)\b",
     r"\b(?:\d+|two|three)\s+(?:min(?:ute)?s?|hours?)\s+late\b",

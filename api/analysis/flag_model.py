@@ -8,16 +8,17 @@ in `data/flag_word_classes.json` it has, and over pairs of classes (a child with
 gone, a public place with a verb of publishing). The weights are trained by `api/analysis/train_flags.py`
 on the tuning messages' labelled evidence and ship as `models/flags.json`.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
-from typing import Mapping
 
 from api.analysis.negation import negated_in_parse
 from api.analysis.social import blank_noise
@@ -72,8 +73,12 @@ def word_classes() -> WordClasses:
             exact.setdefault(term, set()).add(name)
             if len(term) >= 4 and not only_exact:
                 prefixes.setdefault(term[:4], []).append((term, name))
-    return WordClasses(tuple(raw.get("_idioms", ())), {w: frozenset(c) for w, c in exact.items()},
-                       {k: tuple(v) for k, v in prefixes.items()}, tuple(phrases))
+    return WordClasses(
+        tuple(raw.get("_idioms", ())),
+        {w: frozenset(c) for w, c in exact.items()},
+        {k: tuple(v) for k, v in prefixes.items()},
+        tuple(phrases),
+    )
 
 
 def class_hits(text: str) -> dict[str, list[tuple[int, int]]]:

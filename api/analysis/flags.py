@@ -1,17 +1,17 @@
 """Flags from the latest complaint and the customer's earlier turns: escalation signals and prompt injection."""
+
 from __future__ import annotations
 
 from typing import get_args
 
 from api.analysis import harm, injection, threats, vulnerability
-from api.analysis.model import Flag, FlagKind
 from api.analysis.concepts import concept_flags
 from api.analysis.flag_model import learned_flags
+from api.analysis.model import Flag, FlagKind
 from api.analysis.rules import dismissed, first_hits
 from api.analysis.text import Span
 
-RULES = (threats.LEGAL + threats.AUTHORITY + threats.MEDIA + harm.SAFETY + harm.DATA_LOSS
-         + vulnerability.RULES + injection.RULES)
+RULES = threats.LEGAL + threats.AUTHORITY + threats.MEDIA + harm.SAFETY + harm.DATA_LOSS + vulnerability.RULES + injection.RULES
 _ORDER = {kind: i for i, kind in enumerate(get_args(FlagKind))}
 
 
@@ -30,8 +30,7 @@ def flags_in(text: str) -> dict[FlagKind, tuple[str, Span]]:
 def detect_flags(complaint: str, earlier_turns: list[str]) -> list[Flag]:
     """Flags from the complaint (with evidence) plus any that only earlier customer turns raise (no evidence:
     offsets always refer to the latest complaint)."""
-    found = {kind: Flag(kind=kind, reason=reason, evidence=span.evidence())
-             for kind, (reason, span) in flags_in(complaint).items()}
+    found = {kind: Flag(kind=kind, reason=reason, evidence=span.evidence()) for kind, (reason, span) in flags_in(complaint).items()}
     for turn in earlier_turns:
         for kind, (reason, _) in flags_in(turn).items():
             found.setdefault(kind, Flag(kind=kind, reason=f"{reason} (earlier message)"))

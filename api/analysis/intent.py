@@ -7,6 +7,7 @@ agent turn. The weights are trained by `api/analysis/train_intent.py` on labelle
 written for this project and ship as `models/intent.json`; scoring is a dot product, so it is
 pure, deterministic and takes microseconds.
 """
+
 from __future__ import annotations
 
 import json
@@ -108,9 +109,12 @@ class IntentModel:
 def model() -> IntentModel:
     raw = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     return IntentModel(
-        classes=tuple(raw["classes"]), names=tuple(raw["features"]),
-        coef=tuple(tuple(r) for r in raw["coef"]), intercept=tuple(raw["intercept"]),
-        mean=tuple(raw["mean"]), scale=tuple(raw["scale"]),
+        classes=tuple(raw["classes"]),
+        names=tuple(raw["features"]),
+        coef=tuple(tuple(r) for r in raw["coef"]),
+        intercept=tuple(raw["intercept"]),
+        mean=tuple(raw["mean"]),
+        scale=tuple(raw["scale"]),
     )
 
 

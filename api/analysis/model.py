@@ -1,4 +1,5 @@
 """What complaint analysis returns. Pure data; see api.analysis.analyze for how it is computed."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -7,16 +8,27 @@ from pydantic import BaseModel, Field
 
 EmotionName = Literal["anger", "frustration", "disappointment", "anxiety", "sadness", "betrayal", "exhaustion", "sarcasm"]
 Intensity = Literal["calm", "mild", "moderate", "furious"]
-FlagKind = Literal[
-    "legal_threat", "authority_threat", "media_threat", "safety", "data_loss", "vulnerable_customer", "prompt_injection"
-]
-Topic = Literal[
-    "outage", "billing", "delivery", "quality", "service", "staff", "account_access", "data", "booking", "safety", "other"
-]
+FlagKind = Literal["legal_threat", "authority_threat", "media_threat", "safety", "data_loss", "vulnerable_customer", "prompt_injection"]
+Topic = Literal["outage", "billing", "delivery", "quality", "service", "staff", "account_access", "data", "booking", "safety", "other"]
 AskKind = Literal[
-    "refund", "partial_refund", "replacement", "repair", "account_credit", "discount", "expedited_shipping",
-    "technician_visit", "fee_waiver", "rebooking", "cancellation", "compensation",
-    "explanation", "apology", "callback", "manager", "fix", "deadline",
+    "refund",
+    "partial_refund",
+    "replacement",
+    "repair",
+    "account_credit",
+    "discount",
+    "expedited_shipping",
+    "technician_visit",
+    "fee_waiver",
+    "rebooking",
+    "cancellation",
+    "compensation",
+    "explanation",
+    "apology",
+    "callback",
+    "manager",
+    "fix",
+    "deadline",
 ]
 
 
@@ -45,9 +57,13 @@ class Problem(BaseModel):
     """The customer's problem in the agent's voice, grounded in the message."""
 
     summary: str = Field(description="Noun-phrase form in second person, 4-15 words, e.g. 'your battery running out in half the time'.")
-    clause: str = Field(default="", description="The same as a finite clause ('your battery runs out in half the time'); empty for noun phrases.")
+    clause: str = Field(
+        default="", description="The same as a finite clause ('your battery runs out in half the time'); empty for noun phrases."
+    )
     evidence: Evidence | None = Field(default=None, description="Where in the latest message; null when only an earlier turn names it.")
-    details: list[str] = Field(default_factory=list, description="Things the message names that the summary leaves out, e.g. 'the drip tray'.")
+    details: list[str] = Field(
+        default_factory=list, description="Things the message names that the summary leaves out, e.g. 'the drip tray'."
+    )
 
 
 class Ask(BaseModel):
@@ -68,8 +84,13 @@ Intent = Literal["complaint", "question", "thanks", "follow_up", "abuse", "other
 class Analysis(BaseModel):
     intent: Intent = Field(default="complaint", description="What kind of message this is; the reply's mode follows it.")
     intent_confidence: float = Field(default=1.0, ge=0, le=1)
-    problems: list[Problem] = Field(default_factory=list, description="Up to three problems, most important first, paraphrased from the message.")
-    question_topic: str | None = Field(default=None, description="For a question: what it asks, as an indirect question in the agent's voice, e.g. 'how you change your mobile number', 'whether you can take a folding bike on the 07:42'.")
+    problems: list[Problem] = Field(
+        default_factory=list, description="Up to three problems, most important first, paraphrased from the message."
+    )
+    question_topic: str | None = Field(
+        default=None,
+        description="For a question: what it asks, as an indirect question in the agent's voice, e.g. 'how you change your mobile number', 'whether you can take a folding bike on the 07:42'.",
+    )
     emotions: list[Emotion]
     intensity: Intensity
     intensity_score: float = Field(ge=0, le=1)
@@ -77,7 +98,9 @@ class Analysis(BaseModel):
     asks: list[Ask]
     fault: Literal["company", "customer", "unclear"]
     fault_reason: str
-    customer_register: Literal["technical", "non_technical"] = Field(description="Technical customers get specifics; others plain language.")
+    customer_register: Literal["technical", "non_technical"] = Field(
+        description="Technical customers get specifics; others plain language."
+    )
     flags: list[Flag]
     deadline: str | None = Field(default=None, description="A deadline the customer set, e.g. 'within 24 hours'.")
     repeat_contact: bool = Field(default=False, description="The customer says they already complained before.")

@@ -5,6 +5,7 @@ contacting you" as a negated lawyer, because no comma separates the two clauses.
 knows better: a negation governs a word only when it attaches to the word or to one of the
 word's heads ("I'm not going to sue" negates "sue" through "going").
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -43,7 +44,11 @@ def negated_in_sentence(text: str, pos: int, start: int, end: int) -> bool:
         return False
     heads = {target.i, *(a.i for a in target.ancestors)}
     for tok in doc:
-        if tok.lower_ in _NEGATORS and tok.dep_ in ("neg", "det", "advmod", "nsubj", "nsubjpass", "dobj", "prep", "preconj") and tok.head.i in heads:
+        if (
+            tok.lower_ in _NEGATORS
+            and tok.dep_ in ("neg", "det", "advmod", "nsubj", "nsubjpass", "dobj", "prep", "preconj")
+            and tok.head.i in heads
+        ):
             return True
     return False
 

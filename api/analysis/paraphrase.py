@@ -16,12 +16,13 @@ Every content word of a paraphrase comes from the message; only pronouns, auxili
 determiners are ours. `Problem.clause` is the same problem as a finite clause for "I'm sorry
 that ...".
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from api.analysis.problem_ranker import cue_score, problem_probability
@@ -87,20 +88,61 @@ def rank_sentences(text: str) -> list[_Candidate]:
     scored = [_Candidate(s.start, s.end, problem_probability(s.text, i, len(sents))) for i, s in enumerate(sents)]
     ranked = sorted(scored, key=lambda c: (-c.score, c.start))
     likely = [c for c in ranked if c.score >= PROBLEM_THRESHOLD]
-    others = [c for c in ranked if c.score < PROBLEM_THRESHOLD and len(_WORD.findall(text[c.start:c.end])) >= 4]
+    others = [c for c in ranked if c.score < PROBLEM_THRESHOLD and len(_WORD.findall(text[c.start : c.end])) >= 4]
     return likely + others[:2]
 
 
 # ---- rewriting a parsed clause -------------------------------------------------------------------------
 
-_CUSTOMER_PRONOUNS = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
-                      "we": "you", "us": "you", "our": "your", "ours": "yours", "ourselves": "yourselves"}
+_CUSTOMER_PRONOUNS = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "we": "you",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "ourselves": "yourselves",
+}
 _COMPANY_PRONOUNS = {"you": "we", "your": "our", "ur": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
 _OBJECT_COMPANY = {"you": "us", "your": "our", "ur": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
-_DROP_ADVERBS = frozenset({"now", "just", "really", "literally", "even", "actually", "honestly", "basically",
-                           "seriously", "totally", "completely", "absolutely", "simply", "clearly", "obviously",
-                           "apparently", "also", "then", "so", "very", "too", "ever", "already", "only", "finally",
-                           "somehow", "anyway", "currently", "recently", "today", "yesterday"})
+_DROP_ADVERBS = frozenset(
+    {
+        "now",
+        "just",
+        "really",
+        "literally",
+        "even",
+        "actually",
+        "honestly",
+        "basically",
+        "seriously",
+        "totally",
+        "completely",
+        "absolutely",
+        "simply",
+        "clearly",
+        "obviously",
+        "apparently",
+        "also",
+        "then",
+        "so",
+        "very",
+        "too",
+        "ever",
+        "already",
+        "only",
+        "finally",
+        "somehow",
+        "anyway",
+        "currently",
+        "recently",
+        "today",
+        "yesterday",
+    }
+)
 _DISCOVERY = frozenset({"find", "discover", "notice", "spot", "get", "receive"})
 _CLAUSE_DEPS = frozenset({"advcl", "ccomp", "conj", "relcl", "parataxis", "csubj", "xcomp", "acl"})
 _KEEP_CLAUSE_DEPS = frozenset({"xcomp", "acl", "relcl"})
@@ -141,7 +183,7 @@ def _own_tokens(verb: Token) -> list[Token]:
             if child.dep_ in _CLAUSE_DEPS and child.dep_ not in _KEEP_CLAUSE_DEPS and child.pos_ in ("VERB", "AUX"):
                 continue
             coordinated = child.dep_ == "cc" and has_noun_conj
-            if child.dep_ in ("cc", "mark", "discourse", "intj", "meta") and not coordinated or child.dep_ == "punct":
+            if (child.dep_ in ("cc", "mark", "discourse", "intj", "meta") and not coordinated) or child.dep_ == "punct":
                 continue
             stack.append(child)
     return sorted(out, key=lambda t: t.i)
@@ -151,14 +193,53 @@ def _shares_subject(verb: Token) -> bool:
     return not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
 
 
-_WANTS = frozenset({"want", "like", "need", "expect", "hope", "ask", "demand", "wish", "prefer", "rather", "deserve",
-                    "request", "insist", "require", "appreciate", "thank", "love", "let"})
+_WANTS = frozenset(
+    {
+        "want",
+        "like",
+        "need",
+        "expect",
+        "hope",
+        "ask",
+        "demand",
+        "wish",
+        "prefer",
+        "rather",
+        "deserve",
+        "request",
+        "insist",
+        "require",
+        "appreciate",
+        "thank",
+        "love",
+        "let",
+    }
+)
 _REPORTING = frozenset({"think", "feel", "know", "say", "tell", "suggest", "wonder", "understand", "believe", "make", "go"})
 """Verbs that frame another clause ("I think ...", "I'm going to ..."): a problem only when they frame nothing."""
 _DESIRES = _WANTS | _REPORTING
 _MODALS = frozenset({"would", "could", "should", "will", "'ll", "shall", "might", "may", "must", "can", "'d", "wo", "ca"})
-_VAGUE_SUBJECTS = frozenset({"it", "this", "that", "they", "she", "he", "them", "which", "who", "what", "someone", "nobody",
-                             "everyone", "anyone", "one", "these", "those"})
+_VAGUE_SUBJECTS = frozenset(
+    {
+        "it",
+        "this",
+        "that",
+        "they",
+        "she",
+        "he",
+        "them",
+        "which",
+        "who",
+        "what",
+        "someone",
+        "nobody",
+        "everyone",
+        "anyone",
+        "one",
+        "these",
+        "those",
+    }
+)
 
 
 def _clause_score(tokens: list[Token], verb: Token) -> float:
@@ -172,7 +253,7 @@ def _clause_score(tokens: list[Token], verb: Token) -> float:
         if subject.lower_ in _VAGUE_SUBJECTS:
             score -= 1.0
     frames = any(c.dep_ in ("xcomp", "ccomp") for c in verb.children)
-    if verb.lemma_ in _WANTS or verb.lemma_ in _REPORTING and frames:
+    if verb.lemma_ in _WANTS or (verb.lemma_ in _REPORTING and frames):
         score -= 3.0
     if verb.dep_ == "xcomp" and verb.head.lemma_ in _WANTS:
         score -= 3.0  # "I just want my headphones fixed" / "I don't want to make a scene": a wish, not what went wrong
@@ -201,13 +282,11 @@ def _customer_subject(tok: Token | None) -> bool:
 
 
 def _vbg(verb: Token) -> str:
-    from lemminflect import getInflection
-
-    from lemminflect import getAllLemmas
+    from lemminflect import getAllLemmas, getInflection
 
     lemma = verb.lemma_.lower() if verb.lemma_ else verb.lower_
     verb_lemmas = getAllLemmas(verb.lower_).get("VERB", ())
-    if _mistagged_verb(verb) or verb_lemmas and lemma not in verb_lemmas:
+    if _mistagged_verb(verb) or (verb_lemmas and lemma not in verb_lemmas):
         # a mistagged verb, or a capitalised "Booked" whose lemma came back as "booked"
         lemma = verb_lemmas[0]
     if lemma in ("be", "'s", "'m", "'re", "m", "re"):
@@ -235,8 +314,9 @@ def _word(tok: Token, lower: bool, subject_role: str) -> str:
         return "were"
     if low == "u":
         return "we"
-    if (lower or tok.text.isupper() and tok.is_alpha and len(tok.text) > 1 and not (tok.pos_ == "PROPN" and len(tok.text) <= 4)) \
-            and not any(c.isdigit() for c in tok.text):
+    if (
+        lower or (tok.text.isupper() and tok.is_alpha and len(tok.text) > 1 and not (tok.pos_ == "PROPN" and len(tok.text) <= 4))
+    ) and not any(c.isdigit() for c in tok.text):
         return low
     if tok.i == tok.sent.start and tok.text[:1].isupper() and tok.pos_ != "PROPN" and tok.text != "I":
         return low
@@ -249,14 +329,69 @@ _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj"
 
 def _drop(tok: Token) -> bool:
     hyphenated = tok.i > 0 and tok.nbor(-1).text == "-" and not tok.nbor(-1).whitespace_  # "women-only"
-    return (tok.is_space or tok.lower_ in _DROP_ADVERBS and tok.dep_ in ("advmod", "npadvmod") and not hyphenated
-            or tok.pos_ == "INTJ" and tok.dep_ not in _ARGUMENT_DEPS or tok.is_punct and tok.text not in ("'", "-", "%", "&", "/", "$", "£", "€"))
+    return (
+        tok.is_space
+        or (tok.lower_ in _DROP_ADVERBS and tok.dep_ in ("advmod", "npadvmod") and not hyphenated)
+        or (tok.pos_ == "INTJ" and tok.dep_ not in _ARGUMENT_DEPS)
+        or (tok.is_punct and tok.text not in ("'", "-", "%", "&", "/", "$", "£", "€"))
+    )
 
 
-_DANGLING = frozenset({"and", "but", "or", "so", "because", "the", "a", "an", "of", "to", "for", "with", "in", "on", "at",
-                       "from", "by", "that", "which", "who", "your", "our", "their", "tho", "though", "as", "if", "-", "&"})
-_LEADING_JUNK = frozenset({"and", "but", "or", "so", "-", "&", "however", "regarding", "also", "yet", "plus", "then",
-                           "although", "though", "because", "since", "while", "whereas"})
+_DANGLING = frozenset(
+    {
+        "and",
+        "but",
+        "or",
+        "so",
+        "because",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "for",
+        "with",
+        "in",
+        "on",
+        "at",
+        "from",
+        "by",
+        "that",
+        "which",
+        "who",
+        "your",
+        "our",
+        "their",
+        "tho",
+        "though",
+        "as",
+        "if",
+        "-",
+        "&",
+    }
+)
+_LEADING_JUNK = frozenset(
+    {
+        "and",
+        "but",
+        "or",
+        "so",
+        "-",
+        "&",
+        "however",
+        "regarding",
+        "also",
+        "yet",
+        "plus",
+        "then",
+        "although",
+        "though",
+        "because",
+        "since",
+        "while",
+        "whereas",
+    }
+)
 """Discourse words a clause can start with in the message that make no sense after "I'm sorry about"."""
 _CODE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{5,}$|^#?\d{5,}$")
 
@@ -279,7 +414,7 @@ def _copies(words: list[str], source_words: list[str]) -> bool:
     """`words` copy a run of more than MAX_COPIED_RUN consecutive `source_words` (both lower-cased)."""
     n = MAX_COPIED_RUN + 1
     runs = _runs(tuple(source_words))
-    return any(tuple(words[i:i + n]) in runs for i in range(len(words) - n + 1))
+    return any(tuple(words[i : i + n]) in runs for i in range(len(words) - n + 1))
 
 
 @lru_cache(maxsize=8)
@@ -287,13 +422,60 @@ def _runs(source_words: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
     """Every run of MAX_COPIED_RUN + 1 consecutive words of the message: a set, so asking about a phrase costs
     its length, not its length times the message's (which repeats words)."""
     n = MAX_COPIED_RUN + 1
-    return frozenset(source_words[i:i + n] for i in range(len(source_words) - n + 1))
+    return frozenset(source_words[i : i + n] for i in range(len(source_words) - n + 1))
 
 
-_FUNCTION_WORDS = frozenset({"you", "your", "we", "our", "us", "the", "a", "an", "not", "never", "being", "been", "be", "it",
-                             "this", "that", "they", "them", "their", "of", "to", "in", "on", "for", "with", "at", "and",
-                             "or", "no", "nobody", "nothing", "anything", "something", "one", "any", "all", "some",
-                             "having", "getting", "doing", "going", "there", "here", "he", "she", "his", "her"})
+_FUNCTION_WORDS = frozenset(
+    {
+        "you",
+        "your",
+        "we",
+        "our",
+        "us",
+        "the",
+        "a",
+        "an",
+        "not",
+        "never",
+        "being",
+        "been",
+        "be",
+        "it",
+        "this",
+        "that",
+        "they",
+        "them",
+        "their",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "at",
+        "and",
+        "or",
+        "no",
+        "nobody",
+        "nothing",
+        "anything",
+        "something",
+        "one",
+        "any",
+        "all",
+        "some",
+        "having",
+        "getting",
+        "doing",
+        "going",
+        "there",
+        "here",
+        "he",
+        "she",
+        "his",
+        "her",
+    }
+)
 
 
 def _content_words(text: str) -> list[str]:
@@ -317,8 +499,16 @@ def _trim(tokens: list[Token], head: Token) -> list[Token]:
         return tokens
     present = set(tokens)
     last = max(t.i for t in tokens)
-    ending = [t for t in tokens if t is not head and t.i > head.i and t.dep_ in _TRAILING_DEPS
-              and set(t.subtree) <= present and t.right_edge.i == last and len(set(t.subtree)) < len(tokens) - 1]
+    ending = [
+        t
+        for t in tokens
+        if t is not head
+        and t.i > head.i
+        and t.dep_ in _TRAILING_DEPS
+        and set(t.subtree) <= present
+        and t.right_edge.i == last
+        and len(set(t.subtree)) < len(tokens) - 1
+    ]
     if ending:
         remove = set(min(ending, key=lambda t: len(list(t.subtree))).subtree)
         return [t for t in tokens if t not in remove]
@@ -334,8 +524,11 @@ def _trim_outer(tokens: list[Token], head: Token) -> list[Token]:
         if not objects:
             return tokens[:-1]
         inner = objects[-1]
-        nested = [c for c in inner.children if c.i > inner.i and c.dep_ in _TRAILING_DEPS | {"pobj", "prep"}
-                  and any(t in tokens for t in c.subtree)]
+        nested = [
+            c
+            for c in inner.children
+            if c.i > inner.i and c.dep_ in _TRAILING_DEPS | {"pobj", "prep"} and any(t in tokens for t in c.subtree)
+        ]
         if nested:
             remove = set(nested[-1].subtree)
             return [t for t in tokens if t not in remove]
@@ -352,9 +545,14 @@ def _antecedent(subject: Token | None) -> list[Token]:
     noun chunk before it in the sentence ("my espresso machine"), or nothing if there is none to trust."""
     if subject is None or subject.lower_ not in _ANAPHORS or subject.dep_ not in ("nsubj", "nsubjpass"):
         return []
-    chunks = [c for c in subject.sent.noun_chunks
-              if c.end <= subject.i and c.root.pos_ == "NOUN" and c.root.ent_type_ not in ("DATE", "TIME")
-              and not any(t.lower_ in _CUSTOMER_PRONOUNS or t.lower_ in _COMPANY_PRONOUNS for t in c if t == c.root)]
+    chunks = [
+        c
+        for c in subject.sent.noun_chunks
+        if c.end <= subject.i
+        and c.root.pos_ == "NOUN"
+        and c.root.ent_type_ not in ("DATE", "TIME")
+        and not any(t.lower_ in _CUSTOMER_PRONOUNS or t.lower_ in _COMPANY_PRONOUNS for t in c if t == c.root)
+    ]
     arguments = [c for c in chunks if c.root.dep_ in ("dobj", "nsubj", "nsubjpass", "attr")]
     return list((arguments or chunks)[-1]) if chunks else []
 
@@ -391,8 +589,14 @@ def _render(tokens: list[Token], verb: Token, subject: Token | None, lower: bool
     for tok in tokens:
         if _drop(tok):
             continue
-        if tok.dep_ == "conj" and tok.head == verb and tok.pos_ == "VERB" and _shares_subject(tok) \
-                and tok.i > 0 and tok.nbor(-1).text == ",":
+        if (
+            tok.dep_ == "conj"
+            and tok.head == verb
+            and tok.pos_ == "VERB"
+            and _shares_subject(tok)
+            and tok.i > 0
+            and tok.nbor(-1).text == ","
+        ):
             words.append("and")  # "ordered pad thai, got a cold burger" -> "ordering pad thai and getting a cold burger"
         if gerund:
             if tok in auxes:
@@ -488,8 +692,13 @@ def _question_words(lead: list[Token], body: list[Token], subject: Token, aux: T
     """`lead` (the wh-phrase, if any) + the subject + the auxiliary in statement order + the rest."""
     role = "company" if _company_subject(subject) else "customer" if _customer_subject(subject) else "other"
     words = [_word(t, False, role) for t in lead] or ["whether"]
-    if len(lead) == 1 and lead[0].lower_ in ("how", "where", "when") and subject.lower_ in ("i", "we") \
-            and aux.lower_ in ("do", "can") and aux is not root:
+    if (
+        len(lead) == 1
+        and lead[0].lower_ in ("how", "where", "when")
+        and subject.lower_ in ("i", "we")
+        and aux.lower_ in ("do", "can")
+        and aux is not root
+    ):
         # "How do I change my number?" -> "how to change your number".
         return [*words, "to", *(_word(t, False, role) for t in body if t not in set(subject.subtree))]
     subject_words = [_word(t, False, role) for t in body if t in set(subject.subtree)]
@@ -528,8 +737,32 @@ def _agreeing(aux: Token, subject: Token, subject_words: list[str]) -> str:
     return ("were" if plural else "was") if past else ("are" if plural else "is")
 
 
-_BAD_OPENERS = frozenset({"what", "when", "where", "why", "how", "who", "which", "whether", "if", "quick", "question",
-                          "hi", "hello", "hey", "dear", "ok", "okay", "yes", "no", "please", "thanks", "thank"})
+_BAD_OPENERS = frozenset(
+    {
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "who",
+        "which",
+        "whether",
+        "if",
+        "quick",
+        "question",
+        "hi",
+        "hello",
+        "hey",
+        "dear",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "please",
+        "thanks",
+        "thank",
+    }
+)
 
 
 def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozenset[int] = frozenset()) -> tuple[str, str, float] | None:
@@ -541,7 +774,7 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
     best: tuple[float, Token, list[Token]] | None = None
     for verb in _verbs(sent):
         tokens = _own_tokens(verb)
-        if avoid and any(t.i in avoid for t in tokens) or _name_calling(verb) or _inverted(verb):
+        if (avoid and any(t.i in avoid for t in tokens)) or _name_calling(verb) or _inverted(verb):
             continue
         score = _clause_score(tokens, verb)
         if best is None or score > best[0]:
@@ -593,7 +826,7 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
     summary, finite = _join(gerund), _join(clause)
     if _words_of(summary)[:1] and _words_of(summary)[0] in _BAD_OPENERS:
         return None  # "what us doing about ...", "quick question doing ...": not a phrase that follows "sorry about"
-    if finite == summary or subject is not None and _non_finite(verb):
+    if finite == summary or (subject is not None and _non_finite(verb)):
         finite = ""  # no verb to inflect, or "bike brakes gone on the hill": the clause form would not be a clause
     if len(_content_words(summary)) < 2:
         return None
@@ -601,10 +834,13 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
 
 
 def _name_calling(verb: Token) -> bool:
-    """"You are company of donkeys", "You're a joke": the customer calls the company a name. That is how they
+    """ "You are company of donkeys", "You're a joke": the customer calls the company a name. That is how they
     feel about us, not what went wrong, and read back it would be an insult in the agent's own voice."""
-    return verb.lemma_ == "be" and _company_subject(_subject(verb)) \
+    return (
+        verb.lemma_ == "be"
+        and _company_subject(_subject(verb))
         and any(c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN") for c in verb.children)
+    )
 
 
 def _inverted(verb: Token) -> bool:
@@ -638,13 +874,19 @@ def _finish_np(np_tokens: list[Token], head: Token, source_words: list[str], low
     tokens = np_tokens
     absent = head.dep_ == "ROOT" and any(c.dep_ == "det" and c.lower_ == "no" for c in head.children)
     for _ in range(10):
-        words = [("the" if t.lower_ in ("a", "an", "some", "any") and t.dep_ == "det" and t.head == head else _word(t, lower, "other"))
-                 for t in tokens if not _drop(t)]
+        words = [
+            ("the" if t.lower_ in ("a", "an", "some", "any") and t.dep_ == "det" and t.head == head else _word(t, lower, "other"))
+            for t in tokens
+            if not _drop(t)
+        ]
         if absent:
             # "Still no refund." is something the customer still does not have: "you still having no refund".
             adverbs = [t.lower_ for t in tokens if t.head == head and t.dep_ == "advmod" and t.lower_ in _ABSENCE_ADVERBS]
-            rest = [w for t, w in zip([t for t in tokens if not _drop(t)], words, strict=True)
-                    if not (t.head == head and t.dep_ == "advmod" and t.lower_ in _ABSENCE_ADVERBS)]
+            rest = [
+                w
+                for t, w in zip([t for t in tokens if not _drop(t)], words, strict=True)
+                if not (t.head == head and t.dep_ == "advmod" and t.lower_ in _ABSENCE_ADVERBS)
+            ]
             words, clause = ["you", *adverbs, "having", *rest], ["you", *adverbs, "have", *rest]
         elif not any(t.dep_ in ("det", "poss") and t.head == head for t in tokens) and head.tag_ in ("NN", "NNS"):
             words, clause = ["the", *words], []
@@ -676,8 +918,11 @@ def _noun_phrase(sent: SpacySpan, source_words: list[str], lower: bool) -> tuple
     return _finish_np(sorted(chunk.root.subtree, key=lambda t: t.i), chunk.root, source_words, lower, score)
 
 
-_DETAIL_SKIP = frozenset(w.strip() for w in (Path(__file__).with_name("data") / "detail_skip_nouns.txt")
-                         .read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#"))
+_DETAIL_SKIP = frozenset(
+    w.strip()
+    for w in (Path(__file__).with_name("data") / "detail_skip_nouns.txt").read_text(encoding="utf-8").splitlines()
+    if w.strip() and not w.startswith("#")
+)
 MAX_DETAILS = 3
 MAX_DETAIL_WORDS = 5
 
@@ -689,16 +934,21 @@ def details(sent: SpacySpan, summary: str, source_words: list[str]) -> tuple[str
     out: list[str] = []
     for chunk in sent.noun_chunks:
         root = chunk.root
-        if root.pos_ not in ("NOUN", "PROPN") or root.lemma_.lower() in _DETAIL_SKIP \
-                or any(t.like_num or t.is_currency or any(ch.isdigit() for ch in t.text) for t in chunk) \
-                or any(t.lower_ in _CUSTOMER_PRONOUNS or t.lower_ in _COMPANY_PRONOUNS for t in chunk if t.dep_ != "poss"):
+        if (
+            root.pos_ not in ("NOUN", "PROPN")
+            or root.lemma_.lower() in _DETAIL_SKIP
+            or any(t.like_num or t.is_currency or any(ch.isdigit() for ch in t.text) for t in chunk)
+            or any(t.lower_ in _CUSTOMER_PRONOUNS or t.lower_ in _COMPANY_PRONOUNS for t in chunk if t.dep_ != "poss")
+        ):
             continue
         tokens = [t for t in chunk if not _drop(t)]
         while tokens and tokens[0].pos_ in ("CCONJ", "SCONJ"):
             tokens.pop(0)  # spaCy's chunk can start at a sentence's "Oh, and the invoice"
-        words = [("the" if t.lower_ in ("a", "an", "some", "any", "this", "that") and t.dep_ == "det" else _word(t, lower, "other"))
-                 for t in tokens]
-        if not words or words[0] not in ("the", "your", "our") and not any(t.dep_ == "poss" for t in tokens):
+        words = [
+            ("the" if t.lower_ in ("a", "an", "some", "any", "this", "that") and t.dep_ == "det" else _word(t, lower, "other"))
+            for t in tokens
+        ]
+        if not words or (words[0] not in ("the", "your", "our") and not any(t.dep_ == "poss" for t in tokens)):
             words = ["the", *words] if root.pos_ == "NOUN" else words
         phrase = _join(words)
         content = _content_words(phrase)
@@ -711,8 +961,9 @@ def details(sent: SpacySpan, summary: str, source_words: list[str]) -> tuple[str
     return tuple(out)
 
 
-def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...] = (),
-                  avoid: tuple[tuple[int, int], ...] = ()) -> list[Problem]:
+def find_problems(
+    text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...] = (), avoid: tuple[tuple[int, int], ...] = ()
+) -> list[Problem]:
     """Up to `limit` distinct problems of a message, most important first, each paraphrased.
 
     Sentences overlapping an `exclude` span (an instruction aimed at the model) are never a problem:
@@ -725,7 +976,7 @@ def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...
     if not ranked:
         return []
     source_words = _canon(text)
-    pieces = [clean[c.start:min(c.end, c.start + MAX_PARSE)] for c in ranked]
+    pieces = [clean[c.start : min(c.end, c.start + MAX_PARSE)] for c in ranked]
     docs = list(nlp().pipe([p.lower() if shouting(p) else p for p in pieces]))
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -744,8 +995,9 @@ def find_problems(text: str, limit: int = 3, exclude: tuple[tuple[int, int], ...
             seen.add(" ".join(sorted(key_words)))
             start = cand.start + sent.start_char
             end = cand.start + sent.end_char
-            problems.append(Problem(summary, clause, Span(start, end, text[start:end]), cand.score + score,
-                                    details(sent, summary, source_words)))
+            problems.append(
+                Problem(summary, clause, Span(start, end, text[start:end]), cand.score + score, details(sent, summary, source_words))
+            )
             break
         if len(problems) >= limit:
             break

@@ -9,6 +9,7 @@ tuning messages, labelled by whether they carry the concept groups of an expecte
 ships as `models/problem_ranker.json`; scoring is a sparse dot product over the sentence's words,
 so ranking stays linear in the message length.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,17 +23,83 @@ DATA = Path(__file__).with_name("data")
 MODEL_PATH = Path(__file__).with_name("models") / "problem_ranker.json"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,:]\d+)*")
 _NEGATORS = frozenset({"not", "never", "no", "nothing", "nobody", "cannot", "none", "neither", "nor"})
-_DESIRES = frozenset({"want", "wanted", "like", "need", "needed", "expect", "hope", "wish", "demand", "prefer",
-                      "deserve", "request", "insist", "please", "kindly", "would", "could", "should", "can", "will"})
+_DESIRES = frozenset(
+    {
+        "want",
+        "wanted",
+        "like",
+        "need",
+        "needed",
+        "expect",
+        "hope",
+        "wish",
+        "demand",
+        "prefer",
+        "deserve",
+        "request",
+        "insist",
+        "please",
+        "kindly",
+        "would",
+        "could",
+        "should",
+        "can",
+        "will",
+    }
+)
 _HYPOTHETICAL = frozenset({"if", "unless", "otherwise", "or", "else", "until"})
 _FIRST_PERSON = frozenset({"i", "my", "me", "we", "our", "us", "i'm", "i've", "i'd", "mine"})
 _SECOND_PERSON = frozenset({"you", "your", "you've", "you're", "u", "ur"})
 _LINKS = frozenset({"and", "but", "so", "also", "plus", "then", "because", "anyway", "btw", "ps"})
-_FUNCTION = frozenset({"that", "this", "have", "been", "were", "with", "from", "what", "when", "they", "them", "their",
-                       "there", "your", "just", "about", "would", "could", "should", "will", "into", "than", "then"})
+_FUNCTION = frozenset(
+    {
+        "that",
+        "this",
+        "have",
+        "been",
+        "were",
+        "with",
+        "from",
+        "what",
+        "when",
+        "they",
+        "them",
+        "their",
+        "there",
+        "your",
+        "just",
+        "about",
+        "would",
+        "could",
+        "should",
+        "will",
+        "into",
+        "than",
+        "then",
+    }
+)
 _REFERENCE = re.compile(r"\b(?=[A-Za-z-]*\d)[A-Za-z0-9-]{5,}\b|#\d+")
-_BACKGROUND = frozenset({"bought", "ordered", "purchased", "booked", "signed", "joined", "subscribed", "rented", "hired",
-                         "installed", "moved", "opened", "upgraded", "switched", "registered", "customer", "member"})
+_BACKGROUND = frozenset(
+    {
+        "bought",
+        "ordered",
+        "purchased",
+        "booked",
+        "signed",
+        "joined",
+        "subscribed",
+        "rented",
+        "hired",
+        "installed",
+        "moved",
+        "opened",
+        "upgraded",
+        "switched",
+        "registered",
+        "customer",
+        "member",
+    }
+)
 """Words of the story's setting ("I bought it in May", "I've been a member for years") rather than what went wrong."""
 _TIME_WORDS = frozenset({"still", "again", "yet", "since", "ago", "days", "weeks", "months", "hours", "twice", "third"})
 

@@ -1,4 +1,5 @@
 """A small rule engine for flags: a trigger pattern plus the guards that keep ordinary mentions from firing."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ class Rule:
             return True
         if self.skip_quoted and quoted(text, start):
             return True
-        if self.veto_before and self.veto_before.search(text[max(0, start - LOOKBEHIND):start]):
+        if self.veto_before and self.veto_before.search(text[max(0, start - LOOKBEHIND) : start]):
             return True
         return bool(self.veto_after and self.veto_after.match(text, end, min(len(text), end + LOOKAHEAD)))
 

@@ -4,17 +4,18 @@ Tweets, chat exports and regulator complaints carry tokens a parser should not r
 ("@AcmeHelp", "https://t.co/x", "XX/XX/2024", "{$120.00}"). `blank_noise` replaces them with
 spaces of the same length, so a span found in the cleaned text is a span of the original.
 """
+
 from __future__ import annotations
 
 import re
 
 _NOISE = re.compile(
-    r"https?://\S+|www\.\S+"                      # links
-    r"|(?<![\w@])@\w{1,30}"                        # @handles
-    r"|\bX{2,}(?:/X{2,})*(?:/\d{2,4})?\b"          # XXXX, XX/XX/XXXX, XX/XX/2024 redactions
+    r"https?://\S+|www\.\S+"  # links
+    r"|(?<![\w@])@\w{1,30}"  # @handles
+    r"|\bX{2,}(?:/X{2,})*(?:/\d{2,4})?\b"  # XXXX, XX/XX/XXXX, XX/XX/2024 redactions
     r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]"  # emoji and their joiners
-    r"|[{}]"                                       # CFPB money braces: {$120.00}
-    r"|(?<![\w&])#[A-Za-z]\w*",                     # hashtags (#fail, #VeloxDown); "#4521" order numbers stay
+    r"|[{}]"  # CFPB money braces: {$120.00}
+    r"|(?<![\w&])#[A-Za-z]\w*",  # hashtags (#fail, #VeloxDown); "#4521" order numbers stay
 )
 
 

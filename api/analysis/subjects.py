@@ -1,4 +1,5 @@
 """Concrete identifiers a grievance can be about: order/booking/claim numbers, flights, domains, products."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,10 @@ _PRODUCT_NOUN = (
     r"washing\s+machine|washer|dryer|dishwasher|wardrobe|desk|battery|scooter|boiler|kettle|invitations|vase|"
     r"napkins|bike|truck|car|oven|microwave|mattress|sofa|headphones|tablet|printer|camera|watch|AC|air\s+conditioner)"
 )
-_PRODUCT = rx(rf"\b(?:the|my|our|your|a|an|new|this|that|his|her|their)\s+(?P<name>(?:[\w-]+\s+){{0,2}}?)"
-              rf"(?P<noun>{_PRODUCT_NOUN})\b")
+_PRODUCT = rx(
+    rf"\b(?:the|my|our|your|a|an|new|this|that|his|her|their)\s+(?P<name>(?:[\w-]+\s+){{0,2}}?)"
+    rf"(?P<noun>{_PRODUCT_NOUN})\b"
+)
 """A determiner first, so that 'to phone the family' is not a product."""
 
 

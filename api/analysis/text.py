@@ -1,4 +1,5 @@
 """Lexicon helpers shared by the analysis detectors: pattern building, spans, sentences, negation, quotes."""
+
 from __future__ import annotations
 
 import re
@@ -62,7 +63,7 @@ def _lower_literals(pattern: str) -> str:
     while i < len(pattern):
         if pattern[i] == "\\" or pattern.startswith("(?P", i):
             step = 2 if pattern[i] == "\\" else 3
-            out.append(pattern[i:i + step])
+            out.append(pattern[i : i + step])
             i += step
         else:
             out.append(pattern[i].lower())
@@ -143,9 +144,11 @@ class _Marks:
 
 @lru_cache(maxsize=64)
 def _marks(text: str) -> _Marks:
-    return _Marks([m.start() for m in _SENTENCE_END.finditer(text)],
-                  [m.start() for m in re.finditer("\n", text)],
-                  [m.start() for m in _QUOTE_CHAR.finditer(text)])
+    return _Marks(
+        [m.start() for m in _SENTENCE_END.finditer(text)],
+        [m.start() for m in re.finditer("\n", text)],
+        [m.start() for m in _QUOTE_CHAR.finditer(text)],
+    )
 
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -220,7 +223,7 @@ def negated(text: str, start: int) -> bool:
     "If I don't hear back I will sue" the "don't" belongs to another clause and does not negate "sue",
     while in "I don't want to sue anyone" it does.
     """
-    left = text[max(0, start - NEGATION_WINDOW):start]
+    left = text[max(0, start - NEGATION_WINDOW) : start]
     cut = 0
     for m in _CLAUSE_BREAK.finditer(left):
         cut = m.end()

@@ -10,6 +10,7 @@ of a flagged case that do not hold its evidence (or whose case gives none) are l
 kind: they may say it too.
 Needs scikit-learn (the `dev` extra).
 """
+
 from __future__ import annotations
 
 import argparse

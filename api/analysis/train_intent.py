@@ -8,6 +8,7 @@ Training data: every case in evals/datasets/ whose file is not a dev or blind sp
 170-case dataset is all complaints). Needs scikit-learn (the `dev` extra); the service only reads
 the JSON it writes.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -9,6 +9,7 @@ A sentence is a positive when it carries at least two concept groups of an expec
 (one when the problem has a single group), as the `specificity` scorer would count it in a reply;
 the main problem's sentences weigh double. Needs scikit-learn (the `dev` extra).
 """
+
 from __future__ import annotations
 
 import argparse

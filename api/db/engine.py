@@ -1,4 +1,5 @@
 """Engine/session creation and migrations (Alembic, applied programmatically, under a lock)."""
+
 from __future__ import annotations
 
 import fcntl

@@ -1,11 +1,12 @@
 """Keyset paging of the draft list: an opaque cursor names the last row of a page by its sort key
 (created_at, id), so the next page starts there through the index instead of skipping rows."""
+
 from __future__ import annotations
 
 import base64
 import binascii
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _ID = re.compile(r"^[0-9a-f]{1,32}$")
 
@@ -15,8 +16,8 @@ class InvalidCursor(ValueError):
 
 
 def encode_cursor(created_at: datetime, draft_id: str) -> str:
-    moment = created_at if created_at.tzinfo else created_at.replace(tzinfo=timezone.utc)
-    raw = f"{moment.astimezone(timezone.utc).isoformat()}|{draft_id}"
+    moment = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
+    raw = f"{moment.astimezone(UTC).isoformat()}|{draft_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -30,4 +31,4 @@ def decode_cursor(token: str) -> tuple[datetime, str]:
         raise InvalidCursor("not a cursor from this API; pass next_cursor from the previous page") from exc
     if moment.tzinfo is None or not _ID.match(draft_id):
         raise InvalidCursor("not a cursor from this API; pass next_cursor from the previous page")
-    return moment.astimezone(timezone.utc), draft_id
+    return moment.astimezone(UTC), draft_id

@@ -1,8 +1,9 @@
 """Reads and writes drafts, their model calls and feedback. Each write is one transaction."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -15,7 +16,6 @@ from api.db.paging import encode_cursor
 from api.pipeline import DraftOutcome
 from api.schemas import DraftList, DraftPublic, DraftRequest, DraftSummary, FeedbackPublic, FeedbackRequest
 from evals.rules import RuleResult
-
 
 _SUMMARY_COLUMNS = (DraftRow.created_at, DraftRow.model, DraftRow.source, DraftRow.prompt_version, DraftRow.latency_ms, DraftRow.checks)
 
@@ -68,9 +68,16 @@ class DraftStore:
         )
         row.calls = [
             LLMCallRow(
-                number=c.attempt.number, kind=c.attempt.kind, model=c.model, messages=c.messages, response=c.response,
-                outcome=c.attempt.outcome, detail=c.attempt.detail, latency_ms=c.attempt.latency_ms,
-                prompt_tokens=c.attempt.usage.prompt_tokens, completion_tokens=c.attempt.usage.completion_tokens,
+                number=c.attempt.number,
+                kind=c.attempt.kind,
+                model=c.model,
+                messages=c.messages,
+                response=c.response,
+                outcome=c.attempt.outcome,
+                detail=c.attempt.detail,
+                latency_ms=c.attempt.latency_ms,
+                prompt_tokens=c.attempt.usage.prompt_tokens,
+                completion_tokens=c.attempt.usage.completion_tokens,
             )
             for c in outcome.calls
         ]
@@ -94,8 +101,13 @@ class DraftStore:
             return _public(row)
 
     def list_drafts(
-        self, *, limit: int, offset: int = 0, after: tuple[datetime, str] | None = None,
-        source: str | None = None, model: str | None = None,
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: tuple[datetime, str] | None = None,
+        source: str | None = None,
+        model: str | None = None,
     ) -> DraftList:
         """Newest first (created_at, then id, both descending, the order the ix_drafts_*created_at_id indexes
         hold, so no sort), optionally filtered by source (llm, fallback, ...) or model, starting `offset` rows
@@ -139,7 +151,11 @@ class DraftStore:
                 raise DraftNotFound(draft_id)
             distance = Levenshtein.distance(row.reply, fb.final_text) if fb.final_text is not None else None
             feedback = FeedbackRow(
-                outcome=fb.outcome, final_text=fb.final_text, rating=fb.rating, comment=fb.comment, edit_distance=distance,
+                outcome=fb.outcome,
+                final_text=fb.final_text,
+                rating=fb.rating,
+                comment=fb.comment,
+                edit_distance=distance,
                 final_checks=[c.model_dump(mode="json") for c in final_checks] if final_checks is not None else None,
             )
             row.feedback.append(feedback)
@@ -153,28 +169,49 @@ class DraftStore:
 
 def _utc(moment: datetime) -> datetime:
     """SQLite hands timestamps back without a zone; every stored time is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _summary(row: DraftRow) -> DraftSummary:
-    return DraftSummary.model_validate({
-        "id": row.id, "created_at": _utc(row.created_at), "model": row.model, "source": row.source,
-        "prompt_version": row.prompt_version, "latency_ms": row.latency_ms,
-        "failed_rules": [c["rule_id"] for c in row.checks if not c["passed"]],
-        "feedback_outcome": row.feedback[-1].outcome if row.feedback else None,
-    })
+    return DraftSummary.model_validate(
+        {
+            "id": row.id,
+            "created_at": _utc(row.created_at),
+            "model": row.model,
+            "source": row.source,
+            "prompt_version": row.prompt_version,
+            "latency_ms": row.latency_ms,
+            "failed_rules": [c["rule_id"] for c in row.checks if not c["passed"]],
+            "feedback_outcome": row.feedback[-1].outcome if row.feedback else None,
+        }
+    )
 
 
 def _feedback_public(row: FeedbackRow) -> FeedbackPublic:
-    return FeedbackPublic.model_validate({
-        "outcome": row.outcome, "final_text": row.final_text, "rating": row.rating, "comment": row.comment,
-        "edit_distance": row.edit_distance, "final_checks": row.final_checks, "created_at": _utc(row.created_at),
-    })
+    return FeedbackPublic.model_validate(
+        {
+            "outcome": row.outcome,
+            "final_text": row.final_text,
+            "rating": row.rating,
+            "comment": row.comment,
+            "edit_distance": row.edit_distance,
+            "final_checks": row.final_checks,
+            "created_at": _utc(row.created_at),
+        }
+    )
 
 
 def _public(row: DraftRow) -> DraftPublic:
     latest = row.feedback[-1] if row.feedback else None
-    return DraftPublic.model_validate({
-        "id": row.id, "created_at": _utc(row.created_at), "reply": row.reply, "sections": row.sections, "analysis": row.analysis,
-        "checks": row.checks, "meta": row.meta, "feedback": _feedback_public(latest) if latest else None,
-    })
+    return DraftPublic.model_validate(
+        {
+            "id": row.id,
+            "created_at": _utc(row.created_at),
+            "reply": row.reply,
+            "sections": row.sections,
+            "analysis": row.analysis,
+            "checks": row.checks,
+            "meta": row.meta,
+            "feedback": _feedback_public(latest) if latest else None,
+        }
+    )

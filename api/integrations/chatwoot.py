@@ -4,6 +4,7 @@ Payload (documented fields): event, id, content, message_type ("incoming" / "out
 sender, conversation {id, status, meta, messages?}, account {id}, inbox {id}. The messages API lists a
 conversation's messages with message_type as a number (0 incoming, 1 outgoing, 2 activity, 3 template).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -80,9 +81,14 @@ def to_message(event: ChatwootWebhook, settings: ChatwootSettings) -> HelpdeskMe
     inbox_id = event.conversation.inbox_id if event.conversation.inbox_id is not None else (event.inbox.id if event.inbox else None)
     channel = settings.channel_of(str(inbox_id) if inbox_id is not None else None, event.conversation.channel)
     return HelpdeskMessage(
-        source="chatwoot", external_id=f"{event.account.id}:{event.id}", message_id=event.id,
-        conversation_id=event.conversation.id, account_id=event.account.id, text=event.content or "",
-        customer_name=event.sender.name if event.sender else None, channel=channel,
+        source="chatwoot",
+        external_id=f"{event.account.id}:{event.id}",
+        message_id=event.id,
+        conversation_id=event.conversation.id,
+        account_id=event.account.id,
+        text=event.content or "",
+        customer_name=event.sender.name if event.sender else None,
+        channel=channel,
         history=_history(event.conversation.messages or [], event.id),
     )
 
@@ -131,6 +137,5 @@ class ChatwootClient:
 
     def post_note(self, message: HelpdeskMessage, text: str) -> str:
         with self._client() as client:
-            body = call(client, "POST", self._messages_url(message),
-                        json={"content": text, "message_type": "outgoing", "private": True})
+            body = call(client, "POST", self._messages_url(message), json={"content": text, "message_type": "outgoing", "private": True})
         return str(body.get("id")) if isinstance(body, dict) else ""

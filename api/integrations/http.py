@@ -1,4 +1,5 @@
 """Calls to a helpdesk's API: one place that turns HTTP failures into transient or permanent errors."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,8 +26,10 @@ def call(client: httpx.Client, method: str, url: str, **kwargs: Any) -> Any:
     except httpx.TransportError as exc:
         raise HelpdeskError(f"{method} {url}: {type(exc).__name__}", transient=True) from exc
     if response.status_code >= 300:
-        raise HelpdeskError(f"{method} {url}: HTTP {response.status_code} {response.text[:200]!r}",
-                            transient=response.status_code >= 500 or response.status_code in _TRANSIENT_4XX)
+        raise HelpdeskError(
+            f"{method} {url}: HTTP {response.status_code} {response.text[:200]!r}",
+            transient=response.status_code >= 500 or response.status_code in _TRANSIENT_4XX,
+        )
     if not response.content:
         return None
     try:

@@ -5,11 +5,13 @@ job with one conditional UPDATE, so a job that two workers were handed (a replay
 sweep) runs once. A claim holds a lease: a worker killed mid-job leaves a running job whose lease runs
 out, and the sweep hands it to another worker.
 """
+
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -26,12 +28,12 @@ _CLOCK_SLACK = timedelta(seconds=1)  # huey's eta and our next_attempt_at come f
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
     """SQLite hands timestamps back without a zone; every stored time is UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 class JobNotFound(LookupError):
@@ -73,10 +75,19 @@ class Failure:
 
 def _public(row: HelpdeskJobRow) -> JobPublic:
     return JobPublic(
-        id=row.id, source=row.source, external_id=row.external_id,  # type: ignore[arg-type]
-        conversation_id=int(row.message.get("conversation_id", 0)), state=row.state,  # type: ignore[arg-type]
-        attempts=row.attempts, last_error=row.last_error, draft_id=row.draft_id, note_id=row.note_id, worker=row.worker,
-        next_attempt_at=_utc(row.next_attempt_at), created_at=_utc(row.created_at), updated_at=_utc(row.updated_at),  # type: ignore[arg-type]
+        id=row.id,
+        source=row.source,  # type: ignore[arg-type]
+        external_id=row.external_id,
+        conversation_id=int(row.message.get("conversation_id", 0)),
+        state=row.state,  # type: ignore[arg-type]
+        attempts=row.attempts,
+        last_error=row.last_error,
+        draft_id=row.draft_id,
+        note_id=row.note_id,
+        worker=row.worker,
+        next_attempt_at=_utc(row.next_attempt_at),
+        created_at=_utc(row.created_at),  # type: ignore[arg-type]
+        updated_at=_utc(row.updated_at),  # type: ignore[arg-type]
     )
 
 
@@ -96,8 +107,16 @@ class JobStore:
     def create(self, message: HelpdeskMessage) -> tuple[JobPublic, bool]:
         """Store a queued job; (job, created). A message already stored returns its job with created=False."""
         now = utcnow()
-        row = HelpdeskJobRow(id=uuid.uuid4().hex, source=message.source, external_id=message.external_id, state="queued",
-                             message=message.model_dump(mode="json"), attempts=0, created_at=now, updated_at=now)
+        row = HelpdeskJobRow(
+            id=uuid.uuid4().hex,
+            source=message.source,
+            external_id=message.external_id,
+            state="queued",
+            message=message.model_dump(mode="json"),
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
         try:
             with self.sessions.begin() as session:
                 session.add(row)
@@ -110,8 +129,7 @@ class JobStore:
 
     def find(self, source: str, external_id: str) -> JobPublic | None:
         with self.sessions() as session:
-            row = session.scalar(select(HelpdeskJobRow).where(HelpdeskJobRow.source == source,
-                                                              HelpdeskJobRow.external_id == external_id))
+            row = session.scalar(select(HelpdeskJobRow).where(HelpdeskJobRow.source == source, HelpdeskJobRow.external_id == external_id))
             return _public(row) if row is not None else None
 
     def get(self, job_id: str) -> JobPublic:
@@ -138,16 +156,27 @@ class JobStore:
         )
         with self.sessions.begin() as session:
             taken = session.execute(
-                update(table).where(table.id == job_id, runnable)
-                .values(state="running", attempts=table.attempts + 1, worker=worker[:100],
-                        lease_until=now + timedelta(seconds=lease_s), updated_at=now)
+                update(table)
+                .where(table.id == job_id, runnable)
+                .values(
+                    state="running",
+                    attempts=table.attempts + 1,
+                    worker=worker[:100],
+                    lease_until=now + timedelta(seconds=lease_s),
+                    updated_at=now,
+                )
             ).rowcount
             if taken != 1:
                 return None
             row = session.get(table, job_id)
             assert row is not None
-            return ClaimedJob(id=row.id, message=HelpdeskMessage.model_validate(row.message), attempts=row.attempts,
-                              draft_id=row.draft_id, posting_since=_utc(row.posting_since))
+            return ClaimedJob(
+                id=row.id,
+                message=HelpdeskMessage.model_validate(row.message),
+                attempts=row.attempts,
+                draft_id=row.draft_id,
+                posting_since=_utc(row.posting_since),
+            )
 
     def _set(self, job_id: str, **values: object) -> None:
         with self.sessions.begin() as session:
@@ -171,15 +200,15 @@ class JobStore:
                     values["message"] = {**row.message, "text": "", "customer_name": None, "history": None}
         self._set(job_id, state="done", note_id=note_id[:64], last_error=None, lease_until=None, next_attempt_at=None, **values)
 
-    def fail(self, job_id: str, error: str, transient: bool, attempts: int, max_attempts: int,
-             backoff_s: float, backoff_max_s: float) -> Failure:
+    def fail(
+        self, job_id: str, error: str, transient: bool, attempts: int, max_attempts: int, backoff_s: float, backoff_max_s: float
+    ) -> Failure:
         """A transient failure with attempts left is retried after base * 2^(attempt-1) seconds (capped); else dead."""
         if not transient or attempts >= max_attempts:
             self._set(job_id, state="dead", last_error=error[:2000], lease_until=None, next_attempt_at=None)
             return Failure("dead", None)
         delay = min(backoff_max_s, backoff_s * 2 ** (attempts - 1))
-        self._set(job_id, state="retrying", last_error=error[:2000], lease_until=None,
-                  next_attempt_at=utcnow() + timedelta(seconds=delay))
+        self._set(job_id, state="retrying", last_error=error[:2000], lease_until=None, next_attempt_at=utcnow() + timedelta(seconds=delay))
         return Failure("retrying", delay)
 
     def revive(self, job_id: str) -> JobPublic:
@@ -194,15 +223,22 @@ class JobStore:
             session.flush()
             return _public(row)
 
-    def stranded(self, older_than_s: float, limit: int = 500) -> list[str]:
+    def stranded(self, older_than_s: float, limit: int = 500) -> builtins.list[str]:
         """Jobs no worker is on: queued or due for retry a while ago, or running past their lease (the worker died)."""
         now = utcnow()
         before = now - timedelta(seconds=older_than_s)
         table = HelpdeskJobRow
-        query = select(table.id).where(or_(
-            and_(table.state == "queued", table.updated_at < before),
-            and_(table.state == "retrying", table.next_attempt_at < before),
-            and_(table.state == "running", table.lease_until < now),
-        )).order_by(table.updated_at).limit(limit)
+        query = (
+            select(table.id)
+            .where(
+                or_(
+                    and_(table.state == "queued", table.updated_at < before),
+                    and_(table.state == "retrying", table.next_attempt_at < before),
+                    and_(table.state == "running", table.lease_until < now),
+                )
+            )
+            .order_by(table.updated_at)
+            .limit(limit)
+        )
         with self.sessions() as session:
             return list(session.scalars(query))

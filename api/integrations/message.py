@@ -1,4 +1,5 @@
 """A helpdesk message in calmreply's terms, as a job stores it: what to draft from and where to post the note."""
+
 from __future__ import annotations
 
 import re
@@ -38,9 +39,17 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub(" ", text).strip()[:MAX_TEXT]
 
 
-def draft_request(message: HelpdeskMessage, history: list[HistoryTurn], company_name: str | None, policy: Policy | None,
-                  model: str | None) -> DraftRequest:
+def draft_request(
+    message: HelpdeskMessage, history: list[HistoryTurn], company_name: str | None, policy: Policy | None, model: str | None
+) -> DraftRequest:
     turns = [Turn(role=t.role, text=clean_text(t.text)) for t in history if clean_text(t.text)][-MAX_HISTORY:]
     name = clean_text(message.customer_name or "")[:120] or None
-    return DraftRequest(complaint=clean_text(message.text), channel=message.channel, customer_name=name,
-                        company_name=company_name, policy=policy, history=turns, model=model)
+    return DraftRequest(
+        complaint=clean_text(message.text),
+        channel=message.channel,
+        customer_name=name,
+        company_name=company_name,
+        policy=policy,
+        history=turns,
+        model=model,
+    )

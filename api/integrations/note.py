@@ -1,4 +1,5 @@
 """The note an agent sees in the helpdesk: the draft, the escalation flags and a link to the draft in the console."""
+
 from __future__ import annotations
 
 import html

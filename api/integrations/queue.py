@@ -5,6 +5,7 @@ and scales out by changing one URL (RedisHuey: workers on several machines take 
 It runs the workers and schedules the retries (RetryTask with a delay); the job table
 (api.integrations.jobs) keeps the state, so a task lost with a killed worker is found by the sweep.
 """
+
 from __future__ import annotations
 
 import logging
@@ -90,8 +91,16 @@ class JobQueue:
     def consumer(self, workers: int, embedded: bool) -> Consumer:
         """Thread workers polling at most 1 s apart on SQLite (Redis blocks on the queue), retries checked each second."""
         kind = EmbeddedConsumer if embedded else Consumer
-        return kind(self.huey, workers=workers, worker_type="thread", periodic=True, initial_delay=0.05, max_delay=1.0,
-                    scheduler_interval=1, shutdown_timeout=30)
+        return kind(
+            self.huey,
+            workers=workers,
+            worker_type="thread",
+            periodic=True,
+            initial_delay=0.05,
+            max_delay=1.0,
+            scheduler_interval=1,
+            shutdown_timeout=30,
+        )
 
 
 class EmbeddedConsumer(Consumer):

@@ -1,4 +1,5 @@
 """Per-helpdesk settings from the environment: CALMREPLY_CHATWOOT_* and CALMREPLY_ZAMMAD_*."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -15,13 +16,15 @@ class ConnectorSettings(BaseSettings):
     base_url: str | None = Field(default=None, description="The helpdesk's address, e.g. https://chat.example.com (no trailing /api).")
     api_token: SecretStr | None = Field(default=None, description="Access token the notes are posted with.")
     webhook_secret: SecretStr | None = Field(
-        default=None, description="Signs the webhooks; set, a delivery without a valid signature gets 401 and is not stored.")
+        default=None, description="Signs the webhooks; set, a delivery without a valid signature gets 401 and is not stored."
+    )
     company_name: str | None = Field(default=None, max_length=120, description="Signs the drafts.")
     policy: Policy | None = Field(default=None, description="What the drafts may offer (JSON, as in POST /v1/drafts).")
     model: str | None = Field(default=None, max_length=200, description="Drafting model; default CALMREPLY_MODEL.")
     channels: dict[str, Channel] = Field(
         default_factory=dict,
-        description="JSON map from the helpdesk's channel (Chatwoot inbox type or id, Zammad article type) to email, chat or phone.")
+        description="JSON map from the helpdesk's channel (Chatwoot inbox type or id, Zammad article type) to email, chat or phone.",
+    )
     default_channel: Channel = Field(default=Channel.email, description="The channel of a message the map does not name.")
 
     @property
@@ -51,13 +54,28 @@ class ConnectorSettings(BaseSettings):
 
 # What a helpdesk's own channel names most likely are, when CALMREPLY_*_CHANNELS does not say.
 _BUILT_IN_CHANNELS: dict[str, Channel] = {
-    "Channel::Email": Channel.email, "Channel::WebWidget": Channel.chat, "Channel::Api": Channel.chat,
-    "Channel::Whatsapp": Channel.chat, "Channel::Sms": Channel.chat, "Channel::TwilioSms": Channel.chat,
-    "Channel::Telegram": Channel.chat, "Channel::Line": Channel.chat, "Channel::FacebookPage": Channel.chat,
-    "Channel::TwitterProfile": Channel.chat, "Channel::Instagram": Channel.chat, "Channel::Voice": Channel.phone,
-    "email": Channel.email, "web": Channel.email, "note": Channel.email, "phone": Channel.phone, "chat": Channel.chat,
-    "sms": Channel.chat, "telegram personal-message": Channel.chat, "facebook feed post": Channel.chat,
-    "twitter direct-message": Channel.chat, "whatsapp message": Channel.chat,
+    "Channel::Email": Channel.email,
+    "Channel::WebWidget": Channel.chat,
+    "Channel::Api": Channel.chat,
+    "Channel::Whatsapp": Channel.chat,
+    "Channel::Sms": Channel.chat,
+    "Channel::TwilioSms": Channel.chat,
+    "Channel::Telegram": Channel.chat,
+    "Channel::Line": Channel.chat,
+    "Channel::FacebookPage": Channel.chat,
+    "Channel::TwitterProfile": Channel.chat,
+    "Channel::Instagram": Channel.chat,
+    "Channel::Voice": Channel.phone,
+    "email": Channel.email,
+    "web": Channel.email,
+    "note": Channel.email,
+    "phone": Channel.phone,
+    "chat": Channel.chat,
+    "sms": Channel.chat,
+    "telegram personal-message": Channel.chat,
+    "facebook feed post": Channel.chat,
+    "twitter direct-message": Channel.chat,
+    "whatsapp message": Channel.chat,
 }
 
 
@@ -65,7 +83,8 @@ class ChatwootSettings(ConnectorSettings):
     model_config = SettingsConfigDict(env_prefix="CALMREPLY_CHATWOOT_", env_file=".env", extra="ignore")
 
     signature_tolerance_s: float = Field(
-        default=300, gt=0, description="How old X-Chatwoot-Timestamp may be; an older signed delivery is refused (401).")
+        default=300, gt=0, description="How old X-Chatwoot-Timestamp may be; an older signed delivery is refused (401)."
+    )
 
 
 class ZammadSettings(ConnectorSettings):
@@ -73,7 +92,8 @@ class ZammadSettings(ConnectorSettings):
 
     shared_draft_groups: Annotated[list[int], NoDecode] = Field(
         default_factory=list,
-        description="Comma-separated group ids that have shared drafts on: their tickets get the draft as a shared draft.")
+        description="Comma-separated group ids that have shared drafts on: their tickets get the draft as a shared draft.",
+    )
 
     @field_validator("shared_draft_groups", mode="before")
     @classmethod

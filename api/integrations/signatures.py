@@ -7,6 +7,7 @@
 
 Comparisons are constant-time. The raw bytes are checked before anything is parsed.
 """
+
 from __future__ import annotations
 
 import hashlib

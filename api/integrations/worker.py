@@ -4,6 +4,7 @@ Each step leaves a mark in the job table, so an attempt that dies anywhere is re
 the draft is stored under the job's idempotency key (a retry reuses it), and `posting_since` is set
 before the note is posted (a retry first looks in the helpdesk for a note carrying the draft's id).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,8 +39,7 @@ def worker_name() -> str:
 
 
 class JobRunner:
-    def __init__(self, settings: Settings, jobs: JobStore, drafts: DraftStore, drafter: Drafter, submit: Submit,
-                 queue: JobQueue) -> None:
+    def __init__(self, settings: Settings, jobs: JobStore, drafts: DraftStore, drafter: Drafter, submit: Submit, queue: JobQueue) -> None:
         self.settings = settings
         self.jobs = jobs
         self.drafts = drafts
@@ -122,8 +122,14 @@ async def start_embedded_worker(app: Any) -> Any:
     if settings.queue_workers == 0 or not (settings.chatwoot.enabled or settings.zammad.enabled):
         return None
     loop = asyncio.get_running_loop()
-    runner = JobRunner(settings, app.state.jobs, app.state.store, app.state.drafter,
-                       lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result(), app.state.queue)
+    runner = JobRunner(
+        settings,
+        app.state.jobs,
+        app.state.store,
+        app.state.drafter,
+        lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result(),
+        app.state.queue,
+    )
     app.state.queue.serve(runner.process, runner.sweep)
     await asyncio.to_thread(runner.sweep)
     consumer = app.state.queue.consumer(settings.queue_workers, embedded=True)
@@ -136,8 +142,8 @@ def run_worker(settings: Settings, threads: int) -> int:
     SIGINT stops it after the jobs in hand; SIGTERM at once (their lease runs out and the sweep reruns them)."""
     from api.analysis.paraphrase import load as load_parser
     from api.db.engine import make_engine, migrate, session_factory
-    from api.llm import LLMClient
     from api.integrations.queue import queue_url
+    from api.llm import LLMClient
 
     engine = make_engine(settings.database_url)
     migrate(engine)
@@ -146,12 +152,19 @@ def run_worker(settings: Settings, threads: int) -> int:
     threading.Thread(target=loop.run_forever, name="calmreply-worker-loop", daemon=True).start()
     sessions = session_factory(engine)
     queue = JobQueue(queue_url(settings.queue_url, settings.database_url))
-    runner = JobRunner(settings, JobStore(sessions), DraftStore(sessions), Drafter(settings, LLMClient.from_settings(settings)),
-                       lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result(), queue)
+    runner = JobRunner(
+        settings,
+        JobStore(sessions),
+        DraftStore(sessions),
+        Drafter(settings, LLMClient.from_settings(settings)),
+        lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result(),
+        queue,
+    )
     queue.serve(runner.process, runner.sweep)
     found = runner.sweep()
     consumer = queue.consumer(threads, embedded=False)
-    print(f"calmreply worker {runner.name}: {threads} thread(s) on {queue.url}; requeued {found} stranded job(s)",
-          file=sys.stderr, flush=True)
+    print(
+        f"calmreply worker {runner.name}: {threads} thread(s) on {queue.url}; requeued {found} stranded job(s)", file=sys.stderr, flush=True
+    )
     consumer.run()
     return 0

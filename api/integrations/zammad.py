@@ -4,6 +4,7 @@ A trigger sends the ticket and the article that fired it. Articles have `sender`
 System), `internal`, `type` (email, phone, web, note, ...), and an HTML or plain `body`. The note goes
 back as an internal article; in groups with shared drafts it goes into the ticket's shared draft instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,7 @@ class ZammadWebhook(_Open):
 
 
 class _Text(HTMLParser):
-    _BREAKS = {"br", "p", "div", "li", "tr", "blockquote", "h1", "h2", "h3"}
+    _BREAKS = frozenset({"br", "p", "div", "li", "tr", "blockquote", "h1", "h2", "h3"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -98,9 +99,15 @@ def to_message(event: ZammadWebhook, settings: ZammadSettings) -> HelpdeskMessag
     if not text.strip():
         return "no text"
     return HelpdeskMessage(
-        source="zammad", external_id=str(article.id), message_id=article.id, conversation_id=event.ticket.id,
-        group_id=event.ticket.group_id, text=text, customer_name=_name(event.ticket, article),
-        channel=settings.channel_of(article.type), history=None,
+        source="zammad",
+        external_id=str(article.id),
+        message_id=article.id,
+        conversation_id=event.ticket.id,
+        group_id=event.ticket.group_id,
+        text=text,
+        customer_name=_name(event.ticket, article),
+        channel=settings.channel_of(article.type),
+        history=None,
     )
 
 
@@ -119,8 +126,9 @@ class ZammadClient:
 
     def history(self, message: HelpdeskMessage) -> list[HistoryTurn]:
         turns = []
-        for a in sorted((a for a in self._articles(message) if isinstance(a.get("id"), int) and a["id"] < message.message_id),
-                        key=lambda a: a["id"]):
+        for a in sorted(
+            (a for a in self._articles(message) if isinstance(a.get("id"), int) and a["id"] < message.message_id), key=lambda a: a["id"]
+        ):
             role = {"Customer": "customer", "Agent": "agent"}.get(str(a.get("sender")))
             text = body_text(str(a.get("body") or ""), a.get("content_type"))
             if role is not None and not a.get("internal") and text.strip():
@@ -138,10 +146,19 @@ class ZammadClient:
 
     def post_note(self, message: HelpdeskMessage, body: str) -> str:
         with self._client() as client:
-            answer = call(client, "POST", f"{self.settings.api_base}/api/v1/ticket_articles", json={
-                "ticket_id": message.conversation_id, "subject": "calmreply draft", "body": body,
-                "content_type": "text/html", "type": "note", "internal": True,
-            })
+            answer = call(
+                client,
+                "POST",
+                f"{self.settings.api_base}/api/v1/ticket_articles",
+                json={
+                    "ticket_id": message.conversation_id,
+                    "subject": "calmreply draft",
+                    "body": body,
+                    "content_type": "text/html",
+                    "type": "note",
+                    "internal": True,
+                },
+            )
         return str(answer.get("id")) if isinstance(answer, dict) else ""
 
     def put_shared_draft(self, message: HelpdeskMessage, reply_html: str, article_type: str) -> str | None:
@@ -153,16 +170,19 @@ class ZammadClient:
             ours = isinstance(current, dict) and (current.get("new_article") or {}).get("body") == reply_html
             if existing is not None and not ours:
                 return None
-            call(client, "PUT", url, json={
-                "form_id": f"calmreply-{message.external_id}",
-                "new_article": {"body": reply_html, "content_type": "text/html", "type": article_type, "internal": False},
-                "ticket_attributes": {},
-            })
+            call(
+                client,
+                "PUT",
+                url,
+                json={
+                    "form_id": f"calmreply-{message.external_id}",
+                    "new_article": {"body": reply_html, "content_type": "text/html", "type": article_type, "internal": False},
+                    "ticket_attributes": {},
+                },
+            )
         return f"shared_draft:{existing or message.conversation_id}"
 
 
 def reply_type(message: HelpdeskMessage) -> str:
     """The article type a shared draft's reply goes out as: by email unless the channel is phone."""
     return "phone" if message.channel.value == "phone" else "email"
-
-

@@ -1,6 +1,7 @@
 """What a draft stores: everything as is, or with CALMREPLY_STORE_PII=false the request, the prompts
 and the raw model output with the placeholders the model saw. The reply is kept whole: it is what
 the agent sends."""
+
 from __future__ import annotations
 
 from dataclasses import replace

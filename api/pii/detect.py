@@ -8,6 +8,7 @@ email it validates), and it has no recogniser for postcodes, street addresses or
 Every pattern starts behind a lookbehind that stops it starting inside a run of the characters it
 consumes, and every repetition is bounded or delimited, so a scan is linear in the text.
 """
+
 from __future__ import annotations
 
 import re

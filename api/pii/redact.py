@@ -3,6 +3,7 @@
 One Redactor per draft: the same value gets the same placeholder in every message and re-ask
 ([EMAIL_1] stays EMAIL_1), so the model can refer to it and the reply gets the real value back.
 """
+
 from __future__ import annotations
 
 import re
@@ -92,10 +93,12 @@ def redact_request(req: DraftRequest, enabled: bool = True) -> tuple[DraftReques
     """The request with its free text redacted, and the Redactor that did it. Placeholders are
     numbered in the request's field order, so the stored request and the prompts agree."""
     redactor = Redactor(enabled)
-    redacted = req.model_copy(update={
-        "complaint": redactor.redact(req.complaint),
-        "history": [t.model_copy(update={"text": redactor.redact(t.text)}) for t in req.history],
-        "context": redactor.redact(req.context) if req.context is not None else None,
-        "instructions": redactor.redact(req.instructions) if req.instructions is not None else None,
-    })
+    redacted = req.model_copy(
+        update={
+            "complaint": redactor.redact(req.complaint),
+            "history": [t.model_copy(update={"text": redactor.redact(t.text)}) for t in req.history],
+            "context": redactor.redact(req.context) if req.context is not None else None,
+            "instructions": redactor.redact(req.instructions) if req.instructions is not None else None,
+        }
+    )
     return redacted, redactor

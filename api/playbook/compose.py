@@ -3,6 +3,7 @@
 It names the customer's actual problem (from the analysis), picks the apology from the fault,
 picks a remedy the policy allows (or asks which one they want), and writes per channel.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +19,9 @@ from evals.rules import CheckContext, Policy, Remedy, check_reply
 from evals.rules.checks.parroting import RUN_WORDS, copied_runs
 from evals.rules.remedies import mentions_remedy
 
-_ETA = re.compile(r"\b(?:ETA|estimated?(?: time)?|expected(?: back)?(?: by)?)[:\s]+(?P<eta>\d{1,2}[:.]\d\d(?:\s?[ap]m)?|\d{1,2}\s?[ap]m)", re.I)
+_ETA = re.compile(
+    r"\b(?:ETA|estimated?(?: time)?|expected(?: back)?(?: by)?)[:\s]+(?P<eta>\d{1,2}[:.]\d\d(?:\s?[ap]m)?|\d{1,2}\s?[ap]m)", re.I
+)
 _URGENT_FLAGS = {"safety", "vulnerable_customer", "data_loss", "legal_threat", "authority_threat", "media_threat"}
 
 
@@ -39,7 +42,7 @@ def _bank(name: str) -> list[str]:
 
 def _pick(options: list[str], seed: str, salt: str = "") -> str:
     """Deterministic choice that varies between messages (and, with `salt`, between sections)."""
-    digest = hashlib.sha256(f"{salt}|{seed}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{salt}|{seed}".encode()).digest()
     return options[int.from_bytes(digest[:4], "big") % len(options)]
 
 
@@ -80,8 +83,7 @@ def _speakable(problem: Problem, req: DraftRequest) -> bool:
     """The problem can follow "I'm sorry about" in our voice: the rule checks, not the paraphraser, decide.
     A paraphrase that quotes a remedy the customer asked for ("sending another one"), a guarantee they want
     ("this never happening again"), their blame or their capitals, or that reads their words back, is left out."""
-    return all(_fits(text) and _sayable(f"I'm sorry about {text}.", text, req)
-               for text in filter(None, (problem.summary, problem.clause)))
+    return all(_fits(text) and _sayable(f"I'm sorry about {text}.", text, req) for text in filter(None, (problem.summary, problem.clause)))
 
 
 MAX_PHRASE = 200
@@ -97,8 +99,9 @@ def _sayable(sentence: str, named: str, req: DraftRequest) -> bool:
     """`sentence`, which names `named` from the message, passes the rule checks on its own."""
     if mentions_remedy(named) or copied_runs(req.complaint, named, RUN_WORDS):
         return False
-    ctx = CheckContext(reply=sentence, complaint=req.complaint, company_at_fault=req.company_at_fault,
-                       policy=req.policy, channel=req.channel)
+    ctx = CheckContext(
+        reply=sentence, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy, channel=req.channel
+    )
     return all(r.passed for r in check_reply(ctx, _SPEAKABLE_RULES))
 
 
@@ -266,9 +269,15 @@ def _by_channel(name: str, channel: str, seed: str) -> str:
 
 def _thanks(req: DraftRequest, seed: str) -> Sections:
     """A short, warm reply: no apology and no invented problem."""
-    return Sections(acknowledgement=_pick(_bank("thanks"), seed, "thanks"), apology="", restatement="", solution="",
-                    next_steps=[], follow_up=_pick(_bank("thanks_pass_on"), seed, "pass"),
-                    closing=_pick(_bank("thanks_close"), seed, "close"))
+    return Sections(
+        acknowledgement=_pick(_bank("thanks"), seed, "thanks"),
+        apology="",
+        restatement="",
+        solution="",
+        next_steps=[],
+        follow_up=_pick(_bank("thanks_pass_on"), seed, "pass"),
+        closing=_pick(_bank("thanks_close"), seed, "close"),
+    )
 
 
 def _question(req: DraftRequest, analysis: Analysis, seed: str) -> Sections:
@@ -283,20 +292,35 @@ def _question(req: DraftRequest, analysis: Analysis, seed: str) -> Sections:
         apology=apology(req, analysis, seed) if frustrated else "",
         restatement="",
         solution=_pick(_bank("question_route" if asked else "question_route_about"), seed, "route").format(topic=topic),
-        next_steps=[], follow_up="", closing=_by_channel("closing", req.channel.value, seed),
+        next_steps=[],
+        follow_up="",
+        closing=_by_channel("closing", req.channel.value, seed),
     )
 
 
 def _abuse(seed: str) -> Sections:
     """Calm, sets a boundary, and invites the details that would let us help."""
-    return Sections(acknowledgement=_pick(_bank("abuse_ack"), seed, "ack"), apology="",
-                    restatement=_pick(_bank("abuse_boundary"), seed, "boundary"),
-                    solution=_pick(_bank("abuse_ask"), seed, "ask"), next_steps=[], follow_up="", closing="")
+    return Sections(
+        acknowledgement=_pick(_bank("abuse_ack"), seed, "ack"),
+        apology="",
+        restatement=_pick(_bank("abuse_boundary"), seed, "boundary"),
+        solution=_pick(_bank("abuse_ask"), seed, "ask"),
+        next_steps=[],
+        follow_up="",
+        closing="",
+    )
 
 
 def _other(seed: str) -> Sections:
-    return Sections(acknowledgement=_pick(_bank("other"), seed, "other"), apology="", restatement="", solution="",
-                    next_steps=[], follow_up="", closing="")
+    return Sections(
+        acknowledgement=_pick(_bank("other"), seed, "other"),
+        apology="",
+        restatement="",
+        solution="",
+        next_steps=[],
+        follow_up="",
+        closing="",
+    )
 
 
 def draft_sections(req: DraftRequest, analysis: Analysis) -> Sections:
@@ -322,4 +346,3 @@ def draft_sections(req: DraftRequest, analysis: Analysis) -> Sections:
         follow_up=_by_channel("follow_up", channel, seed),
         closing=_by_channel("closing", channel, seed),
     )
-

@@ -1,5 +1,6 @@
 """Phrase banks for the playbook engine. Every phrase is written to satisfy the rule registry:
 acknowledgements name a feeling, apologies are unconditional, remedies use the policy's words."""
+
 from __future__ import annotations
 
 from evals.rules import Remedy

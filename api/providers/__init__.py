@@ -3,6 +3,7 @@
 `local/<name>` serves a GGUF model in-process with llama.cpp (xllamacpp) (see api.providers.local).
 Call `register_local_provider()` once (idempotent) before `litellm.(a)completion(model="local/...")`.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,7 @@ import os
 # Must be set before litellm is imported anywhere: keeps litellm from fetching its price map over the network.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from api.providers.local import (  # noqa: E402  (must follow the env var above)
+from api.providers.local import (
     DEFAULT_LOCAL_MODEL,
     LOCAL_MODEL_PATH_ENV,
     LOCAL_PROVIDER,

@@ -39,6 +39,7 @@ joins the pieces.)
 
 Usage: llama.cpp's own numbers, streaming or not (the server's final usage chunk).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -62,11 +63,11 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 # sleep instead. libgomp reads this once, when it loads, so it is set before xllamacpp is imported.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import httpx  # noqa: E402
-import litellm  # noqa: E402
-from litellm import CustomLLM  # noqa: E402
-from litellm.llms.custom_llm import CustomLLMError  # noqa: E402
-from litellm.types.utils import Choices, GenericStreamingChunk, Message, ModelResponse, Usage  # noqa: E402
+import httpx
+import litellm
+from litellm import CustomLLM
+from litellm.llms.custom_llm import CustomLLMError
+from litellm.types.utils import Choices, GenericStreamingChunk, Message, ModelResponse, Usage
 
 if TYPE_CHECKING:  # xllamacpp is an optional extra; only imported when a model is actually used
     from xllamacpp import Server
@@ -87,6 +88,9 @@ class LocalModelError(CustomLLMError):
     """Every failure of the local provider. litellm maps `status_code` onto its exception types:
     400 -> BadRequestError, 404 -> NotFoundError (missing/unknown model file), 501 -> APIError
     (xllamacpp not installed). None of these is retried by api.llm."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(status_code, message)  # type: ignore[no-untyped-call]  # litellm's __init__ is unannotated
 
 
 # --------------------------------------------------------------------------------------------------
@@ -127,14 +131,14 @@ def resolve_local_model_path(model: str = DEFAULT_LOCAL_MODEL) -> Path:
             f"unknown local model 'local/{model}': only 'local/{DEFAULT_LOCAL_MODEL}' is bundled; "
             f"set {LOCAL_MODEL_PATH_ENV} to a GGUF file to serve another model",
         )
-    path = _bundled_smollm2_path()
-    if path is None:
+    bundled = _bundled_smollm2_path()
+    if bundled is None:
         raise LocalModelError(
             404,
             f"local/{model}: the bundled model file {_SMOLLM2_GGUF} was not found (package {_SMOLLM2_PACKAGE} "
             f"missing?); {_INSTALL_HINT}, or set {LOCAL_MODEL_PATH_ENV} to a GGUF file",
         )
-    return path
+    return bundled
 
 
 @functools.cache
@@ -172,8 +176,7 @@ def _load_server(path: Path) -> Server:
         server = _xllamacpp().Server(params)
     except (ValueError, RuntimeError, OSError) as exc:
         raise LocalModelError(400, f"could not load {path} as a GGUF model: {exc}") from exc
-    logger.info("loaded %s in %.2fs (n_ctx=%d, n_threads=%d)", path.name, time.perf_counter() - started, N_CTX,
-                params.cpuparams.n_threads)
+    logger.info("loaded %s in %.2fs (n_ctx=%d, n_threads=%d)", path.name, time.perf_counter() - started, N_CTX, params.cpuparams.n_threads)
     return server
 
 
@@ -490,7 +493,7 @@ async def _async_stream(job: _Job) -> AsyncIterator[GenericStreamingChunk]:
 class LocalLLM(CustomLLM):
     """litellm CustomLLM serving `local/<name>` from the process-wide xllamacpp model."""
 
-    def _job(self, model: str, messages: list, optional_params: dict, timeout: Any) -> _Job:
+    def _job(self, model: str, messages: list[Any], optional_params: dict[str, Any], timeout: Any) -> _Job:
         """Validate everything up front so errors surface from the litellm call itself, not mid-stream."""
         path = resolve_local_model_path(model)
         _xllamacpp()
@@ -505,24 +508,38 @@ class LocalLLM(CustomLLM):
 
     def _model_response(self, job: _Job, result: tuple[str, str, dict[str, int]], model_response: ModelResponse) -> ModelResponse:
         text, finish_reason, usage = result
-        model_response.choices = [
-            Choices(index=0, finish_reason=finish_reason, message=Message(content=text, role="assistant"))
-        ]
+        model_response.choices = [Choices(index=0, finish_reason=finish_reason, message=Message(content=text, role="assistant"))]
         model_response.model = f"{LOCAL_PROVIDER}/{job.model}"
         model_response.created = int(time.time())
-        setattr(model_response, "usage", Usage(**usage))
+        setattr(
+            model_response,
+            "usage",
+            Usage(prompt_tokens=usage["prompt_tokens"], completion_tokens=usage["completion_tokens"], total_tokens=usage["total_tokens"]),
+        )  # noqa: B010  (ModelResponse declares no `usage`, so mypy refuses the attribute)
         return model_response
 
     def completion(  # type: ignore[override]
-        self, model: str, messages: list, *args: Any, optional_params: dict, model_response: ModelResponse,
-        timeout: Any = None, **kwargs: Any,
+        self,
+        model: str,
+        messages: list[Any],
+        *args: Any,
+        optional_params: dict[str, Any],
+        model_response: ModelResponse,
+        timeout: Any = None,
+        **kwargs: Any,
     ) -> ModelResponse:
         job = self._job(model, messages, optional_params, timeout)
         return self._model_response(job, _complete_blocking(job), model_response)
 
     async def acompletion(  # type: ignore[override]
-        self, model: str, messages: list, *args: Any, optional_params: dict, model_response: ModelResponse,
-        timeout: Any = None, **kwargs: Any,
+        self,
+        model: str,
+        messages: list[Any],
+        *args: Any,
+        optional_params: dict[str, Any],
+        model_response: ModelResponse,
+        timeout: Any = None,
+        **kwargs: Any,
     ) -> ModelResponse:
         job = self._job(model, messages, optional_params, timeout)
         loop = asyncio.get_running_loop()
@@ -534,14 +551,26 @@ class LocalLLM(CustomLLM):
         return self._model_response(job, result, model_response)
 
     def streaming(  # type: ignore[override]
-        self, model: str, messages: list, *args: Any, optional_params: dict, timeout: Any = None, **kwargs: Any,
+        self,
+        model: str,
+        messages: list[Any],
+        *args: Any,
+        optional_params: dict[str, Any],
+        timeout: Any = None,
+        **kwargs: Any,
     ) -> Iterator[GenericStreamingChunk]:
         return _sync_stream(self._job(model, messages, optional_params, timeout))
 
     # A plain def returning an async iterator (what litellm iterates), so that validation errors are
     # raised by `await litellm.acompletion(..., stream=True)` rather than at the first chunk.
     def astreaming(  # type: ignore[override]
-        self, model: str, messages: list, *args: Any, optional_params: dict, timeout: Any = None, **kwargs: Any,
+        self,
+        model: str,
+        messages: list[Any],
+        *args: Any,
+        optional_params: dict[str, Any],
+        timeout: Any = None,
+        **kwargs: Any,
     ) -> AsyncIterator[GenericStreamingChunk]:
         return _async_stream(self._job(model, messages, optional_params, timeout))
 

@@ -1,4 +1,5 @@
 """GET /console: the agent console's static files, shipped in the package. Nothing is fetched from elsewhere."""
+
 from __future__ import annotations
 
 import mimetypes

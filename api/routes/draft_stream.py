@@ -8,6 +8,7 @@ A failure after the stream has begun arrives as an `error` event with the usual 
 The draft is made and stored by a task of its own, so a client that goes away mid-stream still
 leaves a stored draft (find it with GET /v1/drafts, or replay it with the same Idempotency-Key).
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """POST /v1/drafts, GET /v1/drafts/{id}, POST /v1/drafts/{id}/feedback."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -30,7 +31,10 @@ from prompts import load_prompt
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    **AUTH_ERRORS, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
+    **AUTH_ERRORS,
+    404: {"model": ErrorResponse},
+    409: {"model": ErrorResponse},
+    422: {"model": ErrorResponse},
 }
 _LIST_ERRORS: dict[int | str, dict[str, Any]] = {**AUTH_ERRORS, 422: {"model": ErrorResponse}}
 # Visible characters at both ends, no control characters: never blank, never padded.
@@ -42,17 +46,29 @@ MAX_OFFSET = 10_000
 
 
 _STREAM_DOC: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Replayed: the draft stored under this Idempotency-Key. With `Accept: text/event-stream`: "
-          "server-sent events `analysis`, `delta` ({attempt, text, reset}), `checks` ({passed, checks}), `done` (the "
-          "stored draft, as in the 201 body); `error` after a failure mid-stream.",
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DraftPublic"}},
-                      MEDIA_TYPE: {"schema": {"type": "string"}, "example": 'event: analysis\ndata: {"intent":"complaint",...}\n\n'
-                                   'event: delta\ndata: {"attempt":1,"text":"I can only imagine","reset":false}\n\n'}}},
+    200: {
+        "description": "Replayed: the draft stored under this Idempotency-Key. With `Accept: text/event-stream`: "
+        "server-sent events `analysis`, `delta` ({attempt, text, reset}), `checks` ({passed, checks}), `done` (the "
+        "stored draft, as in the 201 body); `error` after a failure mid-stream.",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/DraftPublic"}},
+            MEDIA_TYPE: {
+                "schema": {"type": "string"},
+                "example": 'event: analysis\ndata: {"intent":"complaint",...}\n\n'
+                'event: delta\ndata: {"attempt":1,"text":"I can only imagine","reset":false}\n\n',
+            },
+        },
+    },
 }
 
 
-@router.post("", response_model=DraftPublic, status_code=status.HTTP_201_CREATED, responses={**_ERRORS, **_STREAM_DOC},
-             dependencies=[require(Scope.drafts_write)])
+@router.post(
+    "",
+    response_model=DraftPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={**_ERRORS, **_STREAM_DOC},
+    dependencies=[require(Scope.drafts_write)],
+)
 async def create_draft(
     req: DraftRequest,
     response: Response,
@@ -110,8 +126,13 @@ def get_draft(draft_id: DraftId, store: StoreDep) -> DraftPublic:
     return store.get(draft_id)
 
 
-@router.post("/{draft_id}/feedback", response_model=FeedbackPublic, status_code=status.HTTP_201_CREATED, responses=_ERRORS,
-             dependencies=[require(Scope.drafts_write)])
+@router.post(
+    "/{draft_id}/feedback",
+    response_model=FeedbackPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=_ERRORS,
+    dependencies=[require(Scope.drafts_write)],
+)
 def add_feedback(draft_id: DraftId, fb: FeedbackRequest, store: StoreDep) -> FeedbackPublic:
     """Record what the agent did with the draft; the final text is checked against the same rules."""
     draft = store.get(draft_id)

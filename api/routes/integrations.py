@@ -3,6 +3,7 @@
 A webhook answers in milliseconds: it verifies the delivery, decides whether the message wants a draft,
 stores a job and enqueues it. The draft is written and posted back by a worker (api.integrations.worker).
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,21 +28,29 @@ router = APIRouter(prefix="/v1/integrations", tags=["integrations"])
 log = logging.getLogger("calmreply.jobs")
 MAX_BODY = 2 * 1024 * 1024
 _WEBHOOK_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "the signature is missing or wrong (a secret is configured), or, "
-          "unsigned, no API key with the drafts:write scope came with it"},
+    401: {
+        "model": ErrorResponse,
+        "description": "the signature is missing or wrong (a secret is configured), or, "
+        "unsigned, no API key with the drafts:write scope came with it",
+    },
     404: {"model": ErrorResponse, "description": "this connector is off: its base URL or token is not configured"},
     413: {"model": ErrorResponse, "description": f"the body is over {MAX_BODY // 1024 // 1024} MiB"},
     422: {"model": ErrorResponse},
 }
-_JOB_ERRORS: dict[int | str, dict[str, Any]] = {**AUTH_ERRORS, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse},
-                                                422: {"model": ErrorResponse}}
+_JOB_ERRORS: dict[int | str, dict[str, Any]] = {
+    **AUTH_ERRORS,
+    404: {"model": ErrorResponse},
+    409: {"model": ErrorResponse},
+    422: {"model": ErrorResponse},
+}
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="A job id from the webhook's answer or the job list.")]
 
 
 class WebhookAnswer(BaseModel):
     status: Literal["queued", "duplicate", "ignored"] = Field(
         description="queued: a job was stored (202); duplicate: this message already has one (a replay, 200); "
-        "ignored: nothing to draft, e.g. an outgoing message or a private note (200).")
+        "ignored: nothing to draft, e.g. an outgoing message or a private note (200)."
+    )
     job_id: str | None = None
     reason: str | None = Field(default=None, description="Why an event was ignored.")
 
@@ -77,8 +86,12 @@ async def _api_key(request: Request, credentials: HTTPAuthorizationCredentials |
 async def chatwoot_delivery(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    signature: Annotated[str | None, Header(alias="X-Chatwoot-Signature", max_length=200,
-                                            description="sha256=<hex>: HMAC-SHA256 of '{timestamp}.{body}' with the secret.")] = None,
+    signature: Annotated[
+        str | None,
+        Header(
+            alias="X-Chatwoot-Signature", max_length=200, description="sha256=<hex>: HMAC-SHA256 of '{timestamp}.{body}' with the secret."
+        ),
+    ] = None,
     timestamp: Annotated[str | None, Header(alias="X-Chatwoot-Timestamp", max_length=20, description="Unix seconds.")] = None,
 ) -> None:
     settings = request.app.state.settings.chatwoot
@@ -98,8 +111,10 @@ async def chatwoot_delivery(
 async def zammad_delivery(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    signature: Annotated[str | None, Header(alias="X-Hub-Signature", max_length=200,
-                                            description="sha1=<hex>: HMAC-SHA1 of the body with the signature token.")] = None,
+    signature: Annotated[
+        str | None,
+        Header(alias="X-Hub-Signature", max_length=200, description="sha1=<hex>: HMAC-SHA1 of the body with the signature token."),
+    ] = None,
 ) -> None:
     settings = request.app.state.settings.zammad
     body = await _body(request)
@@ -139,16 +154,21 @@ _ACCEPTED_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/chatwoot/webhook", response_model=WebhookAnswer, responses={**_ACCEPTED_DOC, **_WEBHOOK_ERRORS},
-             dependencies=[Depends(chatwoot_delivery)])
+@router.post(
+    "/chatwoot/webhook",
+    response_model=WebhookAnswer,
+    responses={**_ACCEPTED_DOC, **_WEBHOOK_ERRORS},
+    dependencies=[Depends(chatwoot_delivery)],
+)
 async def chatwoot_webhook(event: chatwoot.ChatwootWebhook, request: Request, response: Response) -> WebhookAnswer:
     """A Chatwoot account webhook or agent bot: tick `message_created`. Incoming messages that are not private
     get a draft, posted back as a private note; every other event is ignored."""
     return await _accept(request, response, chatwoot.to_message(event, request.app.state.settings.chatwoot))
 
 
-@router.post("/zammad/webhook", response_model=WebhookAnswer, responses={**_ACCEPTED_DOC, **_WEBHOOK_ERRORS},
-             dependencies=[Depends(zammad_delivery)])
+@router.post(
+    "/zammad/webhook", response_model=WebhookAnswer, responses={**_ACCEPTED_DOC, **_WEBHOOK_ERRORS}, dependencies=[Depends(zammad_delivery)]
+)
 async def zammad_webhook(event: zammad.ZammadWebhook, request: Request, response: Response) -> WebhookAnswer:
     """A Zammad trigger's webhook (default payload). Customer articles that are not internal get a draft, posted
     back as an internal note (or the ticket's shared draft, in groups listed in CALMREPLY_ZAMMAD_SHARED_DRAFT_GROUPS)."""

@@ -1,11 +1,11 @@
 """GET /v1/stats: acceptance, edit distance, broken rules, fallbacks, escalations and spend over stored drafts."""
+
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime, timezone
-from typing import Annotated, Any
-
 import re
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
@@ -39,7 +39,7 @@ def _utc(moment: datetime | None) -> datetime | None:
     """A bound without a zone is read as UTC, the zone every draft is stored in."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @router.get("", response_model=StatsResponse, responses=_ERRORS, dependencies=[require(Scope.stats)])
@@ -63,9 +63,12 @@ async def get_stats(
         spend = usage(store.sessions, since=since, until=until, model=model)
         return StatsResponse(
             filters=StatsFilters(since=since, until=until, model=model, interval=interval),
-            total_tokens=sum(u.total_tokens for u in spend), cost_usd=sum(u.cost_usd or 0.0 for u in spend),
+            total_tokens=sum(u.total_tokens for u in spend),
+            cost_usd=sum(u.cost_usd or 0.0 for u in spend),
             usage=[Usage.model_validate(asdict(u)) for u in spend],
-            totals=figures(rows), by_model_prompt=by_model_prompt(rows), over_time=over_time(rows, interval),
+            totals=figures(rows),
+            by_model_prompt=by_model_prompt(rows),
+            over_time=over_time(rows, interval),
         )
 
     return await run_in_threadpool(compute)

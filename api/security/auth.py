@@ -4,10 +4,11 @@
 429 = the key's rate limit, with Retry-After. CALMREPLY_AUTH=off skips keys and limits, and is
 refused unless the server listens on a loopback address only.
 """
+
 from __future__ import annotations
 
 import ipaddress
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -25,7 +26,7 @@ bearer = HTTPBearer(
     "`admin` holds every scope.",
 )
 # What a request runs as when CALMREPLY_AUTH=off (local use only).
-LOCAL = ApiKey(id="local", name="auth off", scopes=frozenset({Scope.admin}), created_at=datetime(1970, 1, 1, tzinfo=timezone.utc))
+LOCAL = ApiKey(id="local", name="auth off", scopes=frozenset({Scope.admin}), created_at=datetime(1970, 1, 1, tzinfo=UTC))
 AUTH_ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorResponse, "description": "no API key, or a malformed, unknown or revoked one"},
     403: {"model": ErrorResponse, "description": "the key lacks this operation's scope"},
@@ -73,9 +74,7 @@ def auth_off_refusal(settings: Settings) -> str | None:
 def require(scope: Scope) -> DependsParam:
     """A route dependency: the request's key, which must hold `scope`."""
 
-    async def authorize(
-        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-    ) -> ApiKey:
+    async def authorize(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiKey:
         state = request.app.state
         if state.settings.auth == "off":
             return LOCAL

@@ -1,4 +1,5 @@
 """The security errors in the documented shape {error, details}: 401, 403, 429 (with Retry-After) and model_not_allowed (422)."""
+
 from __future__ import annotations
 
 from fastapi import FastAPI, Request

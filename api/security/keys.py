@@ -3,13 +3,14 @@
 The secret carries 256 random bits, so a fast hash is enough (stretching protects guessable
 passwords, not random tokens). The visible id finds the row; the hash is compared in constant time.
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -79,14 +80,15 @@ def _utc(moment: datetime | None) -> datetime | None:
     """SQLite hands timestamps back without a zone; every stored time is UTC."""
     if moment is None or moment.tzinfo is not None:
         return moment
-    return moment.replace(tzinfo=timezone.utc)
+    return moment.replace(tzinfo=UTC)
 
 
 def _key(row: ApiKeyRow) -> ApiKey:
     created = _utc(row.created_at)
     assert created is not None
-    return ApiKey(id=row.id, name=row.name, scopes=frozenset(Scope(s) for s in row.scopes), created_at=created,
-                  revoked_at=_utc(row.revoked_at))
+    return ApiKey(
+        id=row.id, name=row.name, scopes=frozenset(Scope(s) for s in row.scopes), created_at=created, revoked_at=_utc(row.revoked_at)
+    )
 
 
 class KeyStore:
@@ -114,7 +116,7 @@ class KeyStore:
             if row is None:
                 raise KeyNotFound(key_id)
             if row.revoked_at is None:
-                row.revoked_at = datetime.now(timezone.utc)
+                row.revoked_at = datetime.now(UTC)
             session.flush()
             return _key(row)
 

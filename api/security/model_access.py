@@ -1,4 +1,5 @@
 """Which models a request may name: the operator's default plus CALMREPLY_ALLOWED_MODELS ('openai/*' allows a provider)."""
+
 from __future__ import annotations
 
 from fnmatch import fnmatchcase

@@ -1,4 +1,5 @@
 """Per-key token buckets: `burst` requests at once, refilled at `per_minute`. In memory, per process."""
+
 from __future__ import annotations
 
 import math

@@ -1,15 +1,24 @@
 """Figures from draft facts. Pure functions: the same rows always give the same figures."""
+
 from __future__ import annotations
 
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from api.stats.facts import DraftFacts
 from api.stats.schemas import (
-    Acceptance, BrokenRules, EditDistance, Escalations, Figures, HistogramBin, ModelPromptFigures, PeriodFigures, RuleCount,
+    Acceptance,
+    BrokenRules,
+    EditDistance,
+    Escalations,
+    Figures,
+    HistogramBin,
+    ModelPromptFigures,
+    PeriodFigures,
+    RuleCount,
 )
 
 Interval = Literal["day", "week"]
@@ -29,8 +38,12 @@ def _acceptance(rows: Sequence[DraftFacts]) -> Acceptance:
     outcomes = Counter(r.outcome for r in rows if r.outcome is not None)
     finished = sum(outcomes.values())
     return Acceptance(
-        finished=finished, sent=outcomes["sent"], edited=outcomes["edited"], discarded=outcomes["discarded"],
-        sent_rate=_rate(outcomes["sent"], finished), edited_rate=_rate(outcomes["edited"], finished),
+        finished=finished,
+        sent=outcomes["sent"],
+        edited=outcomes["edited"],
+        discarded=outcomes["discarded"],
+        sent_rate=_rate(outcomes["sent"], finished),
+        edited_rate=_rate(outcomes["edited"], finished),
         discarded_rate=_rate(outcomes["discarded"], finished),
     )
 
@@ -44,8 +57,9 @@ def _bin_label(low: int, high: int | None) -> str:
 def _edit_distance(rows: Sequence[DraftFacts]) -> EditDistance:
     distances = [r.edit_distance for r in rows if r.edit_distance is not None and r.outcome != "discarded"]
     bins = [
-        HistogramBin(label=_bin_label(low, high), min=low, max=high,
-                     count=sum(1 for d in distances if d >= low and (high is None or d <= high)))
+        HistogramBin(
+            label=_bin_label(low, high), min=low, max=high, count=sum(1 for d in distances if d >= low and (high is None or d <= high))
+        )
         for low, high in EDIT_BINS
     ]
     return EditDistance(
@@ -58,15 +72,16 @@ def _edit_distance(rows: Sequence[DraftFacts]) -> EditDistance:
 
 def _rule_counts(failure_sets: list[tuple[str, ...]]) -> list[RuleCount]:
     counts = Counter(rule for failures in failure_sets for rule in set(failures))
-    return [RuleCount(rule_id=rule, count=n, rate=_rate(n, len(failure_sets)) or 0.0)
-            for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        RuleCount(rule_id=rule, count=n, rate=_rate(n, len(failure_sets)) or 0.0)
+        for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 def _broken_rules(rows: Sequence[DraftFacts]) -> BrokenRules:
     suggested = [r.suggested_failures for r in rows]
     sent = [r.sent_failures for r in rows if r.sent_failures is not None]
-    return BrokenRules(suggested_texts=len(suggested), suggested=_rule_counts(suggested),
-                       sent_texts=len(sent), sent=_rule_counts(sent))
+    return BrokenRules(suggested_texts=len(suggested), suggested=_rule_counts(suggested), sent_texts=len(sent), sent=_rule_counts(sent))
 
 
 def _escalations(rows: Sequence[DraftFacts]) -> Escalations:
@@ -78,8 +93,13 @@ def _escalations(rows: Sequence[DraftFacts]) -> Escalations:
 def figures(rows: Sequence[DraftFacts]) -> Figures:
     fallbacks = sum(1 for r in rows if r.source == "fallback")
     return Figures(
-        drafts=len(rows), acceptance=_acceptance(rows), edit_distance=_edit_distance(rows), rules=_broken_rules(rows),
-        fallback_count=fallbacks, fallback_rate=_rate(fallbacks, len(rows)), escalations=_escalations(rows),
+        drafts=len(rows),
+        acceptance=_acceptance(rows),
+        edit_distance=_edit_distance(rows),
+        rules=_broken_rules(rows),
+        fallback_count=fallbacks,
+        fallback_rate=_rate(fallbacks, len(rows)),
+        escalations=_escalations(rows),
     )
 
 
@@ -92,7 +112,7 @@ def by_model_prompt(rows: Iterable[DraftFacts]) -> list[ModelPromptFigures]:
 
 
 def period_start(moment: datetime, interval: Interval) -> date:
-    day = moment.astimezone(timezone.utc).date() if moment.tzinfo else moment.date()
+    day = moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
     return day - timedelta(days=day.weekday()) if interval == "week" else day
 
 

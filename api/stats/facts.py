@@ -1,4 +1,5 @@
 """One stored draft reduced to what the statistics need."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Reads draft facts from the database: only the columns the figures need, streamed in batches."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -29,21 +30,26 @@ def _facts(row: DraftRow) -> DraftFacts:
         elif latest.outcome == "sent":
             sent = suggested  # sent as is, with no final text: what went out is the suggestion
     return DraftFacts(
-        created_at=row.created_at, model=row.model, prompt_version=row.prompt_version, source=row.source,
-        suggested_failures=suggested, flags=tuple(f["kind"] for f in (row.analysis or {}).get("flags", [])),
-        outcome=latest.outcome if latest else None, edit_distance=latest.edit_distance if latest else None,
+        created_at=row.created_at,
+        model=row.model,
+        prompt_version=row.prompt_version,
+        source=row.source,
+        suggested_failures=suggested,
+        flags=tuple(f["kind"] for f in (row.analysis or {}).get("flags", [])),
+        outcome=latest.outcome if latest else None,
+        edit_distance=latest.edit_distance if latest else None,
         sent_failures=sent,
     )
 
 
-def load_facts(sessions: sessionmaker[Session], *, since: datetime | None, until: datetime | None, model: str | None,
-               batch: int = 500) -> Iterator[DraftFacts]:
+def load_facts(
+    sessions: sessionmaker[Session], *, since: datetime | None, until: datetime | None, model: str | None, batch: int = 500
+) -> Iterator[DraftFacts]:
     """Drafts created in [since, until), optionally of one model, oldest first. Bounds are UTC-aware."""
     query = (
         select(DraftRow)
         .options(
-            load_only(DraftRow.created_at, DraftRow.model, DraftRow.prompt_version, DraftRow.source, DraftRow.checks,
-                      DraftRow.analysis),
+            load_only(DraftRow.created_at, DraftRow.model, DraftRow.prompt_version, DraftRow.source, DraftRow.checks, DraftRow.analysis),
             selectinload(DraftRow.feedback).load_only(FeedbackRow.outcome, FeedbackRow.edit_distance, FeedbackRow.final_checks),
         )
         .order_by(DraftRow.created_at, DraftRow.id)

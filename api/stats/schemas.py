@@ -1,4 +1,5 @@
 """The contract of GET /v1/stats."""
+
 from __future__ import annotations
 
 from datetime import datetime

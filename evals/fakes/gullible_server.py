@@ -4,6 +4,7 @@ litellm's real transport (`openai/gullible` with `api_base=<url>/v1`).
     python -m evals.fakes.gullible_server --port 8765     # standalone
     with serve_gullible() as url: ...                     # in a test or an eval run
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,14 +27,21 @@ def completion_body(messages: list[dict[str, str]], model: str) -> dict[str, obj
     prompt_tokens = sum(len(m.get("content") or "") for m in messages) // 4
     completion_tokens = len(text) // 4
     return {
-        "id": f"chatcmpl-gullible-{time.monotonic_ns()}", "object": "chat.completion", "created": int(time.time()), "model": model,
+        "id": f"chatcmpl-gullible-{time.monotonic_ns()}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
         "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens},
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send(404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}})
             return

@@ -1,4 +1,5 @@
 """Report renderers: pure functions from an EvalLog (or two) to text, plus a writer for a run directory."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,17 @@ from evals.reports.terminal import print_summary, summary_tables
 from evals.results import EvalLog
 
 __all__ = [
-    "CaseChange", "Comparison", "ModelComparison", "RuleDelta", "compare", "print_summary", "render_comparison",
-    "summary_tables", "to_html", "to_junit_xml", "write_reports",
+    "CaseChange",
+    "Comparison",
+    "ModelComparison",
+    "RuleDelta",
+    "compare",
+    "print_summary",
+    "render_comparison",
+    "summary_tables",
+    "to_html",
+    "to_junit_xml",
+    "write_reports",
 ]
 
 

@@ -1,4 +1,5 @@
 """Small helpers shared by the report renderers (ordering, formatting, failure extraction)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Compare two eval logs: per-rule pass-rate deltas (B - A), regressed and fixed cases."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field, computed_field
@@ -81,8 +82,11 @@ class Comparison(BaseModel):
 
 def _info(log: EvalLog) -> RunInfo:
     return RunInfo(
-        dataset=log.spec.dataset, prompt_version=log.spec.prompt_version, git_revision=log.spec.git_revision,
-        started_at=log.spec.started_at.isoformat(), models=model_order(log),
+        dataset=log.spec.dataset,
+        prompt_version=log.spec.prompt_version,
+        git_revision=log.spec.git_revision,
+        started_at=log.spec.started_at.isoformat(),
+        models=model_order(log),
     )
 
 
@@ -144,15 +148,26 @@ def _compare_model(a: EvalLog, b: EvalLog, model_a: str, model_b: str) -> ModelC
         for label, field in (("first-output pass", "raw_pass_rate"), ("after re-ask", "repaired_pass_rate"), ("fallback", "fallback_rate"))
     }
     return ModelComparison(
-        model_a=model_a, model_b=model_b, paths={k: v for k, v in paths.items() if v != (None, None)},
-        pass_rate_a=_pass_rate(sum_a, list(samples_a.values())), pass_rate_b=_pass_rate(sum_b, list(samples_b.values())),
-        samples_a=sum_a.samples if sum_a else len(samples_a), samples_b=sum_b.samples if sum_b else len(samples_b),
+        model_a=model_a,
+        model_b=model_b,
+        paths={k: v for k, v in paths.items() if v != (None, None)},
+        pass_rate_a=_pass_rate(sum_a, list(samples_a.values())),
+        pass_rate_b=_pass_rate(sum_b, list(samples_b.values())),
+        samples_a=sum_a.samples if sum_a else len(samples_a),
+        samples_b=sum_b.samples if sum_b else len(samples_b),
         shared_cases=len(shared),
         rules=[
-            RuleDelta(rule_id=r, pass_rate_a=rates_a.get(r), pass_rate_b=rates_b.get(r), raw_pass_rate_a=raw_a.get(r), raw_pass_rate_b=raw_b.get(r))
+            RuleDelta(
+                rule_id=r,
+                pass_rate_a=rates_a.get(r),
+                pass_rate_b=rates_b.get(r),
+                raw_pass_rate_a=raw_a.get(r),
+                raw_pass_rate_b=raw_b.get(r),
+            )
             for r in rule_ids
         ],
-        regressed=regressed, fixed=fixed,
+        regressed=regressed,
+        fixed=fixed,
     )
 
 
@@ -163,7 +178,8 @@ def compare(a: EvalLog, b: EvalLog) -> Comparison:
     paired_a = {p[0] for p in pairs}
     paired_b = {p[1] for p in pairs}
     return Comparison(
-        a=_info(a), b=_info(b),
+        a=_info(a),
+        b=_info(b),
         models=[_compare_model(a, b, ma, mb) for ma, mb in pairs],
         only_in_a=[m for m in models_a if m not in paired_a],
         only_in_b=[m for m in models_b if m not in paired_b],
@@ -214,8 +230,13 @@ def render_comparison(cmp: Comparison, console: Console | None = None) -> None:
         table.add_column("A", justify="right")
         table.add_column("B", justify="right")
         table.add_column("Δ (B - A)", justify="right")
-        table.add_row(Text("overall pass", style="bold"), fmt_pct(mc.pass_rate_a), fmt_pct(mc.pass_rate_b), _delta_text(mc.pass_rate_delta),
-                      end_section=not mc.paths)
+        table.add_row(
+            Text("overall pass", style="bold"),
+            fmt_pct(mc.pass_rate_a),
+            fmt_pct(mc.pass_rate_b),
+            _delta_text(mc.pass_rate_delta),
+            end_section=not mc.paths,
+        )
         for i, (label, (ra, rb)) in enumerate(mc.paths.items()):
             delta = rb - ra if ra is not None and rb is not None else None
             table.add_row(Text(label), fmt_pct(ra), fmt_pct(rb), _delta_text(delta), end_section=i == len(mc.paths) - 1)
@@ -229,7 +250,10 @@ def render_comparison(cmp: Comparison, console: Console | None = None) -> None:
                 delta = b - a if a is not None and b is not None else None
                 table.add_row(Text(f"{r.rule_id} (first output)"), fmt_pct(a), fmt_pct(b), _delta_text(delta))
         console.print(table)
-        for title, changes, style in (("Regressed (passed in A, failed in B)", mc.regressed, "red"), ("Fixed (failed in A, passed in B)", mc.fixed, "green")):
+        for title, changes, style in (
+            ("Regressed (passed in A, failed in B)", mc.regressed, "red"),
+            ("Fixed (failed in A, passed in B)", mc.fixed, "green"),
+        ):
             if not changes:
                 continue
             cases = Table(title=Text(f"{title}: {len(changes)}", style=style), title_justify="left")

@@ -1,4 +1,5 @@
 """Turn a reply plus failing-rule spans into escaped HTML with <mark> highlights."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,10 +58,10 @@ def highlight_html(reply: str, rules: list[RuleResult]) -> str:
     out: list[str] = []
     pos = 0
     for h in collect_highlights(reply, rules):
-        out.append(escape(reply[pos:h.start]))
+        out.append(escape(reply[pos : h.start]))
         title = escape("\n".join(h.labels), quote=True)
         rules_attr = escape(" ".join(h.rule_ids), quote=True)
-        out.append(f'<mark class="{h.severity}" title="{title}" data-rules="{rules_attr}">{escape(reply[h.start:h.end])}</mark>')
+        out.append(f'<mark class="{h.severity}" title="{title}" data-rules="{rules_attr}">{escape(reply[h.start : h.end])}</mark>')
         pos = h.end
     out.append(escape(reply[pos:]))
     return "".join(out)

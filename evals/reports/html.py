@@ -1,4 +1,5 @@
 """A single self-contained HTML report (inline CSS, inline SVG, optional inline JS; no network)."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,6 @@ from collections.abc import Callable
 from html import escape
 
 from evals.reports._common import (
-    judge_agreement_rows,
     expectation_order,
     failing_error_rules,
     failing_scores,
@@ -18,6 +18,7 @@ from evals.reports._common import (
     fmt_pct,
     fmt_similarity,
     has_language_figures,
+    judge_agreement_rows,
     model_order,
     rule_order,
     rule_severities,
@@ -219,9 +220,7 @@ def _card(index: int, model: str, summary: ModelSummary | None, failing: int) ->
 def _summary_section(log: EvalLog) -> str:
     summaries = summaries_by_model(log)
     by_model = samples_by_model(log)
-    cards = "".join(
-        _card(i, m, summaries.get(m), sum(not s.passed for s in by_model.get(m, []))) for i, m in enumerate(model_order(log))
-    )
+    cards = "".join(_card(i, m, summaries.get(m), sum(not s.passed for s in by_model.get(m, []))) for i, m in enumerate(model_order(log)))
     return f'<section id="summary"><h2>Summary</h2><div class="cards">{cards}</div></section>'
 
 
@@ -230,6 +229,7 @@ def _rules_section(log: EvalLog) -> str:
     summaries = summaries_by_model(log)
     titles = rule_titles(log)
     severities = rule_severities(log)
+
     def rule_groups(field: str) -> list[tuple[str, str, list[float | None]]]:
         groups = []
         for rule_id in rule_order(log):
@@ -252,21 +252,29 @@ def _rules_section(log: EvalLog) -> str:
     raw_groups = [g for g in rule_groups("raw_pass_rate") if any(v is not None for v in g[2])]
     if raw_groups:
         parts.append("<h3>First model output, before re-asks and fallback</h3>")
-        parts.append(f'<div class="panel">{_legend(models)}{grouped_bar_chart(raw_groups, models, "First-output pass rate per error rule and model")}</div>')
+        parts.append(
+            f'<div class="panel">{_legend(models)}{grouped_bar_chart(raw_groups, models, "First-output pass rate per error rule and model")}</div>'
+        )
     names = expectation_order(log)
     if names:
         exp_groups = [(n, "", [summaries[m].expectations.get(n) if m in summaries else None for m in models]) for n in names]
         parts.append("<h3>Expectation scorers</h3>")
-        parts.append(f'<div class="panel">{_legend(models)}{grouped_bar_chart(exp_groups, models, "Pass rate per expectation scorer and model")}</div>')
+        parts.append(
+            f'<div class="panel">{_legend(models)}{grouped_bar_chart(exp_groups, models, "Pass rate per expectation scorer and model")}</div>'
+        )
     judge_rows = judge_agreement_rows(log)
     if judge_rows:
         head = "".join(f"<th>{escape(m)}</th>" for m in models)
         body = "".join(
-            f"<tr><td><code>{escape(rid)}</code></td>" + "".join(f'<td class="{_rate_class(v)}">{escape(fmt_pct(v))}</td>' for v in vals) + "</tr>"
+            f"<tr><td><code>{escape(rid)}</code></td>"
+            + "".join(f'<td class="{_rate_class(v)}">{escape(fmt_pct(v))}</td>' for v in vals)
+            + "</tr>"
             for rid, vals in judge_rows
         )
         judge = f" ({escape(log.spec.judge)})" if log.spec.judge else ""
-        parts.append(f'<h3>Judge agreement{judge}</h3><div class="panel"><table class="data"><thead><tr><th>rule</th>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+        parts.append(
+            f'<h3>Judge agreement{judge}</h3><div class="panel"><table class="data"><thead><tr><th>rule</th>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+        )
     parts.append("</section>")
     return "".join(parts)
 
@@ -291,7 +299,9 @@ def _figure_table(log: EvalLog, columns: list[tuple[str, Cell]]) -> str:
         s = summaries.get(m)
         cells = "".join(cell(s) if s else _plain_cell("-") for _, cell in columns)
         rows.append(f"<tr><td>{escape(m)}</td>{cells}</tr>")
-    return f'<div class="panel"><table class="data"><thead><tr><th>model</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    return (
+        f'<div class="panel"><table class="data"><thead><tr><th>model</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
 
 
 def _language_section(log: EvalLog) -> str:
@@ -326,10 +336,22 @@ def _sources_section(log: EvalLog) -> str:
     for m in model_order(log):
         s = summaries.get(m)
         shares = source_shares(s) if s else None
-        rows.append((m, None if shares is None else {
-            "first_try": shares.first_try, "after_repair": shares.after_repair, "fallback": shares.fallback, "other": shares.other,
-        }))
-    legend = "".join(f'<span><i class="swatch" style="background:{fill}"></i>{escape(title)}</span>' for _, title, fill, _ in SOURCE_SEGMENTS)
+        rows.append(
+            (
+                m,
+                None
+                if shares is None
+                else {
+                    "first_try": shares.first_try,
+                    "after_repair": shares.after_repair,
+                    "fallback": shares.fallback,
+                    "other": shares.other,
+                },
+            )
+        )
+    legend = "".join(
+        f'<span><i class="swatch" style="background:{fill}"></i>{escape(title)}</span>' for _, title, fill, _ in SOURCE_SEGMENTS
+    )
     return (
         '<section id="sources"><h2>Raw vs. repaired vs. fallback</h2>'
         '<p class="sub">Share of each model\'s samples whose first output passed every error rule, that were accepted only after re-asks, '
@@ -355,14 +377,20 @@ def _sample_card(sample: SampleResult) -> str:
     items: list[str] = []
     for rule in failing_error_rules(sample):
         hint = f'<div class="hint">fix: {escape(rule.fix_hint)}</div>' if rule.fix_hint else ""
-        items.append(f'<li><span class="rule error">{escape(rule.rule_id)}</span><b>{escape(rule.title)}</b> — {escape(rule.message)}{hint}</li>')
+        items.append(
+            f'<li><span class="rule error">{escape(rule.rule_id)}</span><b>{escape(rule.title)}</b> — {escape(rule.message)}{hint}</li>'
+        )
     for score in failing_scores(sample):
         items.append(f'<li><span class="rule expect">expect:{escape(score.name)}</span>{escape(score.explanation or "failed")}</li>')
     for rule in warnings:
-        items.append(f'<li><span class="rule warning">{escape(rule.rule_id)}</span><b>{escape(rule.title)}</b> — {escape(rule.message)} <span class="hint">(warning)</span></li>')
+        items.append(
+            f'<li><span class="rule warning">{escape(rule.rule_id)}</span><b>{escape(rule.title)}</b> — {escape(rule.message)} <span class="hint">(warning)</span></li>'
+        )
     for verdict in sample.judge or []:
         if not verdict.passed:
-            items.append(f'<li><span class="rule judge">judge:{escape(verdict.rule_id)}</span>{escape(verdict.reason or "failed")} <span class="hint">(judge)</span></li>')
+            items.append(
+                f'<li><span class="rule judge">judge:{escape(verdict.rule_id)}</span>{escape(verdict.reason or "failed")} <span class="hint">(judge)</span></li>'
+            )
     parts = [
         f'<article class="sample{" errored" if errored else ""}" data-rules="{escape(" ".join(_key(k) for k in keys))}">',
         f'<header><span class="case-id">{escape(sample.case_id)}</span>{"".join(badges)}</header>',

@@ -1,4 +1,5 @@
 """JUnit XML for CI: one <testsuite> per model, one <testcase> per sample."""
+
 from __future__ import annotations
 
 import re
@@ -63,8 +64,12 @@ def to_junit_xml(log: EvalLog) -> str:
         counts = {"tests": 0, "failures": 0, "errors": 0}
         suite_time = 0.0
         props = ET.SubElement(suite, "properties")
-        for key, value in (("dataset", log.spec.dataset), ("prompt_version", log.spec.prompt_version),
-                           ("judge", log.spec.judge), ("git_revision", log.spec.git_revision)):
+        for key, value in (
+            ("dataset", log.spec.dataset),
+            ("prompt_version", log.spec.prompt_version),
+            ("judge", log.spec.judge),
+            ("git_revision", log.spec.git_revision),
+        ):
             if value is not None:
                 ET.SubElement(props, "property", name=key, value=_clean(value))
         for sample in samples:

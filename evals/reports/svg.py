@@ -1,4 +1,5 @@
 """Inline SVG charts (no external assets): grouped horizontal bars and stacked horizontal bars."""
+
 from __future__ import annotations
 
 from html import escape
@@ -30,7 +31,7 @@ def _truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     head = (limit - 1) * 2 // 3
-    return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
 
 
 MAX_LABEL_CHARS = 44
@@ -63,7 +64,9 @@ def grouped_bar_chart(groups: list[tuple[str, str, list[float | None]]], models:
     label_w = int(min(max(label_w, longest_sub * 6.1 + 24), 340))
     sub_chars = int((label_w - 24) / 6.1)
     bar_w = width - label_w - VALUE_W
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{escape(label)}">']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{escape(label)}">'
+    ]
     parts += _axis(height - GROUP_GAP // 2, label_w, bar_w)
     y = AXIS_H
     for index, (name, sub, values) in enumerate(groups):
@@ -71,10 +74,16 @@ def grouped_bar_chart(groups: list[tuple[str, str, list[float | None]]], models:
             parts.append(f'<rect class="band" x="0" y="{y - GROUP_GAP / 2:.1f}" width="{width}" height="{group_h + GROUP_GAP}"/>')
         mid = y + group_h / 2
         if sub:
-            parts.append(f'<text class="label" x="{label_w - 10}" y="{mid - 3:.1f}" text-anchor="end">{escape(_truncate(name, MAX_LABEL_CHARS))}</text>')
-            parts.append(f'<text class="sublabel" x="{label_w - 10}" y="{mid + 11:.1f}" text-anchor="end">{escape(_truncate(sub, sub_chars))}</text>')
+            parts.append(
+                f'<text class="label" x="{label_w - 10}" y="{mid - 3:.1f}" text-anchor="end">{escape(_truncate(name, MAX_LABEL_CHARS))}</text>'
+            )
+            parts.append(
+                f'<text class="sublabel" x="{label_w - 10}" y="{mid + 11:.1f}" text-anchor="end">{escape(_truncate(sub, sub_chars))}</text>'
+            )
         else:
-            parts.append(f'<text class="label" x="{label_w - 10}" y="{mid + 4:.1f}" text-anchor="end">{escape(_truncate(name, MAX_LABEL_CHARS))}</text>')
+            parts.append(
+                f'<text class="label" x="{label_w - 10}" y="{mid + 4:.1f}" text-anchor="end">{escape(_truncate(name, MAX_LABEL_CHARS))}</text>'
+            )
         top = y + (group_h - bars_h) / 2
         for i, model in enumerate(models):
             value = values[i] if i < len(values) else None
@@ -85,7 +94,9 @@ def grouped_bar_chart(groups: list[tuple[str, str, list[float | None]]], models:
             value = min(max(value, 0.0), 1.0)
             w = bar_w * value
             tip = escape(f"{model} · {name}: {pct_label(value)}")
-            parts.append(f'<rect x="{label_w}" y="{by:.1f}" width="{max(w, 1.5):.1f}" height="{BAR_H}" rx="2" fill="{model_color(i)}"><title>{tip}</title></rect>')
+            parts.append(
+                f'<rect x="{label_w}" y="{by:.1f}" width="{max(w, 1.5):.1f}" height="{BAR_H}" rx="2" fill="{model_color(i)}"><title>{tip}</title></rect>'
+            )
             parts.append(f'<text class="value" x="{label_w + w + 5:.1f}" y="{by + BAR_H - 3:.1f}">{pct_label(value)}</text>')
         y += group_h + GROUP_GAP
     parts.append("</svg>")
@@ -107,13 +118,19 @@ def stacked_bar_chart(rows: list[tuple[str, dict[str, float] | None]], label: st
     width = CHART_W
     label_w = _label_width([r[0] for r in rows])
     bar_w = width - label_w - VALUE_W
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{escape(label)}">']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{escape(label)}">'
+    ]
     parts += _axis(height - gap // 2, label_w, bar_w)
     y = AXIS_H
     for name, shares in rows:
-        parts.append(f'<text class="label" x="{label_w - 10}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end">{escape(_truncate(name, MAX_LABEL_CHARS))}</text>')
+        parts.append(
+            f'<text class="label" x="{label_w - 10}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end">{escape(_truncate(name, MAX_LABEL_CHARS))}</text>'
+        )
         if shares is None:
-            parts.append(f'<text class="value na" x="{label_w + 4}" y="{y + row_h / 2 + 4:.1f}">not applicable (no model repair loop)</text>')
+            parts.append(
+                f'<text class="value na" x="{label_w + 4}" y="{y + row_h / 2 + 4:.1f}">not applicable (no model repair loop)</text>'
+            )
             y += row_h + gap
             continue
         x = float(label_w)
@@ -125,7 +142,9 @@ def stacked_bar_chart(rows: list[tuple[str, dict[str, float] | None]], label: st
             tip = escape(f"{name} · {title}: {pct_label(share)}")
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" fill="{fill}"><title>{tip}</title></rect>')
             if w >= 38:
-                parts.append(f'<text class="seg" x="{x + w / 2:.1f}" y="{y + row_h / 2 + 4:.1f}" text-anchor="middle" fill="{ink}">{pct_label(share)}</text>')
+                parts.append(
+                    f'<text class="seg" x="{x + w / 2:.1f}" y="{y + row_h / 2 + 4:.1f}" text-anchor="middle" fill="{ink}">{pct_label(share)}</text>'
+                )
             x += w
         y += row_h + gap
     parts.append("</svg>")

@@ -1,4 +1,5 @@
 """Terminal summary of an eval run: per-model numbers, then rules x models pass rates."""
+
 from __future__ import annotations
 
 from rich.console import Console
@@ -6,7 +7,6 @@ from rich.table import Table
 from rich.text import Text
 
 from evals.reports._common import (
-    judge_agreement_rows,
     expectation_order,
     fmt_cost,
     fmt_int,
@@ -14,6 +14,7 @@ from evals.reports._common import (
     fmt_pct,
     fmt_similarity,
     has_language_figures,
+    judge_agreement_rows,
     model_order,
     rule_order,
     rule_severities,
@@ -109,8 +110,13 @@ def language_table(log: EvalLog) -> Table | None:
         if s is None:
             table.add_row(Text(model), *(["-"] * 4))
             continue
-        table.add_row(Text(model), _rate_text(s.specificity_rate), _rate_text(s.intent_accuracy),
-                      fmt_similarity(s.similarity_mean), fmt_pct(s.stock_filler_rate))
+        table.add_row(
+            Text(model),
+            _rate_text(s.specificity_rate),
+            _rate_text(s.intent_accuracy),
+            fmt_similarity(s.similarity_mean),
+            fmt_pct(s.stock_filler_rate),
+        )
     return table
 
 

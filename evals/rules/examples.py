@@ -1,4 +1,5 @@
 """Every rule's pass and fail examples (examples.json beside this file), as contexts a check can run on."""
+
 from __future__ import annotations
 
 import json
@@ -38,6 +39,8 @@ def rule_examples() -> tuple[Example, ...]:
     data = json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
     return tuple(
         Example(rule_id, _context(item), outcome == "pass")
-        for rule_id, groups in data.items() if not rule_id.startswith("_")
-        for outcome in ("pass", "fail") for item in groups.get(outcome, [])
+        for rule_id, groups in data.items()
+        if not rule_id.startswith("_")
+        for outcome in ("pass", "fail")
+        for item in groups.get(outcome, [])
     )

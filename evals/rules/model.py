@@ -1,9 +1,11 @@
 """Data types shared by every rule: what a check sees and what it returns."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -25,7 +27,9 @@ class Span(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
-    suggestion: str | None = Field(default=None, description="Text that fixes the span when put in its place; null when no safe fix is known.")
+    suggestion: str | None = Field(
+        default=None, description="Text that fixes the span when put in its place; null when no safe fix is known."
+    )
 
 
 class RuleResult(BaseModel):
@@ -103,8 +107,13 @@ class Rule:
 
     def run(self, ctx: CheckContext) -> RuleResult:
         if not self.applies(ctx):
-            return RuleResult(rule_id=self.id, title=self.title, severity=self.severity, passed=True,
-                              message=f"not required in a reply to a {ctx.intent.replace('_', '-')} message")
+            return RuleResult(
+                rule_id=self.id,
+                title=self.title,
+                severity=self.severity,
+                passed=True,
+                message=f"not required in a reply to a {ctx.intent.replace('_', '-')} message",
+            )
         verdict = self.check(ctx)
         learned = _learned(self.id)
         if learned is not None:

@@ -1,9 +1,9 @@
 """What the company allows a reply to offer. Shared by the API contract and the policy rule."""
+
 from __future__ import annotations
 
 import re
 from enum import Enum
-
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidatorFunctionWrapHandler, WrapValidator
@@ -30,10 +30,16 @@ class LabelledRemedy(BaseModel):
 
     model_config = ConfigDict(allow_inf_nan=False, extra="forbid")
 
-    label: str = Field(min_length=1, max_length=60, pattern=r"^[^\W_]+([ '&/-][^\W_]+)*$",
-                       description="What the company calls it, as the reply says it: 'voucher', 'free month'.")
+    label: str = Field(
+        min_length=1,
+        max_length=60,
+        pattern=r"^[^\W_]+([ '&/-][^\W_]+)*$",
+        description="What the company calls it, as the reply says it: 'voucher', 'free month'.",
+    )
     kind: Remedy | None = Field(default=None, description="The built-in kind it is; null = matched by the label's own words in the reply.")
-    max_amount: float | None = Field(default=None, ge=0, strict=True, description="Largest amount offered with this remedy; null = the policy's max_amount.")
+    max_amount: float | None = Field(
+        default=None, ge=0, strict=True, description="Largest amount offered with this remedy; null = the policy's max_amount."
+    )
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code; null = the policy's currency.")
 
     def named_in(self, text: str) -> bool:
@@ -50,7 +56,8 @@ def _kind_or_labelled(value: Any, handler: ValidatorFunctionWrapHandler) -> Reme
             return Remedy(value)
         except ValueError:
             raise PydanticCustomError(
-                "enum", "Input should be one of {expected}, or a labelled remedy {{label, kind?, max_amount?, currency?}}",
+                "enum",
+                "Input should be one of {expected}, or a labelled remedy {{label, kind?, max_amount?, currency?}}",
                 {"expected": ", ".join(f"'{r.value}'" for r in Remedy)},
             ) from None
     validated: Remedy | LabelledRemedy = handler(value)
@@ -94,7 +101,7 @@ class Policy(BaseModel):
             return True
         kinds = self._kinds()
         # A full refund allowance covers a partial one.
-        return remedy in kinds or remedy is Remedy.partial_refund and Remedy.refund in kinds
+        return remedy in kinds or (remedy is Remedy.partial_refund and Remedy.refund in kinds)
 
     def label_for(self, remedy: Remedy) -> LabelledRemedy | None:
         """The company's own remedy of this kind, when it names one."""

@@ -3,6 +3,7 @@
 Each rule cites the seed documents (shared/seeds/) it comes from. Where the documents disagree,
 `CONFLICTS` records how calmreply resolves it and why.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,13 @@ RULES: tuple[Rule, ...] = (
         fix_hint="Start with a sentence that names the customer's feeling, e.g. 'I can hear how frustrating this morning has been.'",
         sources=(
             SourceQuote(ANGRY_CLIENTS, "it is important to acknowledge the customer anger first and the technical issue second."),
-            SourceQuote(NAIRAHOST, "FIRST focus on acknowledging the feelings and upset of the customer. ... THEN move to solving the problem."),
-            SourceQuote(DIFFUSE, "Dealing with a technological problem might be only partially reliable if it does not additionally attend to the customer psychological concerns."),
+            SourceQuote(
+                NAIRAHOST, "FIRST focus on acknowledging the feelings and upset of the customer. ... THEN move to solving the problem."
+            ),
+            SourceQuote(
+                DIFFUSE,
+                "Dealing with a technological problem might be only partially reliable if it does not additionally attend to the customer psychological concerns.",
+            ),
         ),
         check=check_emotion_first,
         applies_to=frozenset({"complaint", "follow_up", "abuse"}),
@@ -47,9 +53,13 @@ RULES: tuple[Rule, ...] = (
         explanation="A conditional apology apologizes for the customer's perception, not for the failure, and reads as an accusation. When fault is unknown, err toward taking the blame.",
         fix_hint="Replace the hedge with a plain apology for the specific failure: 'I'm sorry we charged you twice.'",
         sources=(
-            SourceQuote(ANGRY_CLIENTS, "When it's time to apologize, don't be iffy. ... Right: I'm sorry I screwed up and ruined your day."),
+            SourceQuote(
+                ANGRY_CLIENTS, "When it's time to apologize, don't be iffy. ... Right: I'm sorry I screwed up and ruined your day."
+            ),
             SourceQuote(ANGRY_CLIENTS, "Err toward taking the blame."),
-            SourceQuote(STEPS, "When a customer is angry over a mistake made by your company - be sure to apologize properly and sincerely."),
+            SourceQuote(
+                STEPS, "When a customer is angry over a mistake made by your company - be sure to apologize properly and sincerely."
+            ),
         ),
         check=check_unconditional_apology,
         applies_to=frozenset({"complaint", "follow_up"}),
@@ -64,7 +74,10 @@ RULES: tuple[Rule, ...] = (
         fix_hint="Say what you will do about it ('I'm chasing the courier myself and will update you by 3pm'), not whose fault it is.",
         sources=(
             SourceQuote(ANGRY_CLIENTS, "Solve, don't deflect. Maybe it was Jan in marketing who screwed up ... The customer doesn't care"),
-            SourceQuote(STEPS, "Even if you have to ask another employee or department to help in the situation, it is important to follow up with the customer personally"),
+            SourceQuote(
+                STEPS,
+                "Even if you have to ask another employee or department to help in the situation, it is important to follow up with the customer personally",
+            ),
         ),
         check=check_no_blame_shifting,
     ),
@@ -76,8 +89,13 @@ RULES: tuple[Rule, ...] = (
         explanation="Winning the argument loses the customer; presume they have a right to be angry.",
         fix_hint="Drop the contradiction or policy citation; acknowledge their account and move to what you can do.",
         sources=(
-            SourceQuote(ANGRY_CLIENTS, "Let's say your powers of argument are such that you convince the other person that he's wrong ... What have you gained? Not a client"),
-            SourceQuote(PHONE, "many professionals ... try to prove to the client why they are wrong, which simply infuriates them further."),
+            SourceQuote(
+                ANGRY_CLIENTS,
+                "Let's say your powers of argument are such that you convince the other person that he's wrong ... What have you gained? Not a client",
+            ),
+            SourceQuote(
+                PHONE, "many professionals ... try to prove to the client why they are wrong, which simply infuriates them further."
+            ),
             SourceQuote(DIFFUSE, "Presume that the Customer has a Right to be Angry"),
             SourceQuote(STEPS, "Do not respond to emotions with emotion."),
         ),
@@ -105,8 +123,13 @@ RULES: tuple[Rule, ...] = (
         explanation="Customers want help in some concrete way; when you don't know what would help, handing them the choice defuses the situation.",
         fix_hint="Add a concrete remedy ('I've refunded the second charge') or a direct question ('Would you prefer a refund or a replacement?').",
         sources=(
-            SourceQuote(STEPS, "tell them how you can correct the situation. If you're not sure you know what your client wants from you ... Simply ask what they want"),
-            SourceQuote(NAIRAHOST, "Angry customers expect that you will be able to help them in some concrete way, by meeting their want or need."),
+            SourceQuote(
+                STEPS,
+                "tell them how you can correct the situation. If you're not sure you know what your client wants from you ... Simply ask what they want",
+            ),
+            SourceQuote(
+                NAIRAHOST, "Angry customers expect that you will be able to help them in some concrete way, by meeting their want or need."
+            ),
         ),
         check=check_solution_or_ask,
         applies_to=frozenset({"complaint", "follow_up"}),
@@ -120,7 +143,10 @@ RULES: tuple[Rule, ...] = (
         fix_hint="Add a sentence like 'I will ... by 4pm today, and you'll get ... within 24 hours.'",
         sources=(
             SourceQuote(STEPS, "you need to explain every single step you are going to make to fix the problem."),
-            SourceQuote(NAIRAHOST, "show our commitment to bring up the server as soon as possible. ... threatened to report me to the police if I fail to bring his website back up within 24 hours."),
+            SourceQuote(
+                NAIRAHOST,
+                "show our commitment to bring up the server as soon as possible. ... threatened to report me to the police if I fail to bring his website back up within 24 hours.",
+            ),
         ),
         check=check_concrete_next_steps,
         applies_to=frozenset({"complaint", "follow_up"}),
@@ -133,8 +159,13 @@ RULES: tuple[Rule, ...] = (
         explanation="Following up personally shows you are seeing the issue through to the end, even when others do the work.",
         fix_hint="Add 'I'll call you tomorrow morning to make sure everything is working.'",
         sources=(
-            SourceQuote(STEPS, "it is important to follow up with the customer personally so that they know you are seeing the issue through to the end."),
-            SourceQuote(STEPS, "contact with the client in the next few days or so to make sure they are satisfied and happy with the solution."),
+            SourceQuote(
+                STEPS,
+                "it is important to follow up with the customer personally so that they know you are seeing the issue through to the end.",
+            ),
+            SourceQuote(
+                STEPS, "contact with the client in the next few days or so to make sure they are satisfied and happy with the solution."
+            ),
         ),
         check=check_follow_up,
         applies_to=frozenset({"complaint", "follow_up"}),
@@ -148,8 +179,13 @@ RULES: tuple[Rule, ...] = (
         fix_hint="Remove the capitals, extra '!', emoji, sarcasm or gushing phrases; say it plainly.",
         sources=(
             SourceQuote(PHONE, "remain calm! ... It's easy to yell back when someone is yelling at you"),
-            SourceQuote(ANGRY_CLIENTS, "Speak normally (not softly). ... killing with kindness is actually just a thinly veiled form of being unkind."),
-            SourceQuote(DIFFUSE, "react by speaking softly as well as with an extremely stable tone. If you attempt to scream over the client ..."),
+            SourceQuote(
+                ANGRY_CLIENTS,
+                "Speak normally (not softly). ... killing with kindness is actually just a thinly veiled form of being unkind.",
+            ),
+            SourceQuote(
+                DIFFUSE, "react by speaking softly as well as with an extremely stable tone. If you attempt to scream over the client ..."
+            ),
         ),
         check=check_calm_tone,
     ),
@@ -162,7 +198,10 @@ RULES: tuple[Rule, ...] = (
         fix_hint="Offer only remedies from the allowed list, within the amount limit; replace guarantees with what you will actually do.",
         sources=(
             SourceQuote(STEPS, "If you can provide some kind of bonus, gift certificate or give a discount - do it."),
-            SourceQuote(PHONE, "you will not always be able to fix the problem the client is having, but you can still save the professional relationship"),
+            SourceQuote(
+                PHONE,
+                "you will not always be able to fix the problem the client is having, but you can still save the professional relationship",
+            ),
         ),
         check=check_no_unauthorized_promises,
     ),
@@ -206,7 +245,7 @@ CONFLICTS: tuple[Conflict, ...] = (
         topic="Acknowledge emotion repeatedly vs. don't overdo kindness",
         positions=(
             SourceQuote(DIFFUSE, "It might be necessary to repeatedly recognize the consumer emotion to diffuse the situation"),
-            SourceQuote(ANGRY_CLIENTS, "some people take the \"kill them with kindness\" approach too far"),
+            SourceQuote(ANGRY_CLIENTS, 'some people take the "kill them with kindness" approach too far'),
         ),
         resolution="Written replies acknowledge the feeling once, first. Phone scripts acknowledge again after each new wave of venting.",
         reason="A written reply is read in one go, so a repeated acknowledgement reads as filler; on the phone anger returns in waves (004) and each wave needs its own acknowledgement.",

@@ -10,6 +10,7 @@ the customer must take ("you'll need to contact Apple to restore it"), a topic t
 landed") do not. Fixing the company's own service (restoring a site, reconnecting power) is
 doing the job, not a policy remedy: `solution-or-ask` counts it through its commitment check.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,19 +24,26 @@ from evals.rules.text import Sentence, all_clauses, mask_apologies, normalize, r
 
 REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
     Remedy.partial_refund: word_rx(
-        r"\bpartial(ly)? refund\w*", r"\brefund(ed|ing)? (half|part|\d+ ?%)", r"\bhalf (of )?(your|the) (money|fee|cost|price) back",
+        r"\bpartial(ly)? refund\w*",
+        r"\brefund(ed|ing)? (half|part|\d+ ?%)",
+        r"\bhalf (of )?(your|the) (money|fee|cost|price) back",
         r"\brefund(ed|ing)? (you )?(the |a )?[$£€₦₹]?[\d,.]*\s*(difference|excess|overcharge|extra)\b",
         r"\brefund(ed|ing)? (you )?((up to|only|just|around|about|roughly) )?(the sum of )?[$£€₦₹][\d,.]+ (of|from|toward|towards) ",
     ),
     Remedy.refund: word_rx(
-        r"\brefund(s|ed|ing)?\b", r"\bmoney back\b", r"\breimburs\w*", r"\brevers(e|ed|ing) (the|that|this|your) (\w+ )?(charge|payment|transaction|debit)s?",
-        r"\b(put|paid|pay|paying|going) (the )?[$£€₦₹][\d,.]+ back\b(?! (as|in the form of) (a |an )?(\w+ )?credit)", r"\b(is|are|will be|'ll be) (going |paid )?back (on|onto|to) your (card|account)\b",
+        r"\brefund(s|ed|ing)?\b",
+        r"\bmoney back\b",
+        r"\breimburs\w*",
+        r"\brevers(e|ed|ing) (the|that|this|your) (\w+ )?(charge|payment|transaction|debit)s?",
+        r"\b(put|paid|pay|paying|going) (the )?[$£€₦₹][\d,.]+ back\b(?! (as|in the form of) (a |an )?(\w+ )?credit)",
+        r"\b(is|are|will be|'ll be) (going |paid )?back (on|onto|to) your (card|account)\b",
     ),
     Remedy.replacement: word_rx(
         r"\breplacements?\b",
         r"\breplac(e|ed|ing) (it|them|(the|your) (\w+ )?(item|order|product|phone|handset|device|unit|laptop|set|parcel|package|goods|card|part|machine|appliance|charger|tv|television|tablet|console|purchase)s?)\b",
         r"\bsen(d|t|ding) (you )?(out )?(a |an )?(new|fresh|another|brand-new|second|correct|right) ",
-        r"\breship\w*", r"\bre-?sen(d|t|ding) (it|them|the (item|order|parcel|package|goods)|your (item|order|parcel|package))\b",
+        r"\breship\w*",
+        r"\bre-?sen(d|t|ding) (it|them|the (item|order|parcel|package|goods)|your (item|order|parcel|package))\b",
     ),
     Remedy.repair: word_rx(
         r"\brepair(s|ed|ing)?\b",
@@ -50,35 +58,56 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
     Remedy.discount: rx(r"\bdiscount\w*", r"\b\d+ ?% off\b", r"\bcoupon\w*", r"\bpromo(tional)? code\b", r"\bprice (lock|freeze|match)\b"),
     Remedy.expedited_shipping: word_rx(
         r"\b(expedit\w*|express|overnight|next[- ]day|priority) (shipping|delivery|courier|post)\b(?! (charge|fee|cost|price|surcharge|option)s?\b)",
-        r"\bupgrad\w* (the |your )?(shipping|delivery)\b", r"\bby (express|overnight courier|next-day courier)\b",
+        r"\bupgrad\w* (the |your )?(shipping|delivery)\b",
+        r"\bby (express|overnight courier|next-day courier)\b",
     ),
     Remedy.technician_visit: word_rx(
-        r"\btechnician\b(?!['’]s)", r"\bengineer (visit|to (your|visit|come))", r"\b(home|site) visit\b",
+        r"\btechnician\b(?!['’]s)",
+        r"\bengineer (visit|to (your|visit|come))",
+        r"\b(home|site) visit\b",
         r"\bsen(d|t|ding) (an? |our |the )?(\w+ )?(engineer|plumber|electrician|fitter|someone|crew|adjuster|inspector|painter|installer)s? (round|over|out|back|to)\b",
         r"\bre-?book\w* (the|an|a|your|our) (engineer|technician|plumber|electrician|installer|fitter|visit|crew)\b",
         r"\b(engineer|plumber|electrician|crew|adjuster|inspector|installer|someone) (will|'ll|is going to) (be (with you|at your|there|out|round|on site)|inspect|visit|come)\b",
     ),
-    Remedy.fee_waiver: word_rx(r"\bwaiv(e|ed|ing|er)\b", r"\b(remove|removed|reverse|reversed|cancel|cancelled|canceled|drop|dropped) (the|that|this|your|those|these) ([\w-]+ ){0,2}(fee|charge|penalty|penalties|charges|fees)\b"),
-    Remedy.rebooking: word_rx(r"\bre-?book\w*", r"\bre-?deliver\w*", r"\bbook you (on|onto|into) (the next|another|a later|an earlier|tonight's|tomorrow's)\b", r"\breschedul\w*", r"\bmove(d)? you (to|into|onto) (a|an|the|tonight's|tomorrow's) (\w+ ){0,2}(flight|room|slot|appointment|session|seat|train)\b"),
+    Remedy.fee_waiver: word_rx(
+        r"\bwaiv(e|ed|ing|er)\b",
+        r"\b(remove|removed|reverse|reversed|cancel|cancelled|canceled|drop|dropped) (the|that|this|your|those|these) ([\w-]+ ){0,2}(fee|charge|penalty|penalties|charges|fees)\b",
+    ),
+    Remedy.rebooking: word_rx(
+        r"\bre-?book\w*",
+        r"\bre-?deliver\w*",
+        r"\bbook you (on|onto|into) (the next|another|a later|an earlier|tonight's|tomorrow's)\b",
+        r"\breschedul\w*",
+        r"\bmove(d)? you (to|into|onto) (a|an|the|tonight's|tomorrow's) (\w+ ){0,2}(flight|room|slot|appointment|session|seat|train)\b",
+    ),
     Remedy.cancellation: word_rx(
         r"\bcancel(led|ed|ling|ing)? (your|the) (\w+ )?(contract|subscription|plan|membership|policy|booking|account)\b",
-        r"\b(end|release you from) (your|the) contract\b", r"\bwithout (an? |any )?(early )?(termination|cancellation) (fee|charge|penalty)",
+        r"\b(end|release you from) (your|the) contract\b",
+        r"\bwithout (an? |any )?(early )?(termination|cancellation) (fee|charge|penalty)",
         r"\bclos(e|ed|ing) (the|your) account\b",
     ),
     Remedy.compensation: word_rx(
-        r"\bcompensat\w*", r"(?<!as a )(?<!as )(?<!by way of a )\bgoodwill (payment|gesture)\b", r"\bgesture of goodwill\b(?<!as a gesture of goodwill)",
-        r"\bsettl(e|ed|ing) (the|your|this|that) ([\w£$€₦₹,.-]+ ){0,3}claims?\b", r"\bpay(ing)? out\b", r"\bpayout\b", r"\bvoucher\w*", r"\bgift (card|certificate)s?\b(?! balance)",
+        r"\bcompensat\w*",
+        r"(?<!as a )(?<!as )(?<!by way of a )\bgoodwill (payment|gesture)\b",
+        r"\bgesture of goodwill\b(?<!as a gesture of goodwill)",
+        r"\bsettl(e|ed|ing) (the|your|this|that) ([\w£$€₦₹,.-]+ ){0,3}claims?\b",
+        r"\bpay(ing)? out\b",
+        r"\bpayout\b",
+        r"\bvoucher\w*",
+        r"\bgift (card|certificate)s?\b(?! balance)",
         r"\b(giv\w*|gave|add\w*|throw\w* in|threw in|offer\w*|includ\w*|treat\w* you to|with (a|an)|arrang\w*|provid\w*|send\w*|sent|set you up with|sort\w* you out with|get you|got you)\b[^.!?;]{0,30}?\bfree\b(?! (of charge|to|for|and|in|with)\b)(?=\s+[a-z])",
         r"\bcomplimentary\b",
         r"\bupgrad(e|ed|ing) (you|your (room|seat|ticket|flight|plan|booking|car|membership|cabin|package|stay|fare)s?)\b(?! (shipping|delivery))",
         r"\b(plus|also|and) (a|an|one) (free|complimentary)\b",
         r"\b(free|complimentary|no-cost) upgrade\b",
         r"\b(pay|paying|paid|cover|covering|covered|foot|footing|pick up|picking up) (for )?(the|your) ([\w$£€₦₹.,'-]+ ){0,3}(bills?|costs?|fares?|invoices?|expenses?|receipts?|taxi|hotel|meals?)\b",
-        r"\bon the house\b", r"\bthrow(ing)? in\b",
+        r"\bon the house\b",
+        r"\bthrow(ing)? in\b",
     ),
 }
 MONEY_OFF = rx(
-    r"\b(tak(e|en|ing)|knock(ed|ing)?) (?P<hit>[$£€₦₹][\d,.]+ off)\b", r"(?P<hit2>[$£€₦₹][\d,.]+ off (your|the|that|this) (\w+ )?(bill|invoice|balance|order|total|price|fee|premium))",
+    r"\b(tak(e|en|ing)|knock(ed|ing)?) (?P<hit>[$£€₦₹][\d,.]+ off)\b",
+    r"(?P<hit2>[$£€₦₹][\d,.]+ off (your|the|that|this) (\w+ )?(bill|invoice|balance|order|total|price|fee|premium))",
     r"(?P<hit3>\b(reduc|lower|cut|bring)\w* (down )?(the|your|that|this) ([\w-]+ )?(charge|fee|bill|price|invoice|premium|cost|deduction|balance|amount)s? (down )?by [$£€₦₹][\d,.]+)",
 )
 """'$50 off the bill' is a discount, a partial refund or a fee waiver depending on who names it."""
@@ -90,7 +119,9 @@ MONEY = re.compile(
 )
 """An amount before a currency word ('40 dollars') has at most 31 digits and commas: it can start at any digit,
 and unbounded, every digit of a long run would rescan the run."""
-_NEGATION = word_rx(r"\b(can't|cannot|can not|unable to|not able to|won't|will not|don't|do not|isn't|is not|aren't|not eligible|no longer|not in a position|no|never|not)\b[^.!?;]{0,40}$")
+_NEGATION = word_rx(
+    r"\b(can't|cannot|can not|unable to|not able to|won't|will not|don't|do not|isn't|is not|aren't|not eligible|no longer|not in a position|no|never|not)\b[^.!?;]{0,40}$"
+)
 _RESTATEMENT = rx(
     r"\b(you('ve| have| had)? (asked|asking|want|wanted|requested|demanded|mentioned|said|were promised|were told|were offered|paid|were charged|were billed|expected|"
     r"bought|booked|ordered|chose|selected|purchased|upgraded to)|(after|when|despite|for|by) (paying|buying|booking|ordering|choosing|selecting) (extra )?(for )?|"
@@ -102,8 +133,12 @@ _CUSTOMER_STEP = rx(
     r"\byou (can|could|may|might|should|must)\b(?! (choose|pick|select|have|get|opt|expect|keep|see|look forward))[^.!?;]*$",
     r"\b(ask|contact|call|tell) (them|the \w+|your \w+)\b[^.!?;]*$",
 )
-_TOPIC = rx(r"\b(go(ing)? (over|through)|talk(ing)? (about|through)|discuss\w*|explain\w*|next steps|questions? about|information (on|about)|details (on|of|about)|to hear)\b[^.!?;]*$")
-_REFERENCE_BEFORE = rx(r"\b(check(ing)?|confirm(ing)?|track(ing)?|verify(ing)?|monitor(ing)?|once|until|whether|make sure)( that)?( (the|your|both|all|this|that|these|those))?( \w+)?\s*$")
+_TOPIC = rx(
+    r"\b(go(ing)? (over|through)|talk(ing)? (about|through)|discuss\w*|explain\w*|next steps|questions? about|information (on|about)|details (on|of|about)|to hear)\b[^.!?;]*$"
+)
+_REFERENCE_BEFORE = rx(
+    r"\b(check(ing)?|confirm(ing)?|track(ing)?|verify(ing)?|monitor(ing)?|once|until|whether|make sure)( that)?( (the|your|both|all|this|that|these|those))?( \w+)?\s*$"
+)
 _REFERENCE_AFTER = rx(
     r"^\w*\s+(reference|status|number|request|amount)\b",
     r"^\w*\s+(has|have|had|is|are|was|were)( (now|already|finally))? (landed|arrived|reached|come through|gone through|cleared|shown|showing|posted|appeared|hit|been (received|applied)|taken|taking|delayed|stuck|pending)\b",
@@ -114,9 +149,11 @@ _NAMES_A_CHARGE = re.compile(
     re.I,
 )
 """'the $12 redelivery fee', 'our refund policy': the remedy word names a charge or a process, it offers nothing."""
-_CHARGE_BEFORE = rx(r"([$£€₦₹][\d,.]+\s+of (the|your)|\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|"
+_CHARGE_BEFORE = rx(
+    r"([$£€₦₹][\d,.]+\s+of (the|your)|\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|"
     r"\b(costs?|costing|priced at|retails? (at|for)|normally|usually|list price( of)?)|"
-    r"\b(leaving|leaves|left|remaining|outstanding|still owing|bringing (it|this|that|the \w+|your \w+) (down )?to|(reduc|lower|cut)\w* (it|this|that|the \w+|your \w+) to)( (just|only|a balance of|a total of))?|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$")
+    r"\b(leaving|leaves|left|remaining|outstanding|still owing|bringing (it|this|that|the \w+|your \w+) (down )?to|(reduc|lower|cut)\w* (it|this|that|the \w+|your \w+) to)( (just|only|a balance of|a total of))?|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$"
+)
 _CHARGE_AFTER = rx(r"^\s*((a|per|/) ?(month|year|week|night|mo|yr)\b|(price|quote|plan|monthly|annual|deposit|premium|invoice|bill)\b)")
 _GIVEN_BEFORE = rx(
     r"\b(refund\w*|reimburs\w*|repay\w*|return\w*|pay\w* back|cover\w*|compensat\w*)( you)?( back)?( (of|for|on))?"
@@ -224,7 +261,7 @@ def _find_offers(text: str) -> tuple[Offer, ...]:
 
     def add(remedy: Remedy, start: int, end: int, also: tuple[Remedy, ...] = ()) -> None:
         i = bisect_right(taken, (start, end))
-        if i and taken[i - 1][1] > start or i < len(taken) and taken[i][0] < end:
+        if (i and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
             return
         clause = _at(clauses, clause_starts, start)
         if clause is None or not _is_offer(masked, start, end, clause):
@@ -251,7 +288,9 @@ _PERSON_SENT = rx(r"\b(technician|engineer|plumber|electrician|fitter|crew|paint
 
 
 _COVER_COST = rx(r"(pay|paying|paid|cover|covering|covered|foot|footing|pick up|picking up) ")
-_BARE_AMOUNT = rx(r"refund(ed|ing)?( you)? [$£€₦₹][\d,.]+(?! (deposit|fare|fee|charge|ticket|order|bill|invoice|payment|subscription|booking)s?\b)")
+_BARE_AMOUNT = rx(
+    r"refund(ed|ing)?( you)? [$£€₦₹][\d,.]+(?! (deposit|fare|fee|charge|ticket|order|bill|invoice|payment|subscription|booking)s?\b)"
+)
 """'I've refunded $34.50 for the missing items': an amount with no 'the/your' is part of what was paid."""
 _IN_FULL = rx(r"\b(in full|full|entire|whole|complete|everything|all of)\b")
 _REDUCTION = rx(r"\b(reduc|lower|cut|knock|bring)\w* [^.!?;]{0,30}\bby [$£€₦₹][\d,.]+|[$£€₦₹][\d,.]+ off\b|\b(the )?difference\b")

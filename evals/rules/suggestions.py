@@ -3,6 +3,7 @@
 The phrase table is data (suggestions.json beside this file). Pure: a span's suggestion depends only
 on the rule and the span's text.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,11 +27,11 @@ def _fixes() -> dict[str, tuple[_Fix, ...]]:
     raw = json.loads(_TABLE.read_text(encoding="utf-8"))
     return {
         rule: tuple(
-            _Fix(re.compile(e["pattern"], 0 if e.get("transform") else re.IGNORECASE), e.get("replacement"),
-                 e.get("transform") == "lower")
+            _Fix(re.compile(e["pattern"], 0 if e.get("transform") else re.IGNORECASE), e.get("replacement"), e.get("transform") == "lower")
             for e in entries
         )
-        for rule, entries in raw.items() if not rule.startswith("_")
+        for rule, entries in raw.items()
+        if not rule.startswith("_")
     }
 
 

@@ -1,18 +1,17 @@
 """Text helpers for checks: sentences and clauses with offsets, regex spans, word n-grams."""
+
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from evals.rules.model import Span
 
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|\n")
-_ABBREVIATION = re.compile(
-    r"\b(mr|mrs|ms|mx|dr|prof|st|mt|jr|sr|no|vs|etc|approx|dept|e\.g|i\.e|a\.m|p\.m|u\.s|u\.k|inc|ltd|co)\.$", re.I
-)
+_ABBREVIATION = re.compile(r"\b(mr|mrs|ms|mx|dr|prof|st|mt|jr|sr|no|vs|etc|approx|dept|e\.g|i\.e|a\.m|p\.m|u\.s|u\.k|inc|ltd|co)\.$", re.I)
 """Words whose trailing period does not end a sentence ("Dear Mrs. Osei", "5 p.m. tomorrow")."""
 _GREETING = re.compile(
     r"^\s*(hi|hiya|hello|hey|dear(est)?|good (morning|afternoon|evening)|greetings|g'?day|respected|namaste|hola)\b[^!?\n]{0,50}[,!.:]*\s*$"
@@ -198,8 +197,7 @@ def _stage_directions(text: str) -> tuple[list[int], list[int]]:
 
 def body_sentences(text: str) -> list[Sentence]:
     """Sentences the customer reads or hears: greetings, call-centre openers and stage directions removed."""
-    return [s for s in sentences(text)
-            if not is_greeting(s) and not is_stage_direction(s, text) and not is_customer_turn(s)]
+    return [s for s in sentences(text) if not is_greeting(s) and not is_stage_direction(s, text) and not is_customer_turn(s)]
 
 
 def find_spans(pattern: re.Pattern[str], text: str) -> list[Span]:

@@ -1,4 +1,5 @@
 """Alembic environment: uses the engine handed over in config.attributes (see api.db.engine)."""
+
 from __future__ import annotations
 
 from alembic import context

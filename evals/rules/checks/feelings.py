@@ -1,4 +1,5 @@
 """emotion-first: acknowledge the customer's feelings before turning to the fix."""
+
 from __future__ import annotations
 
 from evals.rules.model import CheckContext, Verdict
@@ -76,7 +77,8 @@ FIX = word_rx(
     r"be with you|be there|be back|ship|dispatch|reach|restore|reconnect|install|inspect|process|appear|clear|land|show)\b",
     r"^\s*(to [^,]{3,40},\s*)?(please\s+)?(try|restart|reboot|reset|hold|press|click|tap|go to|open|unplug|plug|switch|turn|clear|update|reinstall|"
     r"select|enter|log in|sign in|download|install|navigate|make sure|ensure|check)\b",
-    r"\b(was|were|has been|have been|got) \w+ed because\b", r"\bbecause (the|your|our|a|an|of (a|an|the|our|an?))\b[^.!?]{0,40}\b(failed|was|were|didn't|did not|wasn't|weren't|had|error|fault|outage)\b",
+    r"\b(was|were|has been|have been|got) \w+ed because\b",
+    r"\bbecause (the|your|our|a|an|of (a|an|the|our|an?))\b[^.!?]{0,40}\b(failed|was|were|didn't|did not|wasn't|weren't|had|error|fault|outage)\b",
     r"\bwhich is why\b",
     r"\b(out of stock|sold out|unavailable|not available|no longer available|discontinued|back in stock|fully booked|non-?returnable)\b",
     r"\bthe (root )?cause\b",
@@ -145,10 +147,7 @@ def _is_fix(sentence: Sentence) -> bool:
 def _reader_sentences(reply: str) -> list[Sentence]:
     """Body sentences, plus an opener that carries an acknowledgement of its own
     ("Thank you for getting in touch, and I can tell how irritated you are")."""
-    return [
-        s for s in sentences(reply)
-        if not is_stage_direction(s, reply) and (not is_greeting(s) or is_acknowledgement(s))
-    ]
+    return [s for s in sentences(reply) if not is_stage_direction(s, reply) and (not is_greeting(s) or is_acknowledgement(s))]
 
 
 def check_emotion_first(ctx: CheckContext) -> Verdict:

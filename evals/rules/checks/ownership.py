@@ -1,4 +1,5 @@
 """no-blame-shifting and no-arguing: own the problem, never contest the customer."""
+
 from __future__ import annotations
 
 import re
@@ -101,47 +102,87 @@ _WE = rx(r"\b(we|we're|we've|we'll|i|i'm|i've|i'll|us)\b")
 _THEY = rx(r"\b(they|they're|they've|they'd|they were|they had)\b")
 
 DEFLECT = [
-    word_rx(r"\bnot (my|our|really our|really my) (fault|problem|department|responsibility|area|job|call|issue|doing|mistake|error|end|side)\b"),
-    word_rx(r"\b(nothing|not much|little|not a lot|nothing much) (more |else )?(that )?(i|we) (can|could) do\b", r"\bout of (my|our) hands\b",
-       r"\bbeyond (my|our) control\b", r"\b(i|we) (simply |just )?(can't|cannot|can not|have no|don't have any|do not have any) control\b",
-       r"\b(i|we) (just|only) (handle|deal with|work in)\b"),
-    word_rx(r"\b(i|we) (can't|cannot|can not|am unable to|are unable to|'m not able to|am not able to|'re not able to) (help|assist)( you)? with (it|this|that|those|these)\b",
-       r"\b(that|this|it|this one|that one|the decision|that decision|the call|that call|the matter|responsibility)('s| is| was)? (really |squarely |firmly |entirely )?(sits|lies|rests|stays|one) with\b",
-       r"\b(a|an|the|that) ([\w-]+ ){0,2}(department|team|office|desk|division|branch|depot|store)('s)? (issue|matter|problem|thing|area|responsibility|call|decision)\b",
-       r"\b(mistake|error|fault|oversight|slip|failure|mix-?up)s? ((was|were) )?(made )?(by|on the part of) (a|an|the|one of (our|the|their)|their|that|this)\b",
-       r"\bso (they|them|the [\w-]+)( (?!can|will|could|would|should|may|might|need)[\w-]+)? (handle|handles|deal with|deals with|are responsible for|is responsible for|look after|looks after|take care of|takes care of|decide|decides) \w+",
-       r"\b(handled|dealt with|covered|decided|managed) by (the|their) ([\w-]+ )?(manufacturer|courier|bank|insurer|supplier|airline|partner|provider|warranty|landlord|vendor|carrier)\b",
-       r"\b(that|it|this|the (delay|problem|issue|mistake|error|mix-?up|hold-?up))('s| is| was) (really |entirely |all |just |actually )?(down to|the fault of|because of) (?-i:[A-Z][\w&'-]+)(?<!Monday)(?<!Tuesday)(?<!Wednesday)(?<!Thursday)(?<!Friday)(?<!Saturday)(?<!Sunday)"),
-    word_rx(r"\bnot something (i|we) (handle|deal with|can help with|can do anything about|could (have )?(control|prevent|foresee)\w*|can control|control)\b",
-       r"\b(wasn't|was not|isn't|is not) (something )?(within|in) (our|my) control\b", r"\bnot (handled|managed|done) by us\b",
-       r"\b(wasn't|was not|isn't|is not) (us|me|our doing)\b"),
-    word_rx(r"\b(wasn't|was not|isn't|is not) (a|an|the) (mistake|error|decision|problem|fault|failure) (on our (end|part|side)|(that )?(anyone|anybody|someone) here made|we made|of ours|by us)\b",
-       r"\bnot (from|on|by|with|at) (us|our (end|side))\b", r"(?<=[,;] )not (us|ours|me|mine|our (fault|problem|doing))\b", r"\brather than (us|ours)\b", r"\b(is|was|'s) theirs\b",
-       r"\btheir (responsibility|fault|mistake|error|doing)\b", r"\b(on|from) their (end|side|watch)\b"),
-    word_rx(r"\b(that|it|this|this one|that one|the (delay|problem|issue|mistake|error|blame|mix-?up|hold-?up|duplicate|hassle))('s| is| was) "
-       r"(really |entirely |all |squarely |honestly |actually |just |mainly |mostly |largely )?(on|down to|with|because of) (them\b|you\b|(the|their|a|an|your|that|this|our|one of our)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\b)"),
-    word_rx(r"\b(the|our|their|that|this)\s+([\w'-]+\s+){0,3}?" + _PARTY_NOUN + r"\s+(is|was|are|were)\s+(the|where the)\s+(problem|issue|cause|culprit|weak link)\b",
-            r"\b(they|they're|he|he's|she|she's|the\s+([\w'-]+\s+){0,2}?" + _PARTY_NOUN + r")('re| are| is|'s| were| was)?\s+(solely |fully |entirely )?(responsible|liable|accountable)\s+for\s+"
-            r"(any |the |this |that |your |all )?(\w+ )?(damage|delays?|problems?|issues?|mistakes?|errors?|loss(es)?|mess|mix-?ups?|failures?|faults?|breakages?|this|that|it)\b"),
+    word_rx(
+        r"\bnot (my|our|really our|really my) (fault|problem|department|responsibility|area|job|call|issue|doing|mistake|error|end|side)\b"
+    ),
+    word_rx(
+        r"\b(nothing|not much|little|not a lot|nothing much) (more |else )?(that )?(i|we) (can|could) do\b",
+        r"\bout of (my|our) hands\b",
+        r"\bbeyond (my|our) control\b",
+        r"\b(i|we) (simply |just )?(can't|cannot|can not|have no|don't have any|do not have any) control\b",
+        r"\b(i|we) (just|only) (handle|deal with|work in)\b",
+    ),
+    word_rx(
+        r"\b(i|we) (can't|cannot|can not|am unable to|are unable to|'m not able to|am not able to|'re not able to) (help|assist)( you)? with (it|this|that|those|these)\b",
+        r"\b(that|this|it|this one|that one|the decision|that decision|the call|that call|the matter|responsibility)('s| is| was)? (really |squarely |firmly |entirely )?(sits|lies|rests|stays|one) with\b",
+        r"\b(a|an|the|that) ([\w-]+ ){0,2}(department|team|office|desk|division|branch|depot|store)('s)? (issue|matter|problem|thing|area|responsibility|call|decision)\b",
+        r"\b(mistake|error|fault|oversight|slip|failure|mix-?up)s? ((was|were) )?(made )?(by|on the part of) (a|an|the|one of (our|the|their)|their|that|this)\b",
+        r"\bso (they|them|the [\w-]+)( (?!can|will|could|would|should|may|might|need)[\w-]+)? (handle|handles|deal with|deals with|are responsible for|is responsible for|look after|looks after|take care of|takes care of|decide|decides) \w+",
+        r"\b(handled|dealt with|covered|decided|managed) by (the|their) ([\w-]+ )?(manufacturer|courier|bank|insurer|supplier|airline|partner|provider|warranty|landlord|vendor|carrier)\b",
+        r"\b(that|it|this|the (delay|problem|issue|mistake|error|mix-?up|hold-?up))('s| is| was) (really |entirely |all |just |actually )?(down to|the fault of|because of) (?-i:[A-Z][\w&'-]+)(?<!Monday)(?<!Tuesday)(?<!Wednesday)(?<!Thursday)(?<!Friday)(?<!Saturday)(?<!Sunday)",
+    ),
+    word_rx(
+        r"\bnot something (i|we) (handle|deal with|can help with|can do anything about|could (have )?(control|prevent|foresee)\w*|can control|control)\b",
+        r"\b(wasn't|was not|isn't|is not) (something )?(within|in) (our|my) control\b",
+        r"\bnot (handled|managed|done) by us\b",
+        r"\b(wasn't|was not|isn't|is not) (us|me|our doing)\b",
+    ),
+    word_rx(
+        r"\b(wasn't|was not|isn't|is not) (a|an|the) (mistake|error|decision|problem|fault|failure) (on our (end|part|side)|(that )?(anyone|anybody|someone) here made|we made|of ours|by us)\b",
+        r"\bnot (from|on|by|with|at) (us|our (end|side))\b",
+        r"(?<=[,;] )not (us|ours|me|mine|our (fault|problem|doing))\b",
+        r"\brather than (us|ours)\b",
+        r"\b(is|was|'s) theirs\b",
+        r"\btheir (responsibility|fault|mistake|error|doing)\b",
+        r"\b(on|from) their (end|side|watch)\b",
+    ),
+    word_rx(
+        r"\b(that|it|this|this one|that one|the (delay|problem|issue|mistake|error|blame|mix-?up|hold-?up|duplicate|hassle))('s| is| was) "
+        r"(really |entirely |all |squarely |honestly |actually |just |mainly |mostly |largely )?(on|down to|with|because of) (them\b|you\b|(the|their|a|an|your|that|this|our|one of our)\s+([\w'-]+\s+){0,3}?"
+        + _PARTY_NOUN
+        + r"\b)"
+    ),
+    word_rx(
+        r"\b(the|our|their|that|this)\s+([\w'-]+\s+){0,3}?"
+        + _PARTY_NOUN
+        + r"\s+(is|was|are|were)\s+(the|where the)\s+(problem|issue|cause|culprit|weak link)\b",
+        r"\b(they|they're|he|he's|she|she's|the\s+([\w'-]+\s+){0,2}?"
+        + _PARTY_NOUN
+        + r")('re| are| is|'s| were| was)?\s+(solely |fully |entirely )?(responsible|liable|accountable)\s+for\s+"
+        r"(any |the |this |that |your |all )?(\w+ )?(damage|delays?|problems?|issues?|mistakes?|errors?|loss(es)?|mess|mix-?ups?|failures?|faults?|breakages?|this|that|it)\b",
+    ),
     word_rx(r"\b(they|they're|they are|they were|it's them|it was them) (are |were )?the ones (who|that)\b"),
-    word_rx(r"\byou (really |honestly |probably |certainly |clearly )?(should|shouldn't|should not|ought to|needed to|need to)( have|'ve) (\w+ed|read|known|told|called|checked|done|sent|kept|taken|given|made|gone)\b",
-       r"\byou (really |honestly |probably |certainly |clearly )?(should|ought to)( have|'ve) had (it|this|that|them|the \w+) \w+ed\b", r"\byou (failed|neglected|forgot) to\b",
-       r"\b(your|the customer'?s) (own )?(fault|mistake|error)\b",
-       r"\bif you had (read|followed|checked|paid|entered|told|called|updated)\b",
-       r"\b(if you('d| had)|had you)( only| just| simply)? [a-z]+\b[^.!?;]{0,80}\b(none of this|wouldn't have|would not have|would have|could have been avoided)\b",
-       r"\byou didn'?t (read|follow|check|enter|update)\b",
-       r"\byou (\w+ )?(entered|typed|selected|chose|picked|gave|provided|put|booked|ordered|clicked|ticked|used|set|filled in)\b[^.!?;]{0,60}(, not (the|your|our|a)\b|\bthe wrong\b|\bincorrect(ly)?\b)",
-       r"\b(please )?(make sure|ensure|remember|be sure) (that )?you (always|never)\b",
-       r"\b(in future|next time|going forward|from now on),? (please )?(you (should|must|need to|will need to|'ll need to|have to) )?"
-       r"(make sure|ensure|remember|(double-)?check|read|allow|arrive|bring|verify|follow|keep|download|save|always|never)\b",
-       r"\byou (should|must|need to|have to) (always|never)\b"),
-    word_rx(r"\b(you('ll| will)|you'd|you would|you) (need|have|must|should) to (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase|go back to|ask|"
-            r"raise (it|this|that|the \w+) with|get in touch with|write to|email|claim (it |this |that )?(from|with|through)|apply to|go through)\b",
-       r"\b(my|our) hands are tied\b", r"\b(is|'s|was) (a matter|an issue|a question|something|one) for (the|your|their)\b",
-       r"\bplease (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase) (the|your) (courier|carrier|bank|manufacturer|provider|supplier|card issuer|insurer|landlord|airline|hotel|restaurant|broker|merchant|store|shop)\b",
-       r"\byour best bet is to\b", r"\bit'?s up to you to\b"),
-    word_rx(r"\b(the|a|that|this) \w+'s (own )?(fault|mistake|error|problem|decision|call|choice|doing|responsibility|negligence)\b",
-       r"\b(are|is|were|was) (all )?(independent|self-employed|third[- ]party|external|separate|freelance) (contractors?|compan(y|ies)|business(es)?|operators?|providers?|firms?|traders?|sellers?)\b", r"\b(his|her|their) (own )?(fault|mistake|error|doing)\b", r"\bblame (lies|rests)\b", r"\b(is|was|are|were) to blame\b", r"\bwe (were|are) (just )?(let down|failed) by\b"),
+    word_rx(
+        r"\byou (really |honestly |probably |certainly |clearly )?(should|shouldn't|should not|ought to|needed to|need to)( have|'ve) (\w+ed|read|known|told|called|checked|done|sent|kept|taken|given|made|gone)\b",
+        r"\byou (really |honestly |probably |certainly |clearly )?(should|ought to)( have|'ve) had (it|this|that|them|the \w+) \w+ed\b",
+        r"\byou (failed|neglected|forgot) to\b",
+        r"\b(your|the customer'?s) (own )?(fault|mistake|error)\b",
+        r"\bif you had (read|followed|checked|paid|entered|told|called|updated)\b",
+        r"\b(if you('d| had)|had you)( only| just| simply)? [a-z]+\b[^.!?;]{0,80}\b(none of this|wouldn't have|would not have|would have|could have been avoided)\b",
+        r"\byou didn'?t (read|follow|check|enter|update)\b",
+        r"\byou (\w+ )?(entered|typed|selected|chose|picked|gave|provided|put|booked|ordered|clicked|ticked|used|set|filled in)\b[^.!?;]{0,60}(, not (the|your|our|a)\b|\bthe wrong\b|\bincorrect(ly)?\b)",
+        r"\b(please )?(make sure|ensure|remember|be sure) (that )?you (always|never)\b",
+        r"\b(in future|next time|going forward|from now on),? (please )?(you (should|must|need to|will need to|'ll need to|have to) )?"
+        r"(make sure|ensure|remember|(double-)?check|read|allow|arrive|bring|verify|follow|keep|download|save|always|never)\b",
+        r"\byou (should|must|need to|have to) (always|never)\b",
+    ),
+    word_rx(
+        r"\b(you('ll| will)|you'd|you would|you) (need|have|must|should) to (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase|go back to|ask|"
+        r"raise (it|this|that|the \w+) with|get in touch with|write to|email|claim (it |this |that )?(from|with|through)|apply to|go through)\b",
+        r"\b(my|our) hands are tied\b",
+        r"\b(is|'s|was) (a matter|an issue|a question|something|one) for (the|your|their)\b",
+        r"\bplease (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase) (the|your) (courier|carrier|bank|manufacturer|provider|supplier|card issuer|insurer|landlord|airline|hotel|restaurant|broker|merchant|store|shop)\b",
+        r"\byour best bet is to\b",
+        r"\bit'?s up to you to\b",
+    ),
+    word_rx(
+        r"\b(the|a|that|this) \w+'s (own )?(fault|mistake|error|problem|decision|call|choice|doing|responsibility|negligence)\b",
+        r"\b(are|is|were|was) (all )?(independent|self-employed|third[- ]party|external|separate|freelance) (contractors?|compan(y|ies)|business(es)?|operators?|providers?|firms?|traders?|sellers?)\b",
+        r"\b(his|her|their) (own )?(fault|mistake|error|doing)\b",
+        r"\bblame (lies|rests)\b",
+        r"\b(is|was|are|were) to blame\b",
+        r"\bwe (were|are) (just )?(let down|failed) by\b",
+    ),
 ]
 
 
@@ -150,7 +191,7 @@ ATTRIBUTION = word_rx(
     r"withdrawn|cut|misread|mislabell?ed)\b[^.!?;]{0,30}\bby (the|a|an|their|our|your|one of our) ([\w'-]+\s+){0,2}?" + _PARTY_NOUN + r"\b",
     r"\b(caused by|((delay|problem|issue|error|fault|mistake|mix-?up|hold-?up|damage|outage|failure|confusion|it|this|that)s?|which) (came|comes) from|"
     r"originated (with|at|from|in)|stemmed from|(was|is) due to|(was|is) the result of)\s+"
-    r"(our\s+|the\s+|a\s+|an\s+|their\s+)?([\w'-]+\s+){0,5}?" + _PARTY_NOUN + r"\b"
+    r"(our\s+|the\s+|a\s+|an\s+|their\s+)?([\w'-]+\s+){0,5}?" + _PARTY_NOUN + r"\b",
 )
 """'The delay came from a fault in the payment provider's system': the cause placed with someone else."""
 
@@ -201,7 +242,10 @@ def _party_failures(text: str) -> list[Span]:
     return spans
 
 
-_RELATIVE_WE = re.compile(r"^\s*((that|who|which|whom)\s+)?(we|i)\s+(use|used|work with|worked with|hired|contract|contracted|partner with|employ|employed|chose|rely on|appointed|instructed|booked)\b", re.I)
+_RELATIVE_WE = re.compile(
+    r"^\s*((that|who|which|whom)\s+)?(we|i)\s+(use|used|work with|worked with|hired|contract|contracted|partner with|employ|employed|chose|rely on|appointed|instructed|booked)\b",
+    re.I,
+)
 """'the loss adjuster we use mislaid your file': the 'we' is inside the party's description, not taking over as subject."""
 
 
@@ -238,56 +282,115 @@ SURE_IT_WONT_MATTER = word_rx(
 
 _CLAUSE_REST = r"[^.!?;:]*"
 ARGUING = [
-    word_rx(r"\bno need (for|to take) (that|such|this) (tone|language|attitude|behaviou?r)\b", r"\b(watch|mind) your (language|tone)\b",
-            r"\b(i|we) (will not|won't|do not|don't) (tolerate|accept) (abuse|rudeness|that|this|language|behaviou?r)\b",
-            r"\b(i|we) (must|have to|need to|should|would like to|'d like to) (just )?(point out|remind you|stress|emphasi[sz]e)\b", r"\b(may|can) i remind you\b", r"\bjust to remind you\b",
-            r"\bi'?m sure you('ll| will| can| would) (agree|understand|appreciate|see)\b", r"\byou (must|will surely|surely) (agree|understand|appreciate|see)\b"),
-    word_rx(r"\bcalm down\b", r"\b(no|not any) need to (shout|yell|be rude|use (that|such) language|raise your voice|get (so )?(upset|worked up|angry)|be (so )?(upset|angry|aggressive))\b", r"\bplease (stop|refrain from) (shouting|yelling|swearing|using (that|such|this|abusive|offensive|foul|bad|that kind of) (language|words|tone))\b"),
-    word_rx(r"\byou('re| are) (simply |clearly |obviously |quite )?(wrong|mistaken|incorrect|confused|overreacting|misinformed|misunderstanding)\b", r"\byou (have )?(misunderstood|misread|misremember\w*)\b",
-       r"\byou must have (misread|forgotten|mistaken|misunderstood|missed|overlooked|clicked|entered|typed|confused|ignored|deleted)\b"),
-    word_rx(r"\b(that|this|it)('s| is| was)? (simply |just )?(incorrect|untrue|false|inaccurate)\b",
-       r"\b(that|this|it)('s| is| was)?( simply| just)?( not|n't) (quite |entirely |strictly |exactly )?(true|the case|what (happened|was agreed|we said)|how (it|this|that) (happened|works))\b",
-       r"\b(that|this|it)('s| is| was)?( simply| just)?( not|n't) (quite |entirely |strictly |exactly )?(right|correct|accurate)(?=\s*[.;:!,]|\s*$)",
-       r"\b(that|this|it)( is|'s| was)?( not|n't) (a |an )?(rip[- ]?off|theft|stealing|scam|fraud|robbery|daylight robbery|con|lie|the case)\b",
-       r"\bnot something (we|i) (caused|did|broke|were responsible for|are responsible for)\b", r"\bso technically\b"),
-    word_rx(r"(?:^|(?<=[.!?;:] )|(?<=\n)|(?<=\bbut )|(?<=\bwell )|(?<=\bwell, ))actually\b,?" + _CLAUSE_REST, r"\bwith (all )?(due )?respect,",
-       r"\bto be (fair|clear|honest),?[^.!?;:]{0,40}\b(not|n't|never|no|wrong|mistaken|incorrect|correct)\b" + _CLAUSE_REST),
-    word_rx(r"\bas (previously |already |clearly |was |is )*(stated|mentioned|explained|outlined|noted|indicated|advised|communicated)\b(?! by you)", r"\bas (i|we) (already |previously |have )*(said|explained|told you|stated|mentioned|advised)\b",
-       r"\b(i|we)('ve| have)? (already|previously) (explained|told you|said|stated|mentioned|advised|answered)\b",
-       r"\bas you were (told|advised|informed)\b"),
-    word_rx(r"\b(per|according to|under|in line with|as per|in accordance with) (our|the|your) ([\w-]+ )?(policy|policies|terms|t&cs|terms and conditions|agreement|contract|records|guidelines|rules|system|systems|logs|conditions( of (carriage|sale|service|use))?)\b" + _CLAUSE_REST,
-       r"\b(our|the) (\w+ )?policy (states|says|clearly|is (clear|that)|does not|doesn't|requires|stipulates)\b",
-       r"\b(clearly |plainly |explicitly )?(stated|outlined|explained|written|listed|printed|shown|set out|displayed|spelled out|mentioned) (clearly |plainly |explicitly )?(in|on) (our|the|your) ([\w-]+ ){0,2}"
-       r"(terms|policy|contract|agreement|faq|fine print|small print|t&cs|conditions|receipt|invoice|confirmation|booking|ticket|paperwork|documents?|documentation|website|listing|form|email|letter|page)\b",
-       r"\b(is|was|are|were) (all )?(clearly|plainly|explicitly) (stated|written|printed|shown|displayed|explained|listed|set out|marked|spelled out)\b",
-       r"\bnot (exactly |really )?hidden\b", r"\bplease understand\b",
-       r"\b(per|under|as per|according to|in accordance with|in line with) (clause|section|paragraph|article|condition|rule|term|schedule) \d" + _CLAUSE_REST,
-       r"\bthe rules are the rules\b", r"\b(rules|policy|policies) (is|are) (the )?(rules|policy|policies)\b", r"\bthat'?s (just )?(how|the way) (it|things) (is|are|works?)\b",
-       r"\byou (may not|might not|don't have to) like it\b", r"\byou did (agree|sign|accept|consent|order|book|receive|authori[sz]e|confirm|tick|click|request|ask for)\b"),
-    word_rx(r"\b(our|the) ([\w-]+ ){0,2}(records|system|systems|logs|data|notes|tracking|history|footage|files|recordings?) (clearly )?(show|shows|showed|indicate|indicates|indicated|confirm|confirms|confirmed|say|says|said|prove|proves)\b"),
-    word_rx(r"(?:^|(?<=[,;:] )|(?<=\band )|(?<=\bbut )|(?<=\bsince )|(?<=\bbecause )|(?<=\bwhen )|(?<=\bas )|(?<=\bthough )|(?<=\bhowever )|(?<=\bsaid, )|(?<=\bremember, ))"
-            r"you (agreed|consented|accepted|signed up|signed|initial(l)?ed|ticked|confirmed|acknowledged) (to|that|in|when|under|on)\b" + _CLAUSE_REST,
-       r"\byou (signed|accepted|agreed to|initial(l)?ed|ticked|read and accepted) (the|our|your|a|an|this) ([\w-]+ ){0,2}(contract|agreement|terms|t&cs|waiver|box|form|policy|conditions)\b" + _CLAUSE_REST,
-       r"\b(the|that|this|your) (fee|charge|price|bill|invoice|penalty|fine|deduction|amount) (still )?(stands|is valid|was valid|is correct|was correct|is legitimate|is fair|was fair)\b",
-       r"\bwhich you (accepted|agreed to|signed|consented to)\b", r"\b(agreement|contract|terms|forms?) you signed\b",
-       r"\b(it is|it's|that is|that's) your responsibility\b", r"\b(please|kindly) (read|review|refer to|re-?read|check) (the|our|your) (terms|policy|faq|contract|manual|instructions|agreement|fine print)\b"),
+    word_rx(
+        r"\bno need (for|to take) (that|such|this) (tone|language|attitude|behaviou?r)\b",
+        r"\b(watch|mind) your (language|tone)\b",
+        r"\b(i|we) (will not|won't|do not|don't) (tolerate|accept) (abuse|rudeness|that|this|language|behaviou?r)\b",
+        r"\b(i|we) (must|have to|need to|should|would like to|'d like to) (just )?(point out|remind you|stress|emphasi[sz]e)\b",
+        r"\b(may|can) i remind you\b",
+        r"\bjust to remind you\b",
+        r"\bi'?m sure you('ll| will| can| would) (agree|understand|appreciate|see)\b",
+        r"\byou (must|will surely|surely) (agree|understand|appreciate|see)\b",
+    ),
+    word_rx(
+        r"\bcalm down\b",
+        r"\b(no|not any) need to (shout|yell|be rude|use (that|such) language|raise your voice|get (so )?(upset|worked up|angry)|be (so )?(upset|angry|aggressive))\b",
+        r"\bplease (stop|refrain from) (shouting|yelling|swearing|using (that|such|this|abusive|offensive|foul|bad|that kind of) (language|words|tone))\b",
+    ),
+    word_rx(
+        r"\byou('re| are) (simply |clearly |obviously |quite )?(wrong|mistaken|incorrect|confused|overreacting|misinformed|misunderstanding)\b",
+        r"\byou (have )?(misunderstood|misread|misremember\w*)\b",
+        r"\byou must have (misread|forgotten|mistaken|misunderstood|missed|overlooked|clicked|entered|typed|confused|ignored|deleted)\b",
+    ),
+    word_rx(
+        r"\b(that|this|it)('s| is| was)? (simply |just )?(incorrect|untrue|false|inaccurate)\b",
+        r"\b(that|this|it)('s| is| was)?( simply| just)?( not|n't) (quite |entirely |strictly |exactly )?(true|the case|what (happened|was agreed|we said)|how (it|this|that) (happened|works))\b",
+        r"\b(that|this|it)('s| is| was)?( simply| just)?( not|n't) (quite |entirely |strictly |exactly )?(right|correct|accurate)(?=\s*[.;:!,]|\s*$)",
+        r"\b(that|this|it)( is|'s| was)?( not|n't) (a |an )?(rip[- ]?off|theft|stealing|scam|fraud|robbery|daylight robbery|con|lie|the case)\b",
+        r"\bnot something (we|i) (caused|did|broke|were responsible for|are responsible for)\b",
+        r"\bso technically\b",
+    ),
+    word_rx(
+        r"(?:^|(?<=[.!?;:] )|(?<=\n)|(?<=\bbut )|(?<=\bwell )|(?<=\bwell, ))actually\b,?" + _CLAUSE_REST,
+        r"\bwith (all )?(due )?respect,",
+        r"\bto be (fair|clear|honest),?[^.!?;:]{0,40}\b(not|n't|never|no|wrong|mistaken|incorrect|correct)\b" + _CLAUSE_REST,
+    ),
+    word_rx(
+        r"\bas (previously |already |clearly |was |is )*(stated|mentioned|explained|outlined|noted|indicated|advised|communicated)\b(?! by you)",
+        r"\bas (i|we) (already |previously |have )*(said|explained|told you|stated|mentioned|advised)\b",
+        r"\b(i|we)('ve| have)? (already|previously) (explained|told you|said|stated|mentioned|advised|answered)\b",
+        r"\bas you were (told|advised|informed)\b",
+    ),
+    word_rx(
+        r"\b(per|according to|under|in line with|as per|in accordance with) (our|the|your) ([\w-]+ )?(policy|policies|terms|t&cs|terms and conditions|agreement|contract|records|guidelines|rules|system|systems|logs|conditions( of (carriage|sale|service|use))?)\b"
+        + _CLAUSE_REST,
+        r"\b(our|the) (\w+ )?policy (states|says|clearly|is (clear|that)|does not|doesn't|requires|stipulates)\b",
+        r"\b(clearly |plainly |explicitly )?(stated|outlined|explained|written|listed|printed|shown|set out|displayed|spelled out|mentioned) (clearly |plainly |explicitly )?(in|on) (our|the|your) ([\w-]+ ){0,2}"
+        r"(terms|policy|contract|agreement|faq|fine print|small print|t&cs|conditions|receipt|invoice|confirmation|booking|ticket|paperwork|documents?|documentation|website|listing|form|email|letter|page)\b",
+        r"\b(is|was|are|were) (all )?(clearly|plainly|explicitly) (stated|written|printed|shown|displayed|explained|listed|set out|marked|spelled out)\b",
+        r"\bnot (exactly |really )?hidden\b",
+        r"\bplease understand\b",
+        r"\b(per|under|as per|according to|in accordance with|in line with) (clause|section|paragraph|article|condition|rule|term|schedule) \d"
+        + _CLAUSE_REST,
+        r"\bthe rules are the rules\b",
+        r"\b(rules|policy|policies) (is|are) (the )?(rules|policy|policies)\b",
+        r"\bthat'?s (just )?(how|the way) (it|things) (is|are|works?)\b",
+        r"\byou (may not|might not|don't have to) like it\b",
+        r"\byou did (agree|sign|accept|consent|order|book|receive|authori[sz]e|confirm|tick|click|request|ask for)\b",
+    ),
+    word_rx(
+        r"\b(our|the) ([\w-]+ ){0,2}(records|system|systems|logs|data|notes|tracking|history|footage|files|recordings?) (clearly )?(show|shows|showed|indicate|indicates|indicated|confirm|confirms|confirmed|say|says|said|prove|proves)\b"
+    ),
+    word_rx(
+        r"(?:^|(?<=[,;:] )|(?<=\band )|(?<=\bbut )|(?<=\bsince )|(?<=\bbecause )|(?<=\bwhen )|(?<=\bas )|(?<=\bthough )|(?<=\bhowever )|(?<=\bsaid, )|(?<=\bremember, ))"
+        r"you (agreed|consented|accepted|signed up|signed|initial(l)?ed|ticked|confirmed|acknowledged) (to|that|in|when|under|on)\b"
+        + _CLAUSE_REST,
+        r"\byou (signed|accepted|agreed to|initial(l)?ed|ticked|read and accepted) (the|our|your|a|an|this) ([\w-]+ ){0,2}(contract|agreement|terms|t&cs|waiver|box|form|policy|conditions)\b"
+        + _CLAUSE_REST,
+        r"\b(the|that|this|your) (fee|charge|price|bill|invoice|penalty|fine|deduction|amount) (still )?(stands|is valid|was valid|is correct|was correct|is legitimate|is fair|was fair)\b",
+        r"\bwhich you (accepted|agreed to|signed|consented to)\b",
+        r"\b(agreement|contract|terms|forms?) you signed\b",
+        r"\b(it is|it's|that is|that's) your responsibility\b",
+        r"\b(please|kindly) (read|review|refer to|re-?read|check) (the|our|your) (terms|policy|faq|contract|manual|instructions|agreement|fine print)\b",
+    ),
     # minimising what the customer went through contests their feelings
     SURE_IT_WONT_MATTER,
-    word_rx(r"\b((it'?s|that'?s|it was|this is) (not|hardly|really not)|it isn'?t|that isn'?t|it wasn'?t) (that|such|so) (a )?(big|bad|serious|major|terrible|awful)\b",
-            r"\bcould have been (a lot |much |far )?worse\b", r"\b(hardly|not exactly|not really|it'?s not|isn'?t) (the end of the world|a disaster|a catastrophe|a tragedy)\b", r"\bno (real )?harm done\b", r"\b(look on|on) the bright side\b",
-            r"\bat least,? (you|nobody|no one) (still |only |didn'?t |wasn'?t |weren'?t |got )"),
-    word_rx(r"\b(we|i) (have|has|can find|could find|can see|could see|found) no (record|trace|evidence|sign|note|log)\b" + _CLAUSE_REST,
-            r"\bthere (is|was|'s) no (record|trace|evidence) (of|that)\b" + _CLAUSE_REST, r"\b(we|i) (can't|cannot|couldn't|could not) find (any )?(record|trace|evidence)\b" + _CLAUSE_REST,
-            r"\byou were (?!never\b|not\b)(clearly |fully |duly |already )?(informed|notified|advised|made aware|warned)\b" + _CLAUSE_REST),
-    word_rx(r"\b(further|continued|any more|any further) (abuse|rudeness|calls|messages|threats|abusive \w+|behaviou?r like this)\b[^.!?]*",
-            r"\b(will|may|could) result in (your )?(account|service|booking|membership|contract)\b[^.!?]*"),
-    word_rx(r"\bif you continue\b[^.!?]*", r"\b(we|i) (will|may|reserve the right to|would have to|might have to) (close|terminate|suspend|ban|block|end)\b[^.!?]{0,30}\b(account|service|call|chat|conversation)\b", r"\b(we|i) (will|may) (take|pursue|consider) legal action\b"),
-    word_rx(r"\bthere (is|was) (nothing|no (error|fault|problem|mistake)) (wrong )?(with|on|in|from) (our|the)\b", r"\b(was|were|has been|had been) (processed|working|delivered|functioning|billed|charged) (normally|correctly|properly|as expected|accurately)\b"),
+    word_rx(
+        r"\b((it'?s|that'?s|it was|this is) (not|hardly|really not)|it isn'?t|that isn'?t|it wasn'?t) (that|such|so) (a )?(big|bad|serious|major|terrible|awful)\b",
+        r"\bcould have been (a lot |much |far )?worse\b",
+        r"\b(hardly|not exactly|not really|it'?s not|isn'?t) (the end of the world|a disaster|a catastrophe|a tragedy)\b",
+        r"\bno (real )?harm done\b",
+        r"\b(look on|on) the bright side\b",
+        r"\bat least,? (you|nobody|no one) (still |only |didn'?t |wasn'?t |weren'?t |got )",
+    ),
+    word_rx(
+        r"\b(we|i) (have|has|can find|could find|can see|could see|found) no (record|trace|evidence|sign|note|log)\b" + _CLAUSE_REST,
+        r"\bthere (is|was|'s) no (record|trace|evidence) (of|that)\b" + _CLAUSE_REST,
+        r"\b(we|i) (can't|cannot|couldn't|could not) find (any )?(record|trace|evidence)\b" + _CLAUSE_REST,
+        r"\byou were (?!never\b|not\b)(clearly |fully |duly |already )?(informed|notified|advised|made aware|warned)\b" + _CLAUSE_REST,
+    ),
+    word_rx(
+        r"\b(further|continued|any more|any further) (abuse|rudeness|calls|messages|threats|abusive \w+|behaviou?r like this)\b[^.!?]*",
+        r"\b(will|may|could) result in (your )?(account|service|booking|membership|contract)\b[^.!?]*",
+    ),
+    word_rx(
+        r"\bif you continue\b[^.!?]*",
+        r"\b(we|i) (will|may|reserve the right to|would have to|might have to) (close|terminate|suspend|ban|block|end)\b[^.!?]{0,30}\b(account|service|call|chat|conversation)\b",
+        r"\b(we|i) (will|may) (take|pursue|consider) legal action\b",
+    ),
+    word_rx(
+        r"\bthere (is|was) (nothing|no (error|fault|problem|mistake)) (wrong )?(with|on|in|from) (our|the)\b",
+        r"\b(was|were|has been|had been) (processed|working|delivered|functioning|billed|charged) (normally|correctly|properly|as expected|accurately)\b",
+    ),
 ]
 
 
 def check_no_arguing(ctx: CheckContext) -> Verdict:
     spans = in_original(find_all(ARGUING, normalize(ctx.reply)), ctx.reply)
     if spans:
-        return Verdict(False, "Argues with the customer: contradicts them, tells them to calm down, lectures with policy or records, or threatens back.", tuple(spans))
+        return Verdict(
+            False,
+            "Argues with the customer: contradicts them, tells them to calm down, lectures with policy or records, or threatens back.",
+            tuple(spans),
+        )
     return Verdict(True, "Does not argue with the customer.")

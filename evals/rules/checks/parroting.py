@@ -1,4 +1,5 @@
 """no-parroting: restate priorities briefly, in your own words; never echo the complaint back."""
+
 from __future__ import annotations
 
 from evals.rules.model import CheckContext, Span, Verdict

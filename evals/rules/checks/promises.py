@@ -1,4 +1,5 @@
 """no-unauthorized-promises: offer only what the request's policy allows; no absolute guarantees."""
+
 from __future__ import annotations
 
 import re
@@ -9,17 +10,27 @@ from evals.rules.remedies import MONEY, Offer, find_offers, offered_amounts
 from evals.rules.text import find_all, in_original, normalize, rx
 
 GUARANTEES = [
-    rx(r"\b(will|'ll) never happen again\b", r"\bnever (ever )?happen(s)? again\b", r"\bwon'?t (ever )?happen again\b",
-       r"\b(i|we)( can| personally| absolutely| fully| 100%| will)* guarantee\b", r"\bguarantee (that|you|it|this|your|the|we|our|a|an)\b",
-       r"\b(is|are|'s|'re|it's|you're|be) (\w+ )?guaranteed\b", r"\bguaranteed (to|that|you|by|within|before)\b", r"\b100 ?% (sure|certain|guarantee)\w*",
-       r"\b(you have|you've got) my (word|promise)\b",
-       r"\b(i|we) promise (you )?(this|it|that) (will never|won'?t)\b", r"\bnever again\b",
-       r"\b(will not|shall not|will never|is never going to|isn't going to|is not going to|won't ever) (ever )?(happen|occur|recur|be repeated)( again)?\b",
-       r"\bwon'?t (occur|recur|be repeated)\b"),
+    rx(
+        r"\b(will|'ll) never happen again\b",
+        r"\bnever (ever )?happen(s)? again\b",
+        r"\bwon'?t (ever )?happen again\b",
+        r"\b(i|we)( can| personally| absolutely| fully| 100%| will)* guarantee\b",
+        r"\bguarantee (that|you|it|this|your|the|we|our|a|an)\b",
+        r"\b(is|are|'s|'re|it's|you're|be) (\w+ )?guaranteed\b",
+        r"\bguaranteed (to|that|you|by|within|before)\b",
+        r"\b100 ?% (sure|certain|guarantee)\w*",
+        r"\b(you have|you've got) my (word|promise)\b",
+        r"\b(i|we) promise (you )?(this|it|that) (will never|won'?t)\b",
+        r"\bnever again\b",
+        r"\b(will not|shall not|will never|is never going to|isn't going to|is not going to|won't ever) (ever )?(happen|occur|recur|be repeated)( again)?\b",
+        r"\bwon'?t (occur|recur|be repeated)\b",
+    ),
 ]
 
 
-_NEGATED = rx(r"\b(can't|cannot|can not|won't|will not|unable to|not able to|couldn't|don't|do not|doesn't|does not|didn't|isn't|aren't|wasn't|no one can|nobody can|not|never|without|no)\b[^.!?;]{0,15}$")
+_NEGATED = rx(
+    r"\b(can't|cannot|can not|won't|will not|unable to|not able to|couldn't|don't|do not|doesn't|does not|didn't|isn't|aren't|wasn't|no one can|nobody can|not|never|without|no)\b[^.!?;]{0,15}$"
+)
 
 
 def guarantees(text: str) -> list[Span]:
@@ -35,8 +46,11 @@ _SAME_VISIT = {Remedy.technician_visit: Remedy.repair, Remedy.repair: Remedy.tec
 
 def _allowed(offer: Offer, policy: Policy) -> bool:
     kinds = [*offer.kinds, *(_SAME_VISIT[k] for k in offer.kinds if k in _SAME_VISIT)]
-    return (any(policy.allows(k) for k in kinds) or _stated_part(offer, policy)
-            or any(r.kind is None and r.named_in(offer.sentence.text) for r in policy.labelled))
+    return (
+        any(policy.allows(k) for k in kinds)
+        or _stated_part(offer, policy)
+        or any(r.kind is None and r.named_in(offer.sentence.text) for r in policy.labelled)
+    )
 
 
 def _governing(offer: Offer, policy: Policy) -> list[LabelledRemedy]:
@@ -64,14 +78,16 @@ def _limit(span: Span, offers: list[Offer], policy: Policy) -> tuple[float | Non
 
 
 def _stated_part(offer: Offer, policy: Policy) -> bool:
-    """"I've refunded the EUR 90 supplement" refunds a stated part of what was paid: a partial refund, which
+    """ "I've refunded the EUR 90 supplement" refunds a stated part of what was paid: a partial refund, which
     the policy's limit bounds."""
-    return (offer.remedy is Remedy.refund and policy.allows(Remedy.partial_refund)
-            and bool(MONEY.search(offer.sentence.text) or _CODE_AMOUNT.search(offer.sentence.text)))
+    return (
+        offer.remedy is Remedy.refund
+        and policy.allows(Remedy.partial_refund)
+        and bool(MONEY.search(offer.sentence.text) or _CODE_AMOUNT.search(offer.sentence.text))
+    )
 
 
-MONETARY = frozenset({Remedy.refund, Remedy.partial_refund, Remedy.account_credit, Remedy.discount, Remedy.compensation,
-                      Remedy.fee_waiver})
+MONETARY = frozenset({Remedy.refund, Remedy.partial_refund, Remedy.account_credit, Remedy.discount, Remedy.compensation, Remedy.fee_waiver})
 """With no policy nothing that costs money is authorised; fixing the service, replacing or rebooking still is."""
 
 
@@ -105,5 +121,9 @@ def check_no_unauthorized_promises(ctx: CheckContext) -> Verdict:
                 spans.extend(over_spans)
 
     if problems:
-        return Verdict(False, "Promises more than policy allows: " + "; ".join(problems) + ".", tuple(sorted({(s.start, s.end): s for s in spans}.values(), key=lambda s: s.start)))
+        return Verdict(
+            False,
+            "Promises more than policy allows: " + "; ".join(problems) + ".",
+            tuple(sorted({(s.start, s.end): s for s in spans}.values(), key=lambda s: s.start)),
+        )
     return Verdict(True, "Stays within policy.")

@@ -1,4 +1,5 @@
 """solution-or-ask, concrete-next-steps, follow-up: what will be done, by whom, by when."""
+
 from __future__ import annotations
 
 import re
@@ -106,19 +107,36 @@ _HELPERS = r"(\s+(already|now|just|also|personally|since|then|immediately|gladly
 _VERB = r"(?P<verb>[a-z][a-z-]*)"
 COMMITMENT = (
     re.compile(rf"\b(i|we)('ve| have){_HELPERS}\s+{_VERB}", re.I | re.A),
-    re.compile(rf"\b(i|we)('ll| will| shall| am going to|'m going to| are going to|'re going to|'d like to| would like to| can| could| want to|'d be happy to){_HELPERS}\s+{_VERB}", re.I | re.A),
+    re.compile(
+        rf"\b(i|we)('ll| will| shall| am going to|'m going to| are going to|'re going to|'d like to| would like to| can| could| want to|'d be happy to){_HELPERS}\s+{_VERB}",
+        re.I | re.A,
+    ),
     re.compile(r"\b(i|we)('m| am|'re| are)(\s+(also|now|personally|currently|already|just))*\s+(?P<verb>[a-z]+ing)\b", re.I | re.A),
-    re.compile(r"\b(i|we)(\s+(just|also|personally|already))?\s+(?P<verb>[a-z]+ed|sent|put|got|made|took|gave|paid|found|set)\b(?=[^.!?;]{0,60}\b(today|this morning|this afternoon|just now|earlier today|a moment ago|minutes ago|while we|right now)\b)", re.I | re.A),
-    re.compile(rf"\bwhat (i|we)( can| will|'ll| am going to|'m going to) do( right now| from (my|our) side| for you)? is\s+{_VERB}", re.I | re.A),
+    re.compile(
+        r"\b(i|we)(\s+(just|also|personally|already))?\s+(?P<verb>[a-z]+ed|sent|put|got|made|took|gave|paid|found|set)\b(?=[^.!?;]{0,60}\b(today|this morning|this afternoon|just now|earlier today|a moment ago|minutes ago|while we|right now)\b)",
+        re.I | re.A,
+    ),
+    re.compile(
+        rf"\bwhat (i|we)( can| will|'ll| am going to|'m going to) do( right now| from (my|our) side| for you)? is\s+{_VERB}", re.I | re.A
+    ),
     re.compile(rf"\blet me\s+{_VERB}", re.I | re.A),
     re.compile(r"\b(has|have|'ve|'s) been(\s+(now|already|fully|just))*\s+(?P<verb>[a-z]+(ed|en)|sent|put|paid|made|set)\b", re.I | re.A),
     re.compile(r"\b(will|'ll) be(\s+(fully|now))?\s+(?P<verb>[a-z]+(ed|en)|sent|paid|made|put|set)\b", re.I | re.A),
     re.compile(r"\b(is|are) (now|being)\s+(?P<verb>[a-z]+(ed|en)|sent|paid|made|put|set)\b", re.I | re.A),
-    re.compile(r"\b(was|were)\s+(?P<verb>[a-z]+ed|sent|paid|made|put|set)\b(?=[^.!?;]{0,60}\b(today|this morning|just now|earlier today|at \d))", re.I | re.A),
+    re.compile(
+        r"\b(was|were)\s+(?P<verb>[a-z]+ed|sent|paid|made|put|set)\b(?=[^.!?;]{0,60}\b(today|this morning|just now|earlier today|at \d))",
+        re.I | re.A,
+    ),
     # someone of ours does it: "our cleaner Marta will come today at 11:00", "Luis is fitting the part tomorrow"
-    re.compile(rf"\b(our|my)\s+([\w'-]+,?\s+){{0,3}}?(will|'ll|is going to|are going to|can|is booked to|is due to){_HELPERS}\s+{_VERB}", re.I | re.A),
+    re.compile(
+        rf"\b(our|my)\s+([\w'-]+,?\s+){{0,3}}?(will|'ll|is going to|are going to|can|is booked to|is due to){_HELPERS}\s+{_VERB}",
+        re.I | re.A,
+    ),
     re.compile(r"\b(our|my)\s+([\w'-]+,?\s+){0,3}?(is|are|'s|'re)(\s+(now|already|also))?\s+(?P<verb>[a-z]+ing)\b", re.I | re.A),
-    re.compile(rf"\b(?!(?:It|This|That|There|They|He|She|We|You|Someone|Somebody|Nobody|Everything|Nothing|What|Which|Who|Your|Our|The|Please|If|When|Once|Everyone|Anyone)\b)(?-i:[A-Z][a-z]+)\s+(will|'ll|is going to|can|is){_HELPERS}\s+(?P<verb>[a-z][a-z-]*(?<!ing)(?<!ed)|[a-z]+ing)\b", re.A),
+    re.compile(
+        rf"\b(?!(?:It|This|That|There|They|He|She|We|You|Someone|Somebody|Nobody|Everything|Nothing|What|Which|Who|Your|Our|The|Please|If|When|Once|Everyone|Anyone)\b)(?-i:[A-Z][a-z]+)\s+(will|'ll|is going to|can|is){_HELPERS}\s+(?P<verb>[a-z][a-z-]*(?<!ing)(?<!ed)|[a-z]+ing)\b",
+        re.A,
+    ),
     re.compile(r"\b(is|are)\s+(?P<verb>booked|scheduled|arranged|reserved)\s+(for|in|on)\b", re.I | re.A),
 )
 NOT_A_REMEDY = re.compile(
@@ -176,7 +194,9 @@ def _is_remedy_action(verb: str, rest: str) -> bool:
         return False
     if re.match(r"(log|logg|rais|flag|lodg|book|submit|put)\w*$", v) and _SERVICE_OBJECT.match(rest):
         return True
-    if v in ("make", "made", "making") and re.match(r"\s+(sure|certain|every effort|(it|this|that|things) (right|up to you|better))\b", rest, re.I):
+    if v in ("make", "made", "making") and re.match(
+        r"\s+(sure|certain|every effort|(it|this|that|things) (right|up to you|better))\b", rest, re.I
+    ):
         return False
     if v.startswith(("work",)) and re.match(r"\s+on (it|this|that|the (issue|problem)|your (case|issue|complaint))\b", rest, re.I):
         return False
@@ -188,7 +208,9 @@ def _is_remedy_action(verb: str, rest: str) -> bool:
         return bool(re.search(r"\bfor (priority|urgent|immediate|same-day|express)\b", rest, re.I))
     if NOT_A_REMEDY.match(v):
         return False
-    if v.startswith(("send", "sent", "giv", "gave", "drop", "add", "put", "leav", "left", "plac", "mak", "made")) and _COMMUNICATION_OBJECT.match(rest):
+    if v.startswith(
+        ("send", "sent", "giv", "gave", "drop", "add", "put", "leav", "left", "plac", "mak", "made")
+    ) and _COMMUNICATION_OBJECT.match(rest):
         return False
     if _FILING_VERB.match(v) and (_COMMUNICATION_OBJECT.match(rest) or _RECORD_OBJECT.match(rest)):
         return False
@@ -200,11 +222,15 @@ def _is_remedy_action(verb: str, rest: str) -> bool:
 
 
 _COORDINATED = re.compile(
-    r"^[^.!?;]*?\band (then |also |personally )?(?P<verb>[a-z]+)(?=\s+(your|the|it|them|a|an|you|this|that|everything|all|his|her|their|back)\b)", re.I
+    r"^[^.!?;]*?\band (then |also |personally )?(?P<verb>[a-z]+)(?=\s+(your|the|it|them|a|an|you|this|that|everything|all|his|her|their|back)\b)",
+    re.I,
 )
 
 
-_COGNITIVE = re.compile(r"(understand|understood|know|hear|heard|see|seen|imagin|feel|felt|think|believe|appreciat|realis|realiz|only|tell|value|regret|hope|wish|sympathi)\w*$", re.I)
+_COGNITIVE = re.compile(
+    r"(understand|understood|know|hear|heard|see|seen|imagin|feel|felt|think|believe|appreciat|realis|realiz|only|tell|value|regret|hope|wish|sympathi)\w*$",
+    re.I,
+)
 
 
 def _coordinated_action(verb: str, rest: str) -> bool:
@@ -258,8 +284,13 @@ def check_solution_or_ask(ctx: CheckContext) -> Verdict:
     text = normalize(ctx.reply)
     offers = find_offers(ctx.reply)
     masked = mask_apologies(text)
-    if (offers or commitments(ctx.reply, first_only=True) or find_spans(RESTORED, masked) or find_spans(ASK, text)
-            or any(_due_outcome(c) for c in all_clauses(masked))):
+    if (
+        offers
+        or commitments(ctx.reply, first_only=True)
+        or find_spans(RESTORED, masked)
+        or find_spans(ASK, text)
+        or any(_due_outcome(c) for c in all_clauses(masked))
+    ):
         return Verdict(True, "Proposes a concrete remedy or asks what the customer wants.")
     return Verdict(
         False,
@@ -269,6 +300,7 @@ def check_solution_or_ask(ctx: CheckContext) -> Verdict:
 
 
 # --- concrete-next-steps -----------------------------------------------------------------------
+
 
 def _is_timed_step(clause: Sentence) -> bool:
     """A clause with a concrete time that looks ahead: 'I'll call you by 5pm', 'it ships Tuesday',
@@ -286,9 +318,13 @@ def _is_timed_step(clause: Sentence) -> bool:
 
 
 VAGUE_TIME = word_rx(
-    r"\bas soon as (possible|we can|i can|practicable)\b", r"\basap\b", r"\b(shortly|soon|presently)\b", r"\bin due course\b",
+    r"\bas soon as (possible|we can|i can|practicable)\b",
+    r"\basap\b",
+    r"\b(shortly|soon|presently)\b",
+    r"\bin due course\b",
     r"\b(at some point|in the near future|in the coming (days|weeks)|at a later date|in a (little|short) while|before long)\b",
-    r"\bas soon as (they|it|we|i|the|your|there)\b[^.!?;,]*", r"\b(when|once) (the|your|this|that) \w+ (is|has been|are) (complete|completed|done|finished|ready|resolved|in)\b",
+    r"\bas soon as (they|it|we|i|the|your|there)\b[^.!?;,]*",
+    r"\b(when|once) (the|your|this|that) \w+ (is|has been|are) (complete|completed|done|finished|ready|resolved|in)\b",
 )
 """Timing that names no time: 'as soon as possible', 'shortly', 'in due course'."""
 
@@ -300,7 +336,9 @@ def check_concrete_next_steps(ctx: CheckContext) -> Verdict:
             return Verdict(True, "States a next step with a concrete time.")
     vague = in_original(find_spans(VAGUE_TIME, masked), ctx.reply)
     return Verdict(
-        False, "No time-bound next step: say who will do what, by when (e.g. 'by 5pm today'), not 'as soon as possible'.", tuple(merge_spans(vague))
+        False,
+        "No time-bound next step: say who will do what, by when (e.g. 'by 5pm today'), not 'as soon as possible'.",
+        tuple(merge_spans(vague)),
     )
 
 
@@ -314,9 +352,12 @@ _CONTACT = (
     r"visit you|catch up with you|revert( back)? to you|revert|join (you|your [\w-]+ ?(call|meeting|stand-?up|session|sync|review))|be on (the|a|your) call with you)"
 )
 FOLLOW_UP = word_rx(
-    r"\bi('ll| will| am going to|'m going to| shall| would like to| want to| plan to)\s+(personally\s+|also\s+|then\s+|make sure to\s+|be sure to\s+|myself\s+|come back and\s+|follow that with\s+a\s+)*" + _CONTACT,
+    r"\bi('ll| will| am going to|'m going to| shall| would like to| want to| plan to)\s+(personally\s+|also\s+|then\s+|make sure to\s+|be sure to\s+|myself\s+|come back and\s+|follow that with\s+a\s+)*"
+    + _CONTACT,
     r"\bi('ll| will| am going to|'m going to|'m| am)\b[^.!?;]{0,90}?\b(and|then) (i )?((will|'ll|shall) )?(then |also |personally )*"
-    r"((follow(-| )up|check (back|in)|circle back|touch base|be (back )?in touch|get back)\b|" + _CONTACT + r"(?=[^.!?;]{0,20}\b(you|back)\b))",
+    r"((follow(-| )up|check (back|in)|circle back|touch base|be (back )?in touch|get back)\b|"
+    + _CONTACT
+    + r"(?=[^.!?;]{0,20}\b(you|back)\b))",
     r"\byou('ll| will) hear (back )?from me\b",
     r"\b(expect|you'll get|you will get|you'll receive|you will receive|look out for|watch for) (a|an|my|another) (\w+ )?(call|email|text|message|update|ring|note|letter)s? (from me|i'll|i will)\b",
     r"\bi('ll| will)? (personally )?(be|remain) your (point of contact|contact|single point)\b",

@@ -5,6 +5,7 @@ amounts become <money>, clock times <time>, other numbers <num>, the customer's 
 not special. Sentences are the reply's body sentences (greetings, call-centre openers and phone
 stage directions removed), so a span means the same thing here as in the lexicon checks.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,9 +76,11 @@ def views(reply: str) -> tuple[SentenceView, ...]:
     """Body sentences; a greeting that goes on to say something ("Thank you for writing, and I can tell how
     irritated you are") stays, since its second half is what the customer reads first.
     Cached: every rule's learned layer reads the same reply's sentences."""
-    body = [s for s in sentences(reply)
-            if not is_stage_direction(s, reply) and not is_customer_turn(s)
-            and not (is_greeting(s) and ", and " not in s.text)]
+    body = [
+        s
+        for s in sentences(reply)
+        if not is_stage_direction(s, reply) and not is_customer_turn(s) and not (is_greeting(s) and ", and " not in s.text)
+    ]
     return tuple(SentenceView(s, i, len(body)) for i, s in enumerate(body))
 
 
@@ -94,7 +97,7 @@ def _sentence_features(text: str, place: str) -> tuple[str, ...]:
     grams = [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in pairwise(toks)]
     grams += [f"s:{'_'.join(toks[:2])}", f"s1:{toks[0] if toks else ''}"]
     classes = word_classes(toks)
-    grams += [f"c:{c}" for c in classes] + [f"cc:{a}+{b}" for i, a in enumerate(classes) for b in classes[i + 1:]]
+    grams += [f"c:{c}" for c in classes] + [f"cc:{a}+{b}" for i, a in enumerate(classes) for b in classes[i + 1 :]]
     feats = grams + [f"{place}|{g}" for g in grams if not g.startswith("b:")] + [f"place:{place}"]
     if text.isupper():
         feats.append("allcaps")

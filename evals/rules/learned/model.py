@@ -8,12 +8,14 @@
 Weights are JSON files in `weights/`, written by `python -m evals.rules.learned.train`, and loaded
 once per process. Scoring is a sum of dictionary look-ups: pure, deterministic and fast.
 """
+
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from evals.rules.learned.features import SentenceView, context_features, sentence_features, views
@@ -68,7 +70,7 @@ class RuleModel:
         anchors = ANCHORS.get(self.rule_id)
         return anchors is None or not anchors.isdisjoint(feats)
 
-    def sentence_logits(self, scoped: list[SentenceView]) -> list[float]:
+    def sentence_logits(self, scoped: Sequence[SentenceView]) -> list[float]:
         """Each sentence's score for 'the rule is broken here'; a sentence with no anchor scores as missing."""
         out = []
         for view in scoped:
@@ -112,7 +114,7 @@ class RuleModel:
     def _worst(reply: str, scoped: tuple[SentenceView, ...], logits: list[float]) -> Span:
         """The sentence the model holds most responsible: where a missing step or follow-up should have been."""
         s = scoped[max(range(len(scoped)), key=lambda i: logits[i])].sentence
-        return Span(start=s.start, end=s.end, text=reply[s.start:s.end])
+        return Span(start=s.start, end=s.end, text=reply[s.start : s.end])
 
 
 MISSING = -3.0
@@ -133,7 +135,7 @@ def _linear(raw: dict[str, object]) -> Linear:
     return Linear(float(raw["bias"]), {str(k): float(v) for k, v in weights.items()})  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=None)
+@cache
 def rule_model(rule_id: str) -> RuleModel | None:
     """The shipped model for a rule, or None when the rule has none (it is then judged by its lexicon check)."""
     path = WEIGHTS_DIR / f"{rule_id}.json"

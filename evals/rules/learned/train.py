@@ -17,6 +17,7 @@ For each rule:
 4. The threshold that maximises F1 on the out-of-fold reply probabilities.
 Needs scikit-learn and numpy (the `dev` extra); the service only reads the JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,16 @@ from evals.rules.learned.features import sentence_features
 from evals.rules.learned.model import WEIGHTS_DIR, Linear, RuleModel, _sigmoid
 from evals.rules.registry import RULES_BY_ID
 
-LEARNED_RULES = ("emotion-first", "unconditional-apology", "no-blame-shifting", "no-arguing", "solution-or-ask",
-                 "concrete-next-steps", "follow-up", "no-unauthorized-promises")
+LEARNED_RULES = (
+    "emotion-first",
+    "unconditional-apology",
+    "no-blame-shifting",
+    "no-arguing",
+    "solution-or-ask",
+    "concrete-next-steps",
+    "follow-up",
+    "no-unauthorized-promises",
+)
 """no-parroting and calm-tone stay purely lexical: copying eight words, capitals, emoji and '!!' are facts,
 and on the dev writers the learned layer added more false alarms to calm-tone than it caught."""
 FACT_RULES = frozenset({"no-unauthorized-promises", "concrete-next-steps"})

@@ -6,6 +6,7 @@ GET /v1/drafts is read from an index in order (no temporary B-tree) and a keyset
 Revision ID: 0003_draft_list_index
 Revises: 0002_feedback
 """
+
 from alembic import op
 
 revision = "0003_draft_list_index"

@@ -3,6 +3,7 @@
 Revision ID: 0004_api_keys
 Revises: 0003_draft_list_index
 """
+
 import sqlalchemy as sa
 from alembic import op
 

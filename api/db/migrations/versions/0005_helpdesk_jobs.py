@@ -6,6 +6,7 @@ with its state (queued, running, retrying, done, dead), attempts, last error and
 Revision ID: 0005_helpdesk_jobs
 Revises: 0004_api_keys
 """
+
 import sqlalchemy as sa
 from alembic import op
 
