@@ -511,7 +511,9 @@ class LocalLLM(CustomLLM):
         model_response.choices = [Choices(index=0, finish_reason=finish_reason, message=Message(content=text, role="assistant"))]
         model_response.model = f"{LOCAL_PROVIDER}/{job.model}"
         model_response.created = int(time.time())
-        counted = Usage(prompt_tokens=usage["prompt_tokens"], completion_tokens=usage["completion_tokens"], total_tokens=usage["total_tokens"])
+        counted = Usage(
+            prompt_tokens=usage["prompt_tokens"], completion_tokens=usage["completion_tokens"], total_tokens=usage["total_tokens"]
+        )
         setattr(model_response, "usage", counted)  # noqa: B010  (ModelResponse declares no `usage`, so mypy refuses the attribute)
         return model_response
 
