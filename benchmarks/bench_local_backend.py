@@ -50,18 +50,9 @@ WORKER = ROOT / "benchmarks" / "local_backend_worker.py"
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "local_backend.json"
 XLLAMACPP, REFERENCE = "xllamacpp", "llama-cpp-python"
 
-SYSTEM = (
-    "You are a customer-support agent. Reply to the customer calmly and politely. Acknowledge the "
-    "problem, apologise once, explain what happens next and give a concrete timeline. Never blame "
-    "the customer, never promise what you cannot deliver, and keep a warm, professional tone."
-)
-CUSTOMER = (
-    "This is the third time I am writing to you. My order #48213 was supposed to arrive last Monday, "
-    "the tracking page has said 'in transit' for nine days, and nobody answers the phone. I paid for "
-    "express shipping and I needed the package for my daughter's birthday, which was yesterday. I want "
-    "a refund of the shipping fee, I want to know where the package is, and frankly I want someone to "
-    "explain why your support team keeps sending me the same copy-pasted answer. Write me a detailed reply."
-)
+# The same long support prompt as bench_local_provider, so the two benchmarks' speeds compare.
+from bench_local_provider import CUSTOMER, SYSTEM  # noqa: E402
+
 SPEED_MESSAGES = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": CUSTOMER}]
 COMPLAINTS = [
     "I was charged twice for my order and nobody answers my emails!",
