@@ -128,3 +128,17 @@ def test_the_neutral_fix_and_ask_vary_between_messages() -> None:
         analysis = analyze(text).model_copy(update={"grievances": []})
         said.add(solution(DraftRequest(complaint=text), analysis))
     assert len(said) >= 3, said
+
+
+def test_a_topic_whose_subject_the_main_problem_names_is_grounded() -> None:
+    """The README's own example lost its outage fix to grounding: the outage cue ("website is not back up") sits in a
+    later sentence than the main problem, but the problem names the same thing (your websites)."""
+    from api.playbook import phrases as P
+    from api.playbook.compose import solution
+    from api.schemas import DraftRequest
+
+    text = (
+        "None of my websites hosted with you have been reachable since this morning. My customers cannot reach my shop "
+        "and I am losing money every hour. If my website is not back up within 24 hours I will report you to the police."
+    )
+    assert P.TOPIC_ACTION["outage"] in solution(DraftRequest(complaint=text), analyze(text))

@@ -58,9 +58,10 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def _grounded(req: DraftRequest, analysis: Analysis) -> list[Grievance]:
-    """The grievances whose cue words sit in the sentence of the customer's main problem. A topic cue elsewhere in
-    the message ("log in" in a pet-insurance claim) would make the draft promise the wrong thing ("getting you back
-    into your account"); when no grievance is grounded the draft says what it will do in neutral words."""
+    """The grievances whose cue words sit in the sentence of the customer's main problem, or whose subject it names.
+    A topic cue elsewhere in the message ("declined" in a pet-insurance claim) would make the draft promise the wrong
+    thing ("getting you back into your account"); when no grievance is grounded the draft says what it will do in
+    neutral words."""
     main = analysis.problems[0] if analysis.problems else None
     if main is None or main.evidence is None:
         return list(analysis.grievances)
@@ -68,7 +69,14 @@ def _grounded(req: DraftRequest, analysis: Analysis) -> list[Grievance]:
     before = [m.end() for m in _SENTENCE_END.finditer(text, 0, main.evidence.start)]
     after = _SENTENCE_END.search(text, main.evidence.end)
     lo, hi = (before[-1] if before else 0), (after.end() if after else len(text))
-    return [g for g in analysis.grievances if g.evidence is not None and lo <= g.evidence.start < hi]
+    said = re.findall(r"[a-z]+", main.summary.lower())
+    return [g for g in analysis.grievances if (g.evidence is not None and lo <= g.evidence.start < hi) or _names_subject(g, said)]
+
+
+def _names_subject(grievance: Grievance, said: list[str]) -> bool:
+    """The main problem names the grievance's subject ("none of your websites ..." and an outage of the website)."""
+    subject = re.findall(r"[a-z]{3,}", (grievance.subject or "").lower())
+    return any(word.startswith(s) for s in subject for word in said)
 
 
 def _topic(req: DraftRequest, analysis: Analysis) -> str:
