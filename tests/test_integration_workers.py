@@ -43,12 +43,13 @@ class Worker:
         if not settings.queue_url:
             env.pop("CALMREPLY_QUEUE_URL")
         self.log = tmp_path / f"{name}.log"
+        self._log_file = self.log.open("w")  # closed by stop(): an open handle left to the collector is a ResourceWarning
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "worker", "--threads", str(threads)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=self.log.open("w"),
+            stderr=self._log_file,
         )
 
     def wait_ready(self) -> None:
@@ -63,6 +64,7 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self._log_file.close()
 
 
 @pytest.fixture
@@ -144,6 +146,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
         wait_for(up, timeout_s=20)
         yield url
     finally:
+        client.close()
         proc.terminate()
         proc.wait(10)
 
