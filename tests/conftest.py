@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 
 from api.config import Settings
 from tests.fakes import FakeProvider, PlannedProvider
+from tests.helpdesk_fakes import FakeChatwoot, FakeZammad
 
 _FAKE = FakeProvider()
 _PLANNED = PlannedProvider()
@@ -69,3 +70,19 @@ def client(settings: Settings, fake_llm: FakeProvider) -> Iterator[TestClient]:
 
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+@pytest.fixture
+def chatwoot() -> Iterator[FakeChatwoot]:
+    """A fake Chatwoot on 127.0.0.1 that records what it receives (tests/helpdesk_fakes.py)."""
+    fake = FakeChatwoot(token="cw-token").start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def zammad() -> Iterator[FakeZammad]:
+    """A fake Zammad on 127.0.0.1 that records what it receives."""
+    fake = FakeZammad(token="zm-token").start()
+    yield fake
+    fake.stop()

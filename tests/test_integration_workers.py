@@ -67,20 +67,6 @@ class Worker:
         self._log_file.close()
 
 
-@pytest.fixture
-def chatwoot() -> Iterator[FakeChatwoot]:
-    fake = FakeChatwoot(token="cw-token").start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def zammad() -> Iterator[FakeZammad]:
-    fake = FakeZammad(token="zm-token").start()
-    yield fake
-    fake.stop()
-
-
 def _states(client: TestClient, ids: list[str]) -> list[str]:
     return [client.get(f"/v1/integrations/jobs/{i}").json()["state"] for i in ids]
 

@@ -143,20 +143,6 @@ def post_zammad(client: TestClient, payload: dict[str, Any], *, secret: bytes = 
     )
 
 
-@pytest.fixture
-def chatwoot() -> Iterator[FakeChatwoot]:
-    fake = FakeChatwoot(token="cw-token").start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def zammad() -> Iterator[FakeZammad]:
-    fake = FakeZammad(token="zm-token").start()
-    yield fake
-    fake.stop()
-
-
 def connector_settings(tmp_path: Path, chatwoot: FakeChatwoot, zammad: FakeZammad, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
         database_url=f"sqlite:///{tmp_path / 'calmreply.db'}",
