@@ -33,6 +33,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if consumer is not None:
         await asyncio.to_thread(consumer.stop, True)  # off the loop: a running job waits on this loop for its draft
     await close_cached_clients()  # litellm's HTTP clients hold aiohttp sessions on this loop
+    app.state.engine.dispose()  # pooled database connections close now, not whenever they are collected
 
 
 def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -> FastAPI:
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, llm: LLMClient | None = None) -
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    app.state.engine = engine
     app.state.store = DraftStore(session_factory(engine))
     app.state.keys = KeyStore(session_factory(engine))
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)

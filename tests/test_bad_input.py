@@ -236,7 +236,9 @@ def test_the_openapi_schema_has_no_other_error_shape(client: TestClient) -> None
 def _migrate_at_barrier(url: str, barrier: Any, results: Any) -> None:
     try:
         barrier.wait(timeout=60)
-        migrate(make_engine(url))
+        engine = make_engine(url)
+        migrate(engine)
+        engine.dispose()
         results.put("ok")
     except Exception as exc:  # reported to the parent, which fails the test with it
         results.put(f"{type(exc).__name__}: {exc}")
@@ -260,6 +262,7 @@ def assert_migrated_once(url: str) -> None:
     assert {"drafts", "llm_calls", "feedback"} <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         assert len(conn.execute(text("SELECT version_num FROM alembic_version")).all()) == 1
+    engine.dispose()
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -277,7 +280,9 @@ def test_workers_racing_on_a_fresh_postgres_database_all_start() -> None:
     from api.db.engine import alembic_config
 
     url = os.environ["CALMREPLY_TEST_POSTGRES_URL"]
-    command.downgrade(alembic_config(make_engine(url)), "base")
+    engine = make_engine(url)
+    command.downgrade(alembic_config(engine), "base")
+    engine.dispose()
     assert race_migrations(url) == ["ok"] * 4
     assert_migrated_once(url)
 

@@ -32,3 +32,4 @@ def test_drafts_feedback_and_idempotency_on_postgres() -> None:
         assert fb.status_code == 201 and fb.json()["edit_distance"] > 0
         assert client.get(f"/v1/drafts/{first.json()['id']}").json()["feedback"]["outcome"] == "edited"
         assert client.get("/healthz").json()["database"] == "ok"
+    engine.dispose()

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import inspect
 
+from api.config import Settings
 from api.db.engine import alembic_config, make_engine, migrate
 
 
@@ -36,7 +37,6 @@ def test_models_match_the_migrations(tmp_path: Path) -> None:
 
 async def test_racing_requests_with_one_idempotency_key_store_one_draft(tmp_path: Path) -> None:
     """Two requests with the same key that both missed the lookup: the second save returns the first draft."""
-    from api.config import Settings
     from api.db.engine import session_factory
     from api.db.repository import DraftStore
     from api.llm import LLMClient
@@ -55,3 +55,17 @@ async def test_racing_requests_with_one_idempotency_key_store_one_draft(tmp_path
     assert created_first and not created_second
     assert second.id == first.id
     assert store.list_drafts(limit=10, offset=0).total == 1
+
+
+def test_shutting_the_app_down_closes_its_pooled_database_connections(tmp_path: Path) -> None:
+    """CI on PostgreSQL: connections left in the pool were collected during later tests and, with warnings
+    as errors, failed whichever test was running (a ResourceWarning from psycopg)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'shutdown.db'}"))
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
+        assert app.state.engine.pool.checkedin() >= 1
+    assert app.state.engine.pool.checkedin() == 0
