@@ -123,6 +123,14 @@ def test_abuse_with_no_content_gets_a_calm_boundary_and_an_invitation() -> None:
     assert re.search(r"\?|tell me", reply, re.I) and re.search(r"respectful|civil|abusive", reply)
 
 
+@pytest.mark.parametrize("text", ["wifi down since monday", "control panel locked me out"])
+def test_a_terse_complaint_with_no_insult_is_not_abuse(text: str) -> None:
+    """Both were read as abuse and got "I'd ask that we keep things respectful" in reply."""
+    reply, analysis = _draft(text)
+    assert analysis.intent == "complaint", analysis.intent  # type: ignore[attr-defined]
+    assert "respectful" not in reply
+
+
 def test_a_follow_up_acknowledges_the_earlier_contact() -> None:
     reply, analysis = _draft(
         "Any update on ticket 4471? I was told I'd get a call back yesterday.",
@@ -175,6 +183,13 @@ def test_retraining_reproduces_the_shipped_problem_ranker() -> None:
     assert retrain_ranker(["--check"]) == 0
 
 
+def test_retraining_reproduces_the_shipped_clause_chooser() -> None:
+    pytest.importorskip("sklearn")
+    from api.analysis.train_clauses import main as retrain_clauses
+
+    assert retrain_clauses(["--check"]) == 0
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
@@ -221,6 +236,14 @@ def test_an_injected_instruction_is_never_read_back_as_the_customers_problem() -
             "ordering pad thai and getting a cold burger",
             "you ordered pad thai and got a cold burger",
         ),
+        # A subjectless "-ing" headline gets its subject back: it read "I'm sorry we let you down with still
+        # dropping every night around 8".
+        (
+            "It's been 5 days. No call. Ticket BX-20931. Still dropping every night around 8.",
+            "it still dropping every night around 8",
+            "it is still dropping every night around 8",
+        ),
+        ("Still waiting on the engineer after 3 weeks.", "you still waiting on the engineer", "you are still waiting on the engineer"),
     ],
 )
 def test_the_paraphrase_keeps_the_grammar_of_dropped_subjects_and_joined_verbs(text: str, summary: str, clause: str) -> None:
@@ -260,6 +283,16 @@ def test_a_wish_is_not_the_problem() -> None:
         ("Is there a way to download episodes to watch on a plane?", "whether there is a way to download episodes to watch"),
         ("how many screens can i watch on at once with the basic plan?", "how many screens you can watch on at once"),
         ("Do you have any women-only sessions in the pool?", "whether we have any women-only sessions"),
+        # Cutting to length drops a whole clause, never its wh-word or its predicate alone (they read
+        # "how to submit a meter reading if your meter's" and "... at the counter you pick up").
+        (
+            "How do I submit a meter reading if my meter's in a locked cupboard and only the landlord has the key? Can I send a photo later?",
+            "how to submit a meter reading",
+        ),
+        (
+            "Can I add a second driver at the counter when I pick up, or does it have to be done online beforehand? Booking ref KR-88213.",
+            "whether you can add a second driver at the counter",
+        ),
     ],
 )
 def test_a_question_is_named_by_what_it_asks_about(text: str, topic: str) -> None:
@@ -373,6 +406,13 @@ def test_a_clause_with_no_finite_verb_is_not_offered_as_a_clause() -> None:
     found = paraphrase_sentence(next(iter(nlp()(sentence).sents)), _canon(sentence))
     assert found is not None
     assert found[1] == "" or re.search(r"\b(?:are|were|is|was|have|had|went)\b", found[1]), found
+
+
+def test_a_summary_never_starts_with_a_discourse_adverb() -> None:
+    """It read "I'm sorry for particularly the school retaining funds for services not provided" and
+    "again the parcel being left in the rain"."""
+    problems = find_problems("Again the parcel was left in the rain and ruined.")
+    assert problems and not any(p.summary.split()[0].lower() in ("particularly", "again") for p in problems), problems
 
 
 def test_a_detail_never_starts_with_a_conjunction() -> None:

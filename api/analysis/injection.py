@@ -32,7 +32,7 @@ RULES: list[Rule] = [
         rx(
             r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|these\s+)?"
             r"(?:previous|prior|above|earlier|preceding|original|system|existing)(?:\s+\w+)?\s+"
-            r"(?:instructions?|prompts?|rules|directions|guidelines|context)\b",
+            r"(?:instructions?|prompts?|rules|directions|guidelines|context|limits|polic(?:y|ies)|restrictions|constraints)\b",
             r"\b(?:disregard|ignore)\s+(?:all\s+|everything\s+)?(?:the\s+)?above\b",
             r"\bforget\s+(?:everything|all)\s+(?:you\s+(?:were|have\s+been)\s+told|above)\b",
         ),
@@ -47,6 +47,7 @@ RULES: list[Rule] = [
             r"(?<!#)#{2,}+\s*(?:new\s+|updated\s+|end\s+)?instructions?\b",
             r"(?<!#)#{2,}+\s*(?:system|admin|developer)(?:\s+prompt)?\b",
             r"(?:^|(?<=\n))[ \t]*(?:new|updated|revised)\s+instructions?\s*:",
+            r"(?:^|(?<=\n))[ \t]*\[(?:agent|support(?:\s+agent)?|staff|rep|representative|operator)\][^\n]*",  # the whole faked turn
             r"<\|im_(?:start|end)\|>",
             r"\[/?INST\]",
             r"<<\s*/?SYS\s*>>",
@@ -57,7 +58,7 @@ RULES: list[Rule] = [
     Rule(
         "prompt_injection",
         "fakes a system or role-play instruction",
-        rx(r"\bSYSTEM(?:\s+[A-Z]+)?\s*:", r"\bDAN\b(?=,|\s+mode)", r"\b(?:as|now)\s+DAN\b", case=True),
+        rx(r"\bSYSTEM(?:\s+[A-Z]+){0,3}\s*:", r"\bDAN\b(?=,|\s+mode)", r"\b(?:as|now)\s+DAN\b", case=True),
         negatable=False,
     ),
     Rule(
@@ -73,6 +74,7 @@ RULES: list[Rule] = [
             rf"{_COMMAND_START}{_COMMAND}",
             rf"{_LINE_START}(?P<{REPORT}>\s*{_COMMAND})",
             rf"\bas\s+(?:the|an?)\s+{_AI},?\s+you\s+(?:must|should|will|are)\b",
+            rf"\bas\s+(?:the|an?)\s+{_AI}\s*,\s*(?:please\s+)?(?:approve|confirm|issue|grant|refund|credit|waive|offer|promise|state|say|write|tell|include)\b",
         ),
         negatable=False,
     ),
@@ -93,6 +95,7 @@ RULES: list[Rule] = [
         "dictates the form or content of the reply",
         rx(
             r"\b(?:respond|reply|answer|write)\s+only\s+in\s+(?:capital|upper|lower|all\s+caps|caps|json|markdown|code|emoji)",
+            r"\b(?:respond|reply|answer|write)\s+(?:only\s+)?in\s+(?:base\s?64|hex|binary|rot13|morse|json|markdown|code)(?:\s+only)?\b",
             rf"\b(?:start|begin|open)\s+your\s+{_REPLY}\s+with\b",
             rf"\b(?:confirm|write|state|say|include|put|begin|start)\w*\b[^.!?\n]{{0,80}}?\b(?:at\s+the\s+(?:start|beginning|top)|"
             rf"in\s+the\s+first\s+(?:line|sentence))\s+of\s+your\s+{_REPLY}\b",
@@ -107,7 +110,7 @@ RULES: list[Rule] = [
             r"\b(?:approve|issue|grant|refund|credit|waive)\w*\b[^.!?\n]{0,60}\b(?:for|to)\s+this\s+customer\b",
             r"\b(?:sign\s+off|end|finish|close|start|begin|open)\s+(?:(?:your|the|every|each)\s+(?:reply|response|message|answer|email)\s+)?with\s+"
             r"(?:the\s+(?:code|word|phrase|words)\s+)?(?:[\"'“‘]|[A-Z][A-Z0-9]{2,}[-_]\d)",
-            r"\b(?:say|print|type|output|include|add|write|repeat|append|put)\b[^.!?\n]{0,40}?(?:\bthe\s+(?:code|phrase|string|token)\b|"
+            r"\b(?:say|print|type|output|include|add|write|repeat|append|put)\b[^.!?\n]{0,40}?(?:\bthe\s+(?:code|phrase|string|token|words?)\b|"
             r"\b[A-Z][A-Z0-9]{2,}(?:[-_][A-Z0-9]+)*[-_]\d{2,}\b)",
         ),
         negatable=False,

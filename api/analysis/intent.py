@@ -120,6 +120,12 @@ def model() -> IntentModel:
 
 def classify(message: str, history: list[tuple[str, str]] | None = None) -> tuple[Intent, float]:
     """The most likely intent and its probability."""
-    probs = model().probabilities(features(message, history))
+    feats = features(message, history)
+    probs = model().probabilities(feats)
+    if not feats["cue_abuse"]:
+        # Abuse is insults or swearing with nothing to act on: with no such word, a short "wifi down since
+        # monday" is something to act on, however terse (the model had read it as abuse).
+        rest = sum(p for c, p in probs.items() if c != "abuse")
+        probs = {c: p / rest for c, p in probs.items() if c != "abuse"}
     best = max(probs, key=lambda c: probs[c])
     return best, round(probs[best], 3)

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from api.analysis.clause_chooser import clause_features, clause_probability
 from api.analysis.problem_ranker import cue_score, problem_probability
 from api.analysis.social import blank_noise, shouting
 from api.analysis.text import Regions, Span
@@ -390,6 +391,15 @@ _LEADING_JUNK = frozenset(
         "since",
         "while",
         "whereas",
+        "particularly",
+        "especially",
+        "specifically",
+        "mainly",
+        "namely",
+        "additionally",
+        "furthermore",
+        "moreover",
+        "again",
     }
 )
 """Discourse words a clause can start with in the message that make no sense after "I'm sorry about"."""
@@ -683,9 +693,42 @@ def _indirect_question(sent: SpacySpan, source_words: list[str]) -> str | None:
         if not trimmable:
             return None
         # A date or number goes first ("for the 22nd"), then the last modifier.
-        last = max(trimmable, key=lambda t: (any(w.like_num or w.ent_type_ in ("DATE", "TIME") for w in t.subtree), t.left_edge.i))
+        last = _whole_clause(
+            max(trimmable, key=lambda t: (any(w.like_num or w.ent_type_ in ("DATE", "TIME") for w in t.subtree), t.left_edge.i)), body
+        )
         body = [t for t in body if t not in set(last.subtree)]
+        body = [t for t in body if t not in _stubs(body)]
     return None
+
+
+def _stubs(body: list[Token]) -> set[Token]:
+    """Subordinate "be" clauses whose predicate a cut took away ("if my meter's" once "in a locked cupboard",
+    which the parser hangs on the main verb, is gone): they go with it."""
+    present = set(body)
+    out: set[Token] = set()
+    for head in body:
+        if head.dep_ in _CLAUSE_DEPS and head.lemma_ == "be" and not any(c in present and c.dep_ not in _BE_FRAME for c in head.children):
+            out |= set(head.subtree)
+    return out
+
+
+_BE_FRAME = frozenset({"mark", "nsubj", "nsubjpass", "expl", "aux", "neg", "punct", "cc", "poss", "det"})
+
+
+def _whole_clause(modifier: Token, body: list[Token]) -> Token:
+    """What to cut so the question stays whole: the clause around `modifier` when cutting only `modifier` would
+    leave a stub, i.e. when it is the clause's opening wh-word ("when I pick up" -> "I pick up") or the
+    predicate of its "be" ("if my meter's in a locked cupboard" -> "if my meter's")."""
+    head = modifier.head
+    while (
+        head is not modifier
+        and head in body
+        and head.dep_ in _CLAUSE_DEPS
+        and ((modifier.dep_ in ("advmod", "mark") and modifier.i < head.i) or head.lemma_ == "be")
+        and set(head.subtree) <= set(body)
+    ):
+        modifier, head = head, head.head
+    return modifier
 
 
 def _question_words(lead: list[Token], body: list[Token], subject: Token, aux: Token, root: Token) -> list[str]:
@@ -765,24 +808,54 @@ _BAD_OPENERS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Clause:
+    """One candidate clause of a parsed sentence: its verb, its own tokens, its subject and how it scores."""
+
+    verb: Token
+    tokens: list[Token]
+    subject: Token | None
+    hand_score: float
+    features: dict[str, float]
+    probability: float
+
+
+CLAUSE_THRESHOLD = 0.5
+"""A clause the hand score rejects is still the problem when the clause chooser is at least this sure."""
+WISH_SCORE = -2.5
+"""At or below this hand score a clause is a wish or a framing verb (each costs 3; a modal, 2, may still be the problem: "I was told someone would ring me")."""
+
+
+def clause_candidates(sent: SpacySpan, avoid: frozenset[int] = frozenset()) -> list[Clause]:
+    """The clauses of `sent` that could state the problem, each scored by the clause chooser; a clause holding
+    a token in `avoid`, a clause that only calls someone names and an inverted question are left out."""
+    verbs = [v for v in _verbs(sent) if not _name_calling(v) and not _inverted(v)]
+    out = []
+    for n, verb in enumerate(verbs):
+        tokens = _own_tokens(verb)
+        if avoid and any(t.i in avoid for t in tokens):
+            continue
+        subject = _subject(verb)
+        hand = _clause_score(tokens, verb)
+        feats = clause_features(tokens, verb, subject, hand, n / max(len(verbs) - 1, 1))
+        out.append(Clause(verb, tokens, subject, hand, feats, clause_probability(feats)))
+    return out
+
+
 def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozenset[int] = frozenset()) -> tuple[str, str, float] | None:
     """(summary, clause, score) for the best problem clause of a parsed sentence, or None.
 
     A clause holding a token in `avoid` (token indices of a threat, "I'm doing a full thread") is never
     the problem: "I'm so sorry that you are doing a full thread" answers the threat, not the grievance."""
     lower = shouting(sent.text)
-    best: tuple[float, Token, list[Token]] | None = None
-    for verb in _verbs(sent):
-        tokens = _own_tokens(verb)
-        if (avoid and any(t.i in avoid for t in tokens)) or _name_calling(verb) or _inverted(verb):
-            continue
-        score = _clause_score(tokens, verb)
-        if best is None or score > best[0]:
-            best = (score, verb, tokens)
-    if best is None or best[0] <= 0.0:
+    candidates = clause_candidates(sent, avoid)
+    # A wish ("I want them to apply my discharge") or a framing verb ("I think ...") is never the problem
+    # while a plain clause is there: the chooser ranks the plain clauses, the hand score rules those out.
+    plain = [c for c in candidates if c.hand_score > WISH_SCORE] or candidates
+    best = max(plain, key=lambda c: c.probability, default=None)
+    if best is None or (best.hand_score <= 0.0 and best.probability < CLAUSE_THRESHOLD):
         return _noun_phrase(sent, source_words, lower)
-    score, verb, tokens = best
-    subject = _subject(verb)
+    score, verb, tokens, subject = best.hand_score, best.verb, best.tokens, best.subject
     possession = verb.lemma_ == "get" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
     if verb.lemma_ in _DISCOVERY and not possession and (subject is None or _customer_subject(subject)):
         # "Found a piece of plastic in my child's meal": the problem is what they found.
@@ -807,6 +880,10 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
         if subject is None and clause and verb.tag_ in ("VBD", "VBN"):
             # "Charged twice for my membership" -> "you were charged ..."; "Opened a new bag" -> "you opened ...".
             clause = ["you", *clause] if _dropped_i(verb, subject) else ["you", "were", *clause]
+        if subject is None and verb.tag_ == "VBG" and verb.dep_ == "ROOT" and gerund and gerund[0].lower() not in ("the", "your", "our"):
+            # "Still dropping every night" is a headline about it; "still waiting for my refund", about the customer.
+            who = "you" if verb.lemma_ in _EXPERIENCES else "it"
+            gerund, clause = [who, *gerund], [who, "are" if who == "you" else "is", *gerund]
         content = [w for w in gerund if _WORD.fullmatch(w)]
         if gerund and gerund[0].lower() in ("the", "a", "an") and _copies(_canon(_join(gerund)), source_words):
             # "the photo book of my late mother's birthday" is theirs: "your photo book ..." breaks the copied run.
@@ -868,6 +945,8 @@ def _fronted(verb: Token, subject: Token | None, tokens: list[Token]) -> list[To
 
 
 _ABSENCE_ADVERBS = frozenset({"still", "yet", "again"})
+_EXPERIENCES = frozenset({"wait", "try", "chase", "call", "ring", "sit", "struggle", "pay", "get", "hold", "go"})
+"""Verbs of a subjectless "-ing" headline whose subject is the customer ("still waiting for my refund")."""
 
 
 def _finish_np(np_tokens: list[Token], head: Token, source_words: list[str], lower: bool, score: float) -> tuple[str, str, float] | None:

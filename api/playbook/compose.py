@@ -17,7 +17,7 @@ from api.playbook import phrases as P
 from api.schemas import DraftRequest, Sections
 from evals.rules import CheckContext, Policy, Remedy, check_reply
 from evals.rules.checks.parroting import RUN_WORDS, copied_runs
-from evals.rules.remedies import mentions_remedy
+from evals.rules.remedies import GIVE_MONEY, MONEY, mentions_remedy
 
 _ETA = re.compile(
     r"\b(?:ETA|estimated?(?: time)?|expected(?: back)?(?: by)?)[:\s]+(?P<eta>\d{1,2}[:.]\d\d(?:\s?[ap]m)?|\d{1,2}\s?[ap]m)", re.I
@@ -105,12 +105,34 @@ def _fits(phrase: str) -> bool:
 
 def _sayable(sentence: str, named: str, req: DraftRequest) -> bool:
     """`sentence`, which names `named` from the message, passes the rule checks on its own."""
-    if mentions_remedy(named) or copied_runs(req.complaint, named, RUN_WORDS):
+    if _reads_as_offer(named) or copied_runs(req.complaint, named, RUN_WORDS):
         return False
     ctx = CheckContext(
         reply=sentence, complaint=req.complaint, company_at_fault=req.company_at_fault, policy=req.policy, channel=req.channel
     )
     return all(r.passed for r in check_reply(ctx, _SPEAKABLE_RULES))
+
+
+_HANDING_OVER = re.compile(
+    r"(?:approv|process|issu|send|arrang|offer|grant|authori[sz]|sort|replac|rebook|book|repair|fix|"
+    r"want|ask|expect|demand|hop|request|need|wish|insist|gett)\w*ing$"
+)
+"""Doing words that hand a remedy over, or that wish for one ("you wanting a full refund"): either way, said
+back by us, the remedy reads as promised."""
+_AI_VOICE = re.compile(r"\b(?:as (?:the|an) (?:AI|assistant|model|bot)|the (?:AI|assistant))\b", re.I)
+
+
+def _reads_as_offer(named: str) -> bool:
+    """A phrase from the message that names a remedy as something done ("approving a $300 refund", "us sending
+    another one") or names an amount would read as our offer after "I'm sorry about"; one that names a remedy as
+    a thing or as what happened to the customer ("the refund for the cancelled lessons", "the credit never
+    showing on the meter") names the problem."""
+    if MONEY.search(named):
+        return True  # an amount read back is an amount promised, or one a message planted ("approve $2,300")
+    if not mentions_remedy(named):
+        return False
+    doing = [w for w in re.findall(r"[a-z]+", named.lower()) if w.endswith("ing") and w != "being"]
+    return any(GIVE_MONEY.search(w) or _HANDING_OVER.match(w) for w in doing) or bool(_AI_VOICE.search(named))
 
 
 def _details_sentence(problem: Problem, req: DraftRequest, seed: str) -> str:
@@ -246,8 +268,24 @@ def _offer_phrase(remedy: Remedy, policy: Policy | None) -> str:
     return P.REMEDY_OFFER_LABELLED.format(label=label) if label else P.REMEDY_OFFER[remedy]
 
 
+_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "AUD": "A$", "CAD": "C$", "NZD": "NZ$", "INR": "₹"}
+
+
+def _money(amount: float, currency: str | None) -> str:
+    figure = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    symbol = _SYMBOLS.get((currency or "").upper())
+    return f"{symbol}{figure}" if symbol else f"{figure} {currency}".strip()
+
+
 def _choice_phrase(remedy: Remedy, policy: Policy | None) -> str:
-    return _company_label(remedy, policy) or P.REMEDY_CHOICE[remedy]
+    """What the customer may choose. Under a cap, a refund is offered up to the cap: "a full refund" of a
+    price nobody named may be more than the policy allows (the checks trained on r12 and r13 read it so)."""
+    label = _company_label(remedy, policy)
+    if label:
+        return label
+    if remedy is Remedy.refund and policy is not None and policy.max_amount is not None:
+        return f"a refund of up to {_money(policy.max_amount, policy.currency)}"
+    return P.REMEDY_CHOICE[remedy]
 
 
 def next_steps(req: DraftRequest, analysis: Analysis) -> list[str]:

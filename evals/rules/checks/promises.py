@@ -39,7 +39,16 @@ def guarantees(text: str) -> list[Span]:
     return in_original((s for s in find_all(GUARANTEES, norm) if not _NEGATED.search(norm[max(0, s.start - 40) : s.start])), text)
 
 
-_CODE_AMOUNT = re.compile(r"\b(?:usd|gbp|eur|inr|php|ngn|zar|aud|cad|sgd|kes|rs\.?)\s?\d", re.I)
+_CODE_AMOUNT = re.compile(r"\b(?:usd|gbp|eur|inr|php|ngn|zar|aud|cad|sgd|kes|rs\.?)\s?\d|\bR\s?\d[\d,]*\b|[₱₹₦]\s?\d", re.I)
+_NAMED_PART = re.compile(
+    r"\brefund\w*\s+(?:you\s+)?(?:for\s+)?(?:the|this|that|your|last|this\s+month's|last\s+month's)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:supplement|fee|charge|surcharge|deposit|difference|excess|portion|part|share|night|nights|fare|upgrade|delivery|postage|"
+    r"shipping|premium|month|rent|booking fee|call-?out)\b",
+    re.I,
+)
+"""A named part of what was paid: "I will refund the sea-view supplement", "refunding this month's R650 fee"."""
+_WHOLE = re.compile(r"\b(full|in full|entire|whole|all of|everything|every penny|100%)\b", re.I)
+_MONEY_ARRIVES = re.compile(r"credit(?:ed|s)?", re.I)
 _SAME_VISIT = {Remedy.technician_visit: Remedy.repair, Remedy.repair: Remedy.technician_visit}
 """Sending someone to fix a thing is a repair and a technician visit at once: either allowance covers it."""
 
@@ -79,11 +88,26 @@ def _limit(span: Span, offers: list[Offer], policy: Policy) -> tuple[float | Non
 
 def _stated_part(offer: Offer, policy: Policy) -> bool:
     """ "I've refunded the EUR 90 supplement" refunds a stated part of what was paid: a partial refund, which
-    the policy's limit bounds."""
+    the policy's limit bounds. So does a refund of a named part ("the sea-view supplement", "this month's
+    rent") that is not called full."""
+    text = offer.sentence.text
     return (
         offer.remedy is Remedy.refund
         and policy.allows(Remedy.partial_refund)
-        and bool(MONEY.search(offer.sentence.text) or _CODE_AMOUNT.search(offer.sentence.text))
+        and not _WHOLE.search(text)
+        and bool(MONEY.search(text) or _CODE_AMOUNT.search(text) or _NAMED_PART.search(text))
+    )
+
+
+def _how_money_arrives(offer: Offer, offers: list[Offer], policy: Policy) -> bool:
+    """ "₹5,000 as compensation, credited by Thursday", "your bank may show it as two credits": the word
+    "credit" says how an allowed payment reaches the customer, not an account credit of its own."""
+    return (
+        offer.remedy is Remedy.account_credit
+        and bool(_MONEY_ARRIVES.fullmatch(offer.span.text))
+        and any(
+            o is not offer and o.sentence.start == offer.sentence.start and o.remedy in MONETARY and _allowed(o, policy) for o in offers
+        )
     )
 
 
@@ -105,7 +129,7 @@ def check_no_unauthorized_promises(ctx: CheckContext) -> Verdict:
             spans.extend([o.span for o in money] + [span for _, span in amounts])
     else:
         offers = find_offers(ctx.reply)
-        banned = [o for o in offers if not _allowed(o, policy)]
+        banned = [o for o in offers if not _allowed(o, policy) and not _how_money_arrives(o, offers, policy)]
         if banned:
             kinds = sorted({o.remedy.value for o in banned})
             problems.append(f"remedies outside policy ({', '.join(kinds)})")

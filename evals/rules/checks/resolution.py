@@ -73,7 +73,8 @@ ASK = word_rx(
     r"\b(does|would) (\w+ ){0,3}(work|suit) (better )?(for )?you\b[^.!?]*\?",
 )
 RESTORED = word_rx(
-    r"\b(is|are|has been|have been|was|were) (now )?(back (up|online|on)|restored|fixed|resolved|reconnected|corrected|reversed|unlocked|reactivated)\b",
+    r"\b(is|are|has been|have been|was|were) (now |already |also )?(back (up|online|on)|restored|fixed|resolved|reconnected|corrected|reversed|unlocked|reactivated|"
+    r"cancell?ed|canceled|waived|removed|refunded|released|credited|reinstated|unblocked|taken down|written off|wiped|cleared)\b",
     r"\b(our|an|the|a) (engineers?|technicians?|crew|team)\b(?! who)[^.!?]{0,20}\b(is|are) (now )?(restoring|fixing|repairing|rebuilding|reconnecting|replacing)\b",
     r"\bwill be back (up|online|on|to normal)?\b[^.!?;]{0,30}\b(by|within|at)\b",
     r"\b(is|are)( now| already)? (on (its|their|the) way|in the post|in transit|being (sent|shipped|couriered|posted|delivered|reissued|replaced|refunded|repaired|rebuilt))\b",
@@ -90,6 +91,23 @@ OUTCOME_DUE = word_rx(
 )
 """The thing the customer is waiting for, due at a real time: 'her tablets will be ready at the counter by 4pm
 today', 'a corrected run will reach you by 1pm tomorrow'. Delivering it is the remedy, whoever carries it."""
+
+
+DONE = word_rx(
+    r"\b(cancell?ed|canceled|refunded|credited|waived|removed|corrected|approved|replaced|repaired|fixed|rebooked|reissued|released|"
+    r"reinstated|paid|issued|dispatched|booked|exported|restored|reversed|reset|unlocked|upgraded|reconnected|deleted|rescheduled)\b"
+    r"[^.!?;]{0,40}?\b(today|now|this (morning|afternoon|evening)|tonight|tomorrow|at \d{1,2}[:.]\d\d|by \d|within|in your (account|inbox|bank))\b",
+)
+"""A remedy stated as done, headline style: 'Paint protection cancelled today, full £595 refunded', 'Approved
+today; licence goes out tomorrow', 'Your invoices are exported and in your inbox now'."""
+_NOT_OURS = word_rx(r"\b(was|were|had|got|never|not|n't|you|they|he|she|said|told|if|when|once|after|until|unless)\b")
+"""Before the participle, these make it the complaint's story or a condition: 'you were charged today',
+'they said it was refunded', 'once it is approved'."""
+
+
+def _done_remedy(clause: Sentence) -> bool:
+    m = DONE.search(clause.text)
+    return m is not None and not clause.text.rstrip().endswith("?") and not _NOT_OURS.search(clause.text[: m.start()])
 
 
 def _due_outcome(clause: Sentence) -> bool:
@@ -133,6 +151,12 @@ COMMITMENT = (
         re.I | re.A,
     ),
     re.compile(r"\b(our|my)\s+([\w'-]+,?\s+){0,3}?(is|are|'s|'re)(\s+(now|already|also))?\s+(?P<verb>[a-z]+ing)\b", re.I | re.A),
+    # a department or specialist of the company: "the exams office will correct your result", "the lab can rerun it"
+    re.compile(
+        rf"\bthe\s+([\w'-]+\s+){{0,2}}?(office|team|department|desk|specialist|engineer|technician|doctor|dentist|nurse|manager|crew|clinic|"
+        rf"surgery|pharmacy|lab|warehouse|depot|workshop)s?\s+(will|'ll|can|is going to|are going to){_HELPERS}\s+{_VERB}",
+        re.I | re.A,
+    ),
     re.compile(
         rf"\b(?!(?:It|This|That|There|They|He|She|We|You|Someone|Somebody|Nobody|Everything|Nothing|What|Which|Who|Your|Our|The|Please|If|When|Once|Everyone|Anyone)\b)(?-i:[A-Z][a-z]+)\s+(will|'ll|is going to|can|is){_HELPERS}\s+(?P<verb>[a-z][a-z-]*(?<!ing)(?<!ed)|[a-z]+ing)\b",
         re.A,
@@ -185,9 +209,17 @@ _CASE_DESTINATION = re.compile(
 """'Your report has been added to the case' files the complaint; it fixes nothing."""
 
 
+_THROUGH = re.compile(r"(try|tries|tried|trying|attempt\w*|aim\w*|ask|asks|asked|asking|get|got|getting)$", re.I)
+_THROUGH_REST = re.compile(r"^\s+((?:[\w'-]+\s+){0,4}?)to\s+(?P<verb>[a-z][a-z-]*)", re.I)
+
+
 def _is_remedy_action(verb: str, rest: str) -> bool:
-    """Is `verb` (with the clause text after it) a concrete action for the customer, not relaying or talking?"""
+    """Is `verb` (with the clause text after it) a concrete action for the customer, not relaying or talking?
+    Through "try to", "asked our payments team to", "get the lab to", the verb after "to" decides."""
     v = verb.lower()
+    through = _THROUGH_REST.match(rest) if _THROUGH.match(v) else None
+    if through:
+        return _is_remedy_action(through.group("verb"), rest[through.end("verb") :])
     if _NOT_A_VERB.match(v):
         return False
     if _CASE_DESTINATION.match(rest):
@@ -202,6 +234,8 @@ def _is_remedy_action(verb: str, rest: str) -> bool:
         return False
     if v.startswith(("get", "got", "come", "came")) and re.match(r"\s+(back|in touch|round to)\b", rest, re.I):
         return False
+    if v.startswith(("find", "found", "work", "figur")) and re.match(r"\s+out\b", rest, re.I):
+        return False  # "I'll find out what happened" investigates
     if v.startswith(("updat",)):
         return not re.match(r"\s+you\b", rest, re.I)
     if _RELAY.match(v):
@@ -289,7 +323,7 @@ def check_solution_or_ask(ctx: CheckContext) -> Verdict:
         or commitments(ctx.reply, first_only=True)
         or find_spans(RESTORED, masked)
         or find_spans(ASK, text)
-        or any(_due_outcome(c) for c in all_clauses(masked))
+        or any(_due_outcome(c) or _done_remedy(c) for c in all_clauses(masked))
     ):
         return Verdict(True, "Proposes a concrete remedy or asks what the customer wants.")
     return Verdict(
