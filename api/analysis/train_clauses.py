@@ -14,60 +14,43 @@ come from it. Needs scikit-learn (the `dev` extra).
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections import Counter
 
+from api.analysis import retrain
 from api.analysis.clause_chooser import MODEL_PATH
 from api.analysis.paraphrase import MAX_PARSE, clause_candidates, nlp
 from api.analysis.social import blank_noise, shouting
-from api.analysis.train_ranker import DATASETS, HELD_OUT
+from api.analysis.train_ranker import HELD_OUT, problem_label
 from evals.rules.text import sentences
-from evals.specificity import match_problem
 
 REGULARIZATION = 0.3
 """Inverse L2 strength (scikit-learn `C`), chosen on the dev messages."""
 MIN_WORD_CLAUSES = 2
 
 
-def _label(text: str, problems: list[dict[str, object]]) -> tuple[int, float]:
-    for rank, problem in enumerate(problems):
-        terms = problem.get("terms") or []
-        if terms and match_problem(text, terms, min_groups=min(2, len(terms))).passed:  # type: ignore[arg-type]
-            return 1, 2.0 if rank == 0 else 1.0
-    return 0, 1.0
-
-
 def training_rows() -> list[tuple[dict[str, float], int, float]]:
     """(features, label, weight) for every candidate clause of every training sentence."""
     pieces: list[tuple[str, list[dict[str, object]]]] = []
-    for file in sorted(DATASETS.glob("*.jsonl")):
-        if any(tag in file.name for tag in HELD_OUT):
+    for case in retrain.training_cases(HELD_OUT):
+        problems = (case.get("expect") or {}).get("problems") or []
+        if not problems:
             continue
-        for line in file.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            problems = (case.get("expect") or {}).get("problems") or []
-            if not problems:
-                continue
-            for s in sentences(blank_noise(case["complaint"])):
-                piece = s.text[:MAX_PARSE]
-                pieces.append((piece.lower() if shouting(piece) else piece, problems))
+        for s in sentences(blank_noise(case["complaint"])):
+            piece = s.text[:MAX_PARSE]
+            pieces.append((piece.lower() if shouting(piece) else piece, problems))
     rows = []
     for (_, problems), doc in zip(pieces, nlp().pipe(p for p, _ in pieces), strict=True):
         for sent in doc.sents:
             for clause in clause_candidates(sent):
                 words = sorted({*clause.tokens, *(clause.subject.subtree if clause.subject is not None else ())}, key=lambda t: t.i)
-                label, weight = _label(" ".join(t.text for t in words), problems)
+                label, weight = problem_label(" ".join(t.text for t in words), problems)
                 rows.append((clause.features, label, weight))
     return rows
 
 
 def train() -> dict[str, object]:
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
     rows = training_rows()
     seen = Counter(n for f, _, _ in rows for n in f if n.startswith("w:"))
@@ -84,35 +67,19 @@ def train() -> dict[str, object]:
     scale[scale == 0] = 1.0
     y = np.array([label for _, label, _ in rows])
     w = np.array([weight for _, _, weight in rows])
-    clf = LogisticRegression(C=REGULARIZATION, max_iter=5000, class_weight="balanced")
-    clf.fit(x / scale, y, sample_weight=w)
-    coef = clf.coef_[0] / scale
-    return {
-        "_doc": "Trained by api/analysis/train_clauses.py; do not edit by hand.",
-        "training_clauses": len(rows),
-        "positives": int(y.sum()),
-        "intercept": round(float(clf.intercept_[0]), 6),
-        "weights": {n: round(float(v), 6) for n, v in zip(names, coef, strict=True) if abs(v) >= 1e-4},
-    }
-
-
-def render(model: dict[str, object]) -> str:
-    return json.dumps(model, indent=0, sort_keys=True) + "\n"
+    intercept, coef = retrain.fit_binary(x, y, w, scale, REGULARIZATION)
+    return retrain.binary_model("train_clauses.py", "training_clauses", len(rows), y, intercept, dict(zip(names, coef, strict=True)), 1e-4)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if the shipped model differs from a retrain")
-    args = parser.parse_args(argv)
-    text = render(train())
-    if args.check:
-        same = MODEL_PATH.exists() and MODEL_PATH.read_text(encoding="utf-8") == text
-        print("clause chooser reproduces" if same else "clause chooser differs from a retrain")
-        return 0 if same else 1
-    MODEL_PATH.write_text(text, encoding="utf-8")
-    model = json.loads(text)
-    print(f"wrote {MODEL_PATH} from {model['training_clauses']} clauses ({model['positives']} positive)")
-    return 0
+    return retrain.run(
+        argv,
+        __doc__,
+        MODEL_PATH,
+        lambda: retrain.render_sorted(train()),
+        "clause chooser",
+        lambda m: f"from {m['training_clauses']} clauses ({m['positives']} positive)",
+    )
 
 
 if __name__ == "__main__":

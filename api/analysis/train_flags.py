@@ -13,16 +13,13 @@ Needs scikit-learn (the `dev` extra).
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-from pathlib import Path
 
+from api.analysis import retrain
 from api.analysis.flag_model import LEARNED_KINDS, MODEL_PATH, features
 from api.analysis.social import blank_noise
 from evals.rules.text import sentences
 
-DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
 HELD_OUT = ("_dev_", "_blind_", "_c11", "_c16", "_c17")
 """Dev and blind splits, and three newer tuning files: trained on them, the model flagged "fever", "gas" and
 "blood" in passing as safety, and the safety flag's precision on the 170 original cases fell from 0.85 or more
@@ -34,26 +31,20 @@ THRESHOLD = 0.9
 def training_rows() -> list[tuple[dict[str, float], dict[str, int | None]]]:
     """(features, kind -> 1 / 0 / None for 'left out') per training sentence."""
     rows = []
-    for file in sorted(DATASETS.glob("*.jsonl")):
-        if any(tag in file.name for tag in HELD_OUT):
-            continue
-        for line in file.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            expect = case.get("expect") or {}
-            kinds = set(expect.get("escalation") or [])
-            evidence = {k: (v or "").lower() for k, v in (expect.get("evidence") or {}).items()}
-            for s in sentences(blank_noise(case["complaint"])):
-                text = s.text.lower()
-                labels: dict[str, int | None] = {}
-                for kind in LEARNED_KINDS:
-                    if kind not in kinds:
-                        labels[kind] = 0
-                    else:
-                        ev = evidence.get(kind, "")
-                        labels[kind] = 1 if ev and (ev in text or text in ev) else None
-                rows.append((features(s.text), labels))
+    for case in retrain.training_cases(HELD_OUT):
+        expect = case.get("expect") or {}
+        kinds = set(expect.get("escalation") or [])
+        evidence = {k: (v or "").lower() for k, v in (expect.get("evidence") or {}).items()}
+        for s in sentences(blank_noise(case["complaint"])):
+            text = s.text.lower()
+            labels: dict[str, int | None] = {}
+            for kind in LEARNED_KINDS:
+                if kind not in kinds:
+                    labels[kind] = 0
+                else:
+                    ev = evidence.get(kind, "")
+                    labels[kind] = 1 if ev and (ev in text or text in ev) else None
+            rows.append((features(s.text), labels))
     return rows
 
 
@@ -85,23 +76,15 @@ def train() -> dict[str, object]:
     }
 
 
-def render(model: dict[str, object]) -> str:
-    return json.dumps(model, indent=0, sort_keys=True) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if the shipped model differs from a retrain")
-    args = parser.parse_args(argv)
-    text = render(train())
-    if args.check:
-        same = MODEL_PATH.exists() and MODEL_PATH.read_text(encoding="utf-8") == text
-        print("flag model reproduces" if same else "flag model differs from a retrain")
-        return 0 if same else 1
-    MODEL_PATH.write_text(text, encoding="utf-8")
-    model = json.loads(text)
-    print(f"wrote {MODEL_PATH} from {model['training_sentences']} sentences; positives {model['positives']}")
-    return 0
+    return retrain.run(
+        argv,
+        __doc__,
+        MODEL_PATH,
+        lambda: retrain.render_sorted(train()),
+        "flag model",
+        lambda m: f"from {m['training_sentences']} sentences; positives {m['positives']}",
+    )
 
 
 if __name__ == "__main__":

@@ -11,29 +11,21 @@ the JSON it writes.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from pathlib import Path
 
+from api.analysis import retrain
 from api.analysis.intent import INTENTS, MODEL_PATH, features
 
-DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
 HELD_OUT = ("_dev_", "_blind_")
 
 
 def training_rows() -> list[tuple[str, list[tuple[str, str]], str]]:
     rows = []
-    for file in sorted(DATASETS.glob("*.jsonl")):
-        if any(tag in file.name for tag in HELD_OUT):
-            continue
-        for line in file.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            history = [(t["role"], t["text"]) for t in case.get("history") or []]
-            intent = (case.get("expect") or {}).get("intent") or "complaint"
-            rows.append((case["complaint"], history, intent))
+    for case in retrain.training_cases(HELD_OUT):
+        history = [(t["role"], t["text"]) for t in case.get("history") or []]
+        intent = (case.get("expect") or {}).get("intent") or "complaint"
+        rows.append((case["complaint"], history, intent))
     return rows
 
 
@@ -70,18 +62,7 @@ def render(model: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if the shipped model differs from a retrain")
-    args = parser.parse_args(argv)
-    text = render(train())
-    if args.check:
-        same = MODEL_PATH.exists() and MODEL_PATH.read_text(encoding="utf-8") == text
-        print("intent model reproduces" if same else "intent model differs from a retrain")
-        return 0 if same else 1
-    MODEL_PATH.parent.mkdir(exist_ok=True)
-    MODEL_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {MODEL_PATH} from {json.loads(text)['training_rows']} messages")
-    return 0
+    return retrain.run(argv, __doc__, MODEL_PATH, lambda: render(train()), "intent model", lambda m: f"from {m['training_rows']} messages")
 
 
 if __name__ == "__main__":

@@ -322,12 +322,15 @@ def _aliases(remedy: Remedy, text: str, pos: int, sents: _Sentences) -> tuple[Re
 
     Sending someone to fix a thing is both a repair and a technician visit; a refund of part of a
     charge ("I've reduced it by £30, which will be refunded") is a partial refund; money "credited"
-    back to the card as the refund lands is the refund, not an account credit."""
+    back to the card as the refund lands is the refund, not an account credit; reimbursing the
+    customer's costs is compensation as well as a refund."""
     sentence = sents.at(pos)
     if sentence is None:
         return ()
     if remedy is Remedy.compensation and _COVER_COST.match(text, pos):
         return (Remedy.refund,)
+    if remedy is Remedy.refund and text[pos : pos + 8].lower() == "reimburs":
+        return (Remedy.compensation,)  # paying back the customer's own costs (a taxi, a hotel) is compensation too
     if remedy is Remedy.refund and sents.has(_REDUCTION, sentence):
         return (Remedy.partial_refund, Remedy.fee_waiver)
     if remedy is Remedy.refund and _BARE_AMOUNT.match(text, pos) and not sents.has(_IN_FULL, sentence):

@@ -19,7 +19,7 @@ FEELING = word_rx(
     r"terrif(y|ied|ying)|petrif\w*|horrif\w*|shock(ed|ing)?(?! absorber)|appall\w*|dread(ful|ed|ing)?|gutting|heartsick|sad|sadden\w*|"
     r"disgust\w*|harrowing|trauma\w*|horrendous|hurtful|sickening|unnerv\w*|bewilder\w*|confus\w*|dismay\w*|indignan\w*|"
     r"resent\w*|bitter|sting(s|ing)?|stung|deflat\w*|dishearten\w*|crestfallen|on edge|wits'? end|end of (your|the) tether|"
-    r"last straw|kick in the teeth|losing sleep|up at night|hair out|"
+    r"last straw|kick in the teeth|losing sleep|up at night|hair out|tension|sickener|hassle|headache|"
     r"concern\w*|inconvenien\w*)\b"
 )
 NON_FEELING = ("inconvenien", "concern")
@@ -119,6 +119,23 @@ FEELING_FRAME = word_rx(
     r"\b(of course|naturally|no surprise|small wonder|little wonder|not surprising|unsurprising\w*)\b",
 )
 """Frames that count only with a feeling word in the same sentence: "I get that finding $210 extra is aggravating"."""
+
+
+_SALUTATION = rx(r"^\W*(hi|hello|hey|dear|good (morning|afternoon|evening)|agent:)?[^.!?]{0,40},?\s*$")
+
+
+def opens_with_acknowledgement(reply: str) -> bool:
+    """The reply's very first sentence, past a salutation, acknowledges the feeling and fixes nothing yet:
+    emotion-first then holds as a matter of fact, whatever the next sentence says."""
+    for s in sentences(reply):
+        if is_stage_direction(s, reply) or (_SALUTATION.match(s.text) and not is_acknowledgement(s)):
+            continue
+        return is_acknowledgement(s) and not _is_fix(s) and not _HEDGED.search(s.text)
+    return False
+
+
+_HEDGED = rx(r"\bsorry (that )?(you feel|you felt|if)\b")
+"""'I'm sorry you feel misled' names a feeling to hedge an apology, not to acknowledge it."""
 
 
 def is_acknowledgement(sentence: Sentence) -> bool:

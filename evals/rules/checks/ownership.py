@@ -87,6 +87,9 @@ FAILURE = word_rx(
     r"\b(short of staff|short-?handed|staff shortages?|short-?staffed|under-?staffed|overbooked|double-?booked|backed out|pulled out|no-?show|didn't (turn|show) up|ran out of)\b",
     r"\b(expectations|plans?|position|mind|requirements|terms|price|schedule|instructions)\b (\w+ )?(shifted|changed|moved)\b",
     r"\bchanged (their|his|her|its) (mind|plans?|position|terms|requirements)\b",
+    r"\b(should|must|may|might) have (\w+ed|rung|caught|spotted|picked up|done|sent|told|known|hit|broken|lost|dropped|left|taken|got|tampered)\b",
+    r"\b(didn't|did not|never) (\w+ )?(handle|treat|do (their|his|her|its) job|clean|look after)\b",
+    r"\b(has been|have been|was|were|is|are) (\w+ )?(unreliable|careless|negligent|sloppy)\b",
     r"\b(is|are|was|were) (solely |entirely |fully )?(responsible|liable|accountable)"
     r"(?=\s*[,.;]|\s+(rather than|not)\b|\s+for (the|this|that|any|your) (\w+ )?(delay|mistake|error|damage|problem|issue|mix-?up|fault|loss|failure)s?\b)",
 )
@@ -138,7 +141,7 @@ DEFLECT = [
     ),
     word_rx(
         r"\b(that|it|this|this one|that one|the (delay|problem|issue|mistake|error|blame|mix-?up|hold-?up|duplicate|hassle))('s| is| was) "
-        r"(really |entirely |all |squarely |honestly |actually |just |mainly |mostly |largely )?(on|down to|with|because of) (them\b|you\b|(the|their|a|an|your|that|this|our|one of our)\s+([\w'-]+\s+){0,3}?"
+        r"(really |entirely |all |squarely |honestly |actually |just |mainly |mostly |largely )?(on|down to|(?<!\bit's )(?<!\bit is )with|because of) (them\b|you\b|(the|their|a|an|your|that|this|our|one of our)\s+([\w'-]+\s+){0,3}?"
         + _PARTY_NOUN
         + r"\b)"
     ),
@@ -174,6 +177,17 @@ DEFLECT = [
         r"\bplease (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase) (the|your) (courier|carrier|bank|manufacturer|provider|supplier|card issuer|insurer|landlord|airline|hotel|restaurant|broker|merchant|store|shop)\b",
         r"\byour best bet is to\b",
         r"\bit'?s up to you to\b",
+    ),
+    # The customer's side as the likely cause: "it may have been added by accident on your end", "the slowdown is
+    # most likely your Wi-Fi setup", "You must have skipped the fee summary", "the dates were selected by you".
+    word_rx(
+        r"\b(by accident|accidentally|problem|issue|fault|error|mistake|may|might|likely|probably|worth checking|check)\b[^.!?;]{0,40}\b(on|at|from) your (end|side)\b",
+        r"\byou must have (skipped|missed|entered|typed|selected|clicked|signed|forgotten|forgot|misread|overlooked|deleted|changed|turned|switched|pressed|ticked|left|used|booked|ordered|chosen|chose)\b",
+        r"\b(selected|chosen|entered|booked|ordered|typed|requested|ticked|set) by you\b",
+        r"\b(looks|seems) (like|as if|as though) you\b[^.!?;]{0,40}\b(twice|by mistake|by accident|wrong|incorrect)",
+        r"\b(most likely|probably|likely|may (have been|be)|might (have been|be)|could (have been|be)) (on |down to |due to |caused by )?your (\w+ ){0,2}"
+        r"(wi-?fi|router|equipment|set-?up|network|settings|device|phone|handset|browser|connection|usage|wiring)\b",
+        r"\b(down to|because of|due to) how (you|the \w+ (was|were))\b",
     ),
     word_rx(
         r"\b(the|a|that|this) \w+'s (own )?(fault|mistake|error|problem|decision|call|choice|doing|responsibility|negligence)\b",

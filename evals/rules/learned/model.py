@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from evals.rules.checks.feelings import opens_with_acknowledgement
 from evals.rules.learned.features import SentenceView, context_features, sentence_features, views
 from evals.rules.model import CheckContext, Span, Verdict
 
@@ -94,6 +95,8 @@ class RuleModel:
     def judge(self, ctx: CheckContext, lexicon: Verdict) -> Verdict:
         if lexicon.passed and self.rule_id in PASS_IS_FACT:
             return lexicon
+        if lexicon.passed and self.rule_id == "emotion-first" and opens_with_acknowledgement(ctx.reply):
+            return lexicon  # the opening acknowledges the feeling: what the next sentence says is another rule's business
         scoped = self.scope(ctx.reply)
         logits = self.sentence_logits(scoped)
         p = _sigmoid(self.reply.logit(self.reply_features(ctx, lexicon, logits)))
