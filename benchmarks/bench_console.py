@@ -16,11 +16,8 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +31,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 from tests.fake_openai import FakeOpenAI  # noqa: E402
 from tests.fakes import GOOD_SECTIONS, as_json  # noqa: E402
+from tests.live_server import CalmreplyServer  # noqa: E402
 
 COMPLAINT = (
     "None of my websites hosted with you have been reachable since this morning. My customers cannot reach "
@@ -45,45 +43,10 @@ TYPED = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve(env: dict[str, str]) -> Iterator[str]:
-    port = _free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "CALMREPLY_DATABASE_URL": f"sqlite:///{tmp}/bench.db", **env},
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with CalmreplyServer({"CALMREPLY_AUTH": "off", "CALMREPLY_BIND_HOST": "127.0.0.1", **env}, repo=ROOT) as live:
+        yield live.base_url
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -160,7 +123,12 @@ def _first_calmreply(base: str) -> float:
 
 def bench_first_delta(rounds: int, first_token_s: float) -> dict[str, object]:
     with FakeOpenAI(as_json(GOOD_SECTIONS), pause_s=0.005, first_delay_s=first_token_s) as fake:
-        env = {"OPENAI_API_BASE": fake.base_url, "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "sk-fake"}
+        env = {
+            "OPENAI_API_BASE": fake.base_url,
+            "OPENAI_BASE_URL": fake.base_url,
+            "OPENAI_API_KEY": "sk-fake",
+            "CALMREPLY_ALLOWED_MODELS": "playbook,openai/fake-model",
+        }
         with serve(env) as base:
             _first_calmreply(base)  # warm-up: first imports and the first analysis
             asyncio.run(_first_bare(fake.base_url))

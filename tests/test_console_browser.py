@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,8 +21,8 @@ playwright_sync = pytest.importorskip("playwright.sync_api", reason="the playwri
 
 from tests.fake_openai import FakeOpenAI  # noqa: E402
 from tests.fakes import GOOD_SECTIONS, as_json  # noqa: E402
+from tests.live_server import CalmreplyServer  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = (
     "ALL my websites hosted with you are DOWN since this morning!!! My customers cannot reach my shop and I am losing money. "
     "If my website is not back up within 24 hours I will report you to the police."
@@ -52,12 +48,6 @@ playwright_sync.expect.set_options(timeout=30_000)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium (apt-get install -y chromium); browsers are never downloaded")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def fake_openai() -> Iterator[FakeOpenAI]:
     """The server's `openai/...` models talk to this fake on 127.0.0.1, which streams GOOD_SECTIONS."""
@@ -66,62 +56,15 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, fake_openai: FakeOpenAI) -> Iterator[str]:
-    port = _free_port()
-    db = tmp_path_factory.mktemp("console") / "console.db"
+def server(fake_openai: FakeOpenAI) -> Iterator[str]:
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "CALMREPLY_DATABASE_URL": f"sqlite:///{db}",
         "CALMREPLY_MODEL": "playbook",
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
         "OPENAI_API_BASE": fake_openai.base_url,
         "OPENAI_BASE_URL": fake_openai.base_url,
         "OPENAI_API_KEY": "not-a-real-key",
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited: {proc.stdout.read().decode(errors='replace')[-2000:] if proc.stdout else ''}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer /healthz within 120 s")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()  # else the pipe is collected later as an unclosed file (a ResourceWarning)
+    with CalmreplyServer(env) as live:
+        yield live.base_url
 
 
 @pytest.fixture(scope="module")
