@@ -108,8 +108,11 @@ async def test_resume_retries_timeouts_and_errors(settings: Settings, planned_ll
 
 
 async def test_a_slow_case_times_out_without_aborting_the_run(settings: Settings, planned_llm: PlannedProvider, tmp_path: Path) -> None:
+    """The timeout must fall inside the provider's sleep, not before litellm has awaited the provider: with
+    0.05 s on a loaded CI machine it fell earlier, and litellm left the provider's coroutine un-awaited (a
+    RuntimeWarning, an error here). Half a second against a 30-second call leaves room on either side."""
     planned_llm.set_plan({c.complaint: [as_json(GOOD_SECTIONS)] for c in CASES})
-    planned_llm.delay_s = 1.0
+    planned_llm.delay_s = 30.0
     log = await run_eval(
         CASES[:2],
         ["planned/m"],
@@ -118,7 +121,7 @@ async def test_a_slow_case_times_out_without_aborting_the_run(settings: Settings
         dataset_name="t",
         prompt_version="v1",
         concurrency=2,
-        case_timeout_s=0.05,
+        case_timeout_s=0.5,
     )
     assert [s.status for s in log.samples] == ["timeout", "timeout"]
     assert log.summaries[0].errors == 2
