@@ -72,3 +72,19 @@ def binary_model(
         "intercept": round(intercept, 6),
         "weights": {n: round(float(v), 6) for n, v in weights.items() if abs(v) >= min_weight},
     }
+
+
+def command(
+    description: str | None,
+    model_path: Path,
+    name: str,
+    train: Callable[[], dict[str, object]],
+    summary: Callable[[dict[str, object]], str],
+    render: Callable[[dict[str, object]], str] = render_sorted,
+) -> Callable[..., int]:
+    """A trainer module's `main`: `main = retrain.command(__doc__, MODEL_PATH, "flag model", train, ...)`."""
+
+    def main(argv: list[str] | None = None) -> int:
+        return run(argv, description, model_path, lambda: render(train()), name, summary)
+
+    return main

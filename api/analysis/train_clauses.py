@@ -71,15 +71,9 @@ def train() -> dict[str, object]:
     return retrain.binary_model("train_clauses.py", "training_clauses", len(rows), y, intercept, dict(zip(names, coef, strict=True)), 1e-4)
 
 
-def main(argv: list[str] | None = None) -> int:
-    return retrain.run(
-        argv,
-        __doc__,
-        MODEL_PATH,
-        lambda: retrain.render_sorted(train()),
-        "clause chooser",
-        lambda m: f"from {m['training_clauses']} clauses ({m['positives']} positive)",
-    )
+main = retrain.command(
+    __doc__, MODEL_PATH, "clause chooser", train, lambda m: f"from {m['training_clauses']} clauses ({m['positives']} positive)"
+)
 
 
 if __name__ == "__main__":

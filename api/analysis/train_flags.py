@@ -76,15 +76,9 @@ def train() -> dict[str, object]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    return retrain.run(
-        argv,
-        __doc__,
-        MODEL_PATH,
-        lambda: retrain.render_sorted(train()),
-        "flag model",
-        lambda m: f"from {m['training_sentences']} sentences; positives {m['positives']}",
-    )
+main = retrain.command(
+    __doc__, MODEL_PATH, "flag model", train, lambda m: f"from {m['training_sentences']} sentences; positives {m['positives']}"
+)
 
 
 if __name__ == "__main__":

@@ -61,8 +61,7 @@ def render(model: dict[str, object]) -> str:
     return json.dumps(model, indent=1) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    return retrain.run(argv, __doc__, MODEL_PATH, lambda: render(train()), "intent model", lambda m: f"from {m['training_rows']} messages")
+main = retrain.command(__doc__, MODEL_PATH, "intent model", train, lambda m: f"from {m['training_rows']} messages", render=render)
 
 
 if __name__ == "__main__":

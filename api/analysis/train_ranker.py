@@ -68,15 +68,9 @@ def train() -> dict[str, object]:
     return retrain.binary_model("train_ranker.py", "training_sentences", len(rows), y, intercept, dict(zip(names, coef, strict=True)), 1e-6)
 
 
-def main(argv: list[str] | None = None) -> int:
-    return retrain.run(
-        argv,
-        __doc__,
-        MODEL_PATH,
-        lambda: retrain.render_sorted(train()),
-        "problem ranker",
-        lambda m: f"from {m['training_sentences']} sentences ({m['positives']} positive)",
-    )
+main = retrain.command(
+    __doc__, MODEL_PATH, "problem ranker", train, lambda m: f"from {m['training_sentences']} sentences ({m['positives']} positive)"
+)
 
 
 if __name__ == "__main__":
