@@ -4,6 +4,7 @@ keyset (cursor) paging that visits every draft once, and offset paging that stay
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -147,3 +148,43 @@ def test_offset_is_bounded_and_names_the_way_deeper(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     offset = next(p for p in schema["paths"]["/v1/drafts"]["get"]["parameters"] if p["name"] == "offset")
     assert offset["schema"]["maximum"] == 10_000 and "cursor" in offset["description"]
+
+
+def _all_pages(client: TestClient, **params: object) -> tuple[list[dict[str, object]], int]:
+    """Every draft the filtered list holds, two per page through the cursor, and the first page's total."""
+    response = client.get("/v1/drafts", params={"limit": 2, **params})
+    assert response.status_code == 200, response.text
+    page = response.json()
+    total, items = page["total"], list(page["items"])
+    while page["next_cursor"]:
+        page = client.get("/v1/drafts", params={"limit": 2, **params, "cursor": page["next_cursor"]}).json()
+        items += page["items"]
+    return items, total
+
+
+def test_outcome_and_failed_rule_filter_the_whole_list_not_one_page(client: TestClient) -> None:
+    """The console filtered outcome and failed rule on the page in hand: a draft on page 3 never showed."""
+    ids = seed(client, 12)
+    store = store_of(client)
+    req = DraftRequest(complaint=COMPLAINT)
+    drafted = asyncio.run(client.app.state.drafter.draft(req))  # type: ignore[attr-defined]
+    failing = dataclasses.replace(drafted, checks=[c.model_copy(update={"passed": c.rule_id != "follow-up"}) for c in drafted.checks])
+    broken = [store.save(req, request_fingerprint(req), failing, None)[0].id for _ in range(3)]
+
+    items, total = _all_pages(client, failed_rule="follow-up")
+    assert sorted(d["id"] for d in items) == sorted(broken) and total == 3
+    assert all("follow-up" in d["failed_rules"] for d in items)  # type: ignore[operator]
+    assert _all_pages(client, failed_rule="calm-tone") == ([], 0)
+
+    latest = {i: (store.get(i).feedback.outcome if store.get(i).feedback else "none") for i in [*ids, *broken]}
+    for outcome in ("sent", "edited", "discarded", "none"):
+        items, total = _all_pages(client, outcome=outcome)
+        assert sorted(d["id"] for d in items) == sorted(i for i, o in latest.items() if o == outcome), outcome
+        assert total == len(items)
+    assert {o for o in latest.values()} >= {"edited", "discarded", "none"}
+
+
+def test_an_unknown_failed_rule_or_outcome_is_a_422(client: TestClient) -> None:
+    r = client.get("/v1/drafts", params={"failed_rule": "be-nice"})
+    assert r.status_code == 422 and r.json()["details"][0]["field"] == "failed_rule"
+    assert client.get("/v1/drafts", params={"outcome": "maybe"}).status_code == 422

@@ -69,3 +69,27 @@ def test_shutting_the_app_down_closes_its_pooled_database_connections(tmp_path: 
         assert client.get("/healthz").status_code == 200
         assert app.state.engine.pool.checkedin() >= 1
     assert app.state.engine.pool.checkedin() == 0
+
+
+def test_migration_0006_fills_failed_rules_of_existing_drafts(tmp_path: Path) -> None:
+    """Drafts stored before the column existed can be filtered by a failed rule after the upgrade."""
+    import json
+
+    from sqlalchemy import text
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine, "0005_helpdesk_jobs")
+    checks = [{"rule_id": "follow-up", "passed": False}, {"rule_id": "calm-tone", "passed": True}]
+    columns = "id, created_at, request_hash, request, model, source, prompt_version, reply, sections, analysis, checks, meta, latency_ms, total_tokens"
+    with engine.begin() as conn:
+        for draft_id, rows in (("a" * 32, checks), ("b" * 32, checks[1:])):
+            conn.execute(
+                text(
+                    f"INSERT INTO drafts ({columns}) VALUES (:id, '2026-01-01', 'h', '{{}}', 'playbook', 'playbook', 'v1', 'r', '{{}}', '{{}}', :checks, '{{}}', 1.0, 0)"
+                ),
+                {"id": draft_id, "checks": json.dumps(rows)},
+            )
+    migrate(engine)
+    with engine.connect() as conn:
+        assert dict(conn.execute(text("SELECT id, failed_rules FROM drafts ORDER BY id")).all()) == {"a" * 32: " follow-up ", "b" * 32: ""}
+    engine.dispose()

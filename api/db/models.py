@@ -39,6 +39,8 @@ class DraftRow(Base):
     sections: Mapped[dict[str, Any]] = mapped_column(JSON)
     analysis: Mapped[dict[str, Any]] = mapped_column(JSON)
     checks: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    failed_rules: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The failed rules' ids as " rule-a rule-b ": GET /v1/drafts filters on it in SQL (migration 0006)."""
     meta: Mapped[dict[str, Any]] = mapped_column(JSON)
     latency_ms: Mapped[float] = mapped_column(Float)
     total_tokens: Mapped[int] = mapped_column(Integer, default=0)

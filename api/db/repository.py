@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only, selectinload, sessionmaker
 
@@ -61,6 +61,7 @@ class DraftStore:
             sections=outcome.sections.model_dump(mode="json"),
             analysis=outcome.analysis.model_dump(mode="json"),
             checks=[c.model_dump(mode="json") for c in outcome.checks],
+            failed_rules=failed_rules_text([c.rule_id for c in outcome.checks if not c.passed]),
             meta=outcome.meta.model_dump(mode="json"),
             latency_ms=outcome.meta.latency_ms,
             total_tokens=outcome.meta.usage.total_tokens,
@@ -108,9 +109,12 @@ class DraftStore:
         after: tuple[datetime, str] | None = None,
         source: str | None = None,
         model: str | None = None,
+        outcome: str | None = None,
+        failed_rule: str | None = None,
     ) -> DraftList:
         """Newest first (created_at, then id, both descending, the order the ix_drafts_*created_at_id indexes
-        hold, so no sort), optionally filtered by source (llm, fallback, ...) or model, starting `offset` rows
+        hold, so no sort), optionally filtered by source (llm, fallback, ...), model, the latest feedback's
+        outcome ("none": no feedback yet) or a failed rule, starting `offset` rows
         down or right after the row a cursor names. At most three statements whatever the page size: the
         count, the page, and the feedback of the page's drafts (selectinload). A cursor page skips the count,
         which grows with the table: it costs the same at any depth."""
@@ -119,6 +123,13 @@ class DraftStore:
             filters.append(DraftRow.source == source)
         if model is not None:
             filters.append(DraftRow.model == model)
+        if outcome == "none":
+            filters.append(~exists().where(FeedbackRow.draft_id == DraftRow.id))
+        elif outcome is not None:
+            latest = select(FeedbackRow.outcome).where(FeedbackRow.draft_id == DraftRow.id).order_by(FeedbackRow.id.desc()).limit(1)
+            filters.append(latest.scalar_subquery() == outcome)
+        if failed_rule is not None:
+            filters.append(DraftRow.failed_rules.contains(f" {failed_rule} ", autoescape=True))
         page_filters = list(filters)
         if after is not None:
             page_filters.append(tuple_(DraftRow.created_at, DraftRow.id) < tuple_(*after))
@@ -170,6 +181,11 @@ class DraftStore:
 def _utc(moment: datetime) -> datetime:
     """SQLite hands timestamps back without a zone; every stored time is UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def failed_rules_text(rule_ids: list[str]) -> str:
+    """ " rule-a rule-b ", padded so that a search for " rule-a " matches whole ids only."""
+    return f" {' '.join(rule_ids)} " if rule_ids else ""
 
 
 def _summary(row: DraftRow) -> DraftSummary:

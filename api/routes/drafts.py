@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -27,6 +27,7 @@ from api.schemas import (
 from api.security.auth import AUTH_ERRORS, require
 from api.security.keys import Scope
 from api.security.model_access import check_model
+from evals.rules import RULES_BY_ID
 from prompts import load_prompt
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
@@ -111,14 +112,30 @@ def list_drafts(
     cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page (keyset paging).")] = None,
     source: Annotated[Source | None, Query(description="Only drafts from this path, e.g. 'fallback'.")] = None,
     model: Annotated[str | None, Query(max_length=200, pattern=CONTROL_FREE)] = None,
+    outcome: Annotated[
+        Literal["sent", "edited", "discarded", "none"] | None,
+        Query(description="Only drafts whose latest feedback has this outcome; 'none': no feedback yet."),
+    ] = None,
+    failed_rule: Annotated[
+        str | None,
+        Query(
+            max_length=60,
+            description="Only drafts that failed this rule (an id from GET /v1/rules).",
+            json_schema_extra={"enum": sorted(RULES_BY_ID)},
+        ),
+    ] = None,
 ) -> DraftList:
     """Stored drafts, newest first: which model wrote them, how, and which rules they broke. Page with
-    `next_cursor` (any depth, same cost) or with `offset` (bounded)."""
+    `next_cursor` (any depth, same cost) or with `offset` (bounded). Every filter applies in the database,
+    to the whole list, not to one page."""
+    if failed_rule is not None and failed_rule not in RULES_BY_ID:
+        reason = f"unknown rule id; one of: {', '.join(sorted(RULES_BY_ID))}"
+        return error_response(422, "invalid_request", [ErrorDetail(field="failed_rule", reason=reason)])  # type: ignore[return-value]
     try:
         after = decode_cursor(cursor) if cursor is not None else None
     except InvalidCursor as exc:
         return error_response(422, "invalid_request", [ErrorDetail(field="cursor", reason=str(exc))])  # type: ignore[return-value]
-    return store.list_drafts(limit=limit, offset=offset, after=after, source=source, model=model)
+    return store.list_drafts(limit=limit, offset=offset, after=after, source=source, model=model, outcome=outcome, failed_rule=failed_rule)
 
 
 @router.get("/{draft_id}", response_model=DraftPublic, responses=_ERRORS, dependencies=[require(Scope.drafts_read)])

@@ -1,8 +1,7 @@
 // The Drafts view: stored drafts with filters and paging; opening one reloads it in the editor.
 //
-// GET /v1/drafts filters by source and model and pages by offset (or, where the server offers one,
-// a cursor). Outcome and failed-rule filters are sent too; where the server ignores them, the page
-// is filtered here and the note says so.
+// GET /v1/drafts filters by source, model, the latest feedback's outcome and a failed rule, all in the
+// database over the whole list, and pages by cursor (or offset for the first page).
 import { api, ApiError } from "./api.js";
 
 const PAGE = 20;
@@ -58,11 +57,7 @@ export class DraftsView {
     }
     const next = page.next_cursor ?? null;
     if (next) this.cursors[this.page + 1] = next;
-    const matches = (d) => (!f.outcome || (f.outcome === "none" ? d.feedback_outcome == null : d.feedback_outcome === f.outcome))
-      && (!f.failed_rule || (d.failed_rules || []).includes(f.failed_rule));
-    const items = page.items.filter(matches);
-    const filteredHere = items.length !== page.items.length;
-    this.render(items);
+    this.render(page.items);
     const total = typeof page.total === "number" ? page.total : null;
     const first = this.offset + 1;
     $("list-page").textContent = page.items.length
@@ -70,7 +65,7 @@ export class DraftsView {
       : "No drafts";
     $("list-prev").disabled = this.page === 0;
     $("list-next").disabled = next ? false : total != null ? this.offset + page.items.length >= total : page.items.length < PAGE;
-    $("list-note").textContent = filteredHere ? "Outcome and failed-rule filters apply to this page only." : "";
+    $("list-note").textContent = "";
   }
 
   render(items) {
