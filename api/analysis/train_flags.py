@@ -20,10 +20,11 @@ from api.analysis.flag_model import LEARNED_KINDS, MODEL_PATH, features
 from api.analysis.social import blank_noise
 from evals.rules.text import sentences
 
-HELD_OUT = ("_dev_", "_blind_", "_c11", "_c16", "_c17")
-"""Dev and blind splits, and three newer tuning files: trained on them, the model flagged "fever", "gas" and
-"blood" in passing as safety, and the safety flag's precision on the 170 original cases fell from 0.85 or more
-to 0.79-0.81, with no gain on the dev messages (c3: recall 0.87 -> 0.89, precision 0.83 -> 0.84)."""
+HELD_OUT = ("_dev_", "_blind_", "_c11", "_c14", "_c15", "_c16", "_c17")
+"""Dev and blind splits, and the newer tuning files (consumed blind sets and the problem-sentence files).
+Trained on c11, c16 and c17, the model flagged "fever", "gas" and "blood" in passing as safety, and the
+safety flag's precision on the 170 original cases fell from 0.85 or more to 0.79-0.81, with no gain on
+the dev messages (c3: recall 0.87 -> 0.89, precision 0.83 -> 0.84)."""
 REGULARIZATION = 0.1
 THRESHOLD = 0.9
 

@@ -248,7 +248,7 @@ def solution(req: DraftRequest, analysis: Analysis) -> str:
         return f"{action} {_offer_phrase(offer, req.policy)}."
     if len(choices) == 2:
         a, b = (_choice_phrase(c, req.policy) for c in choices)
-        return f"{action} To make up for this, would you prefer {a} or {b}?"
+        return f"{action} To put this right, would you prefer {a} or {b}?"
     if len(choices) == 1:
         return f"{action} Would {_choice_phrase(choices[0], req.policy)} help put this right for you?"
     return f"{action} {_pick(_bank('ask_remedy'), seed, 'ask')}"

@@ -139,6 +139,11 @@ _TOPIC = rx(
 _REFERENCE_BEFORE = rx(
     r"\b(check(ing)?|confirm(ing)?|track(ing)?|verify(ing)?|monitor(ing)?|once|until|whether|make sure)( that)?( (the|your|both|all|this|that|these|those))?( \w+)?\s*$"
 )
+_INQUIRY_BEFORE = rx(
+    r"\b(whether|if) (you|we)( (can|could|might|would|will|are|'re|still|'d|qualify|be))* (get|have|receive|claim|qualify for|be (eligible|entitled) (for|to)|"
+    r"eligible for|entitled to|offer( you)?|give you|arrange)( (a|an|the|any|some|your))?( \w+)?\s*$"
+)
+"""'I'm finding out whether you can get a partial refund': asking about a remedy, not offering it."""
 _REFERENCE_AFTER = rx(
     r"^\w*\s+(reference|status|number|request|amount)\b",
     r"^\w*\s+(has|have|had|is|are|was|were)( (now|already|finally))? (landed|arrived|reached|come through|gone through|cleared|shown|showing|posted|appeared|hit|been (received|applied)|taken|taking|delayed|stuck|pending)\b",
@@ -219,6 +224,7 @@ def _is_offer(text: str, start: int, end: int, clause: Sentence) -> bool:
         or _CUSTOMER_STEP.search(before)
         or _TOPIC.search(before)
         or _REFERENCE_BEFORE.search(before)
+        or _INQUIRY_BEFORE.search(before)
         or _REFERENCE_AFTER.search(after)
         or _NAMES_A_CHARGE.match(after)
     )
