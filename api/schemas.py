@@ -246,6 +246,13 @@ class RemedyVocabularyPublic(BaseModel):
 
     built_in: list[Remedy] = Field(description="Built-in remedy kinds, given as plain strings.")
     custom: str = Field(description="How a company's own labelled remedies are written and checked.")
+    doing_the_job: list[Remedy] = Field(
+        description=(
+            "Kinds that are the company doing its job (fixing what is broken, sending someone, shipping faster, closing "
+            "an account the customer wants closed): a reply may offer them whether or not the policy lists them. A "
+            "policy limits money, goodwill extras, replacement goods and new bookings."
+        )
+    )
     example: LabelledRemedy
 
 

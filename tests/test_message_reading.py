@@ -207,6 +207,20 @@ def test_a_pronoun_subject_is_named_by_what_it_stands_for() -> None:
     assert "espresso machine" in problem.summary, problem
 
 
+@pytest.mark.parametrize(
+    ("text", "opening"),
+    [
+        ("System was sold to us as 4,200 kWh a year and it makes half that.", "the system"),
+        ("seller charged me $45 on top of the delivery fee and nobody warned me", "the seller"),
+        ("Nothing broke, but the piano arrived two days late.", "the piano"),
+    ],
+)
+def test_a_singular_noun_subject_keeps_an_article_after_sorry_about(text: str, opening: str) -> None:
+    """'I'm sorry about system being sold to you as ...' is not English: a bare count noun gets 'the'."""
+    problem = find_problems(text)[0]
+    assert problem.summary.lower().startswith(opening), problem
+
+
 def test_things_the_summary_leaves_out_are_named_back_in_the_restatement() -> None:
     text = "Used your Glow Renew night serum last night and woke up with my cheeks red raw and blistering."
     reply, analysis = _draft(text, company_at_fault=True)

@@ -107,3 +107,4 @@ def test_rules_endpoint_documents_the_remedy_vocabulary(client: TestClient) -> N
     doc = client.get("/v1/rules").json()["remedies"]
     assert "compensation" in doc["built_in"] and len(doc["built_in"]) == 12
     assert "label" in doc["custom"] and doc["example"]["label"] == "voucher"
+    assert "repair" in doc["doing_the_job"] and "refund" not in doc["doing_the_job"]

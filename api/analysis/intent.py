@@ -122,10 +122,23 @@ def classify(message: str, history: list[tuple[str, str]] | None = None) -> tupl
     """The most likely intent and its probability."""
     feats = features(message, history)
     probs = model().probabilities(feats)
+    # Abuse is insults or swearing with nothing to act on, and thanks is thanks or praise: with no such word
+    # (or a smiling emoji), a short "wifi down since monday" is something to act on, however terse (the
+    # model had read it as abuse, and once as thanks).
     if not feats["cue_abuse"]:
-        # Abuse is insults or swearing with nothing to act on: with no such word, a short "wifi down since
-        # monday" is something to act on, however terse (the model had read it as abuse).
-        rest = sum(p for c, p in probs.items() if c != "abuse")
-        probs = {c: p / rest for c, p in probs.items() if c != "abuse"}
+        probs = _without(probs, "abuse")
+    if not feats["cue_thanks"] and not _WARM_EMOJI.search(message):
+        probs = _without(probs, "thanks")
     best = max(probs, key=lambda c: probs[c])
     return best, round(probs[best], 3)
+
+
+_WARM_EMOJI = re.compile(
+    "[\U0001f600-\U0001f60d\U0001f60a\U0001f642\U0001f970\U0001f64f\U0001f44d\U0001f44f\u2764\U0001f49a-\U0001f49c\U0001f917]"
+)
+"""Smiles, hearts, thumbs up, clapping and praying hands: thanks said without a word."""
+
+
+def _without(probs: dict[Intent, float], intent: Intent) -> dict[Intent, float]:
+    rest = sum(p for c, p in probs.items() if c != intent)
+    return {c: p / rest for c, p in probs.items() if c != intent}

@@ -900,6 +900,10 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
         tokens = trimmed
     else:
         return None
+    if subject is not None and _bare_singular(subject) and gerund[0].lower() == subject.left_edge.lower_:
+        # "system being sold to you as 4,200 kWh" -> "the system being sold ...": a count noun needs its article.
+        gerund = ["the", *gerund]
+        clause = ["the", *clause] if clause and clause[0].lower() == subject.left_edge.lower_ else clause
     summary, finite = _join(gerund), _join(clause)
     if _words_of(summary)[:1] and _words_of(summary)[0] in _BAD_OPENERS:
         return None  # "what us doing about ...", "quick question doing ...": not a phrase that follows "sorry about"
@@ -908,6 +912,18 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
     if len(_content_words(summary)) < 2:
         return None
     return summary, finite, score
+
+
+def _bare_singular(subject: Token) -> bool:
+    """A singular common noun with no determiner, possessive or number in front ("seller", "damage charge")."""
+    return (
+        (subject.tag_ == "NN" or (subject.tag_ == "NNP" and subject.text.islower()))  # "app" after a blanked @handle
+        and subject.pos_ in ("NOUN", "PROPN")
+        and not re.fullmatch(r"(some|no|any|every)(one|body|thing)|no one", subject.lower_)
+        and subject.left_edge.tag_ in ("NN", "NNP", "JJ", "VBG")
+        and (subject.left_edge.text.islower() or (bool(subject.left_edge.is_sent_start) and subject.left_edge.tag_ == "NN"))
+        and not any(t.dep_ in ("det", "poss", "nummod", "predet") or t.tag_ == "PRP$" for t in subject.subtree if t.i < subject.i)
+    )
 
 
 def _name_calling(verb: Token) -> bool:

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.schemas import ConflictPublic, RemedyVocabularyPublic, RulePublic, RulesResponse, SourceQuotePublic
 from evals.rules import CONFLICTS, RULES, Remedy
+from evals.rules.checks.promises import DOING_THE_JOB
 from evals.rules.policy import LabelledRemedy
 
 REMEDY_VOCABULARY = RemedyVocabularyPublic(
@@ -16,6 +17,7 @@ REMEDY_VOCABULARY = RemedyVocabularyPublic(
         "without one, an offer is allowed when its clause uses the label's own words. The entry's max_amount bounds "
         "the amounts offered with it (the policy's max_amount bounds the rest)."
     ),
+    doing_the_job=sorted(DOING_THE_JOB),
     example=LabelledRemedy(label="voucher", kind=Remedy.compensation, max_amount=20),
 )
 

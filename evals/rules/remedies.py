@@ -36,12 +36,13 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
         r"\breimburs\w*",
         r"\brevers(e|ed|ing) (the|that|this|your) (\w+ )?(charge|payment|transaction|debit)s?",
         r"\b(put|paid|pay|paying|going) (the )?[$£€₦₹][\d,.]+ back\b(?! (as|in the form of) (a |an )?(\w+ )?credit)",
-        r"\b(is|are|will be|'ll be) (going |paid )?back (on|onto|to) your (card|account)\b",
+        r"\b(is|are|will be|\w+'ll be|has gone|have gone|\w+'s gone) (going |paid )?back (on|onto|to) your (card|account)\b",
     ),
     Remedy.replacement: word_rx(
         r"\breplacements?\b",
         r"\breplac(e|ed|ing) (it|them|(the|your) (\w+ )?(item|order|product|phone|handset|device|unit|laptop|set|parcel|package|goods|card|part|machine|appliance|charger|tv|television|tablet|console|purchase)s?)\b",
-        r"\bsen(d|t|ding) (you )?(out )?(a |an )?(new|fresh|another|brand-new|second|correct|right) ",
+        r"\bsen(d|t|ding) (you )?(out )?(a |an )?(new|fresh|another|brand-new|second|correct|right) (?!([\w-]+ )?(links?|codes?|passwords?|pins?|e-?mails?|texts?|messages?|invoices?|statements?|bills?|labels?|"
+        r"cop(y|ies)|letters?|forms?|quotes?|receipts?|documents?|passcodes?|otps?|tokens?|urls?|confirmations?)\b)",
         r"\breship\w*",
         r"\bre-?sen(d|t|ding) (it|them|the (item|order|parcel|package|goods)|your (item|order|parcel|package))\b",
     ),
@@ -289,6 +290,10 @@ _SPARE_PART = rx(
     r"seals?|hinges?|handles?|elements?|thermostats?|boards?|panels?|switch(es)?|cables?|bulbs?|tiles?|glass|pane)\b"
 )
 """'He'll bring the replacement pump with him': a part fitted in a repair, not replacement goods."""
+_REPLACEMENT_BOOKING = rx(r"replacement (appointment|slot|session|lesson|class|date|booking|flight|train|seat|ticket|visit)s?\b")
+"""'two replacement hygiene appointments': a new booking, not replacement goods."""
+_TOWARDS = rx(r"\b(towards?|to cover|cover(ing)?|pay(ing)? for|settle|cost of)( (the|a|your|any))?\s*$")
+"""'£150 towards replacing them': the money is the offer, and the customer does the replacing."""
 _VISIT_TO_FIX = rx(r"\b(fix|repair|remove|replace|restore|mend|patch|clean|redo|finish)\w*\b")
 _PERSON_SENT = rx(r"\b(technician|engineer|plumber|electrician|fitter|crew|painter|installer|someone)s?\b")
 
@@ -345,6 +350,10 @@ def _aliases(remedy: Remedy, text: str, pos: int, sents: _Sentences) -> tuple[Re
         return (Remedy.rebooking,)
     if remedy is Remedy.account_credit and sents.has(_REFUND_CONTEXT, sentence) and _CREDITED_BACK.match(text, pos):
         return (Remedy.refund,)
+    if remedy is Remedy.replacement and _REPLACEMENT_BOOKING.match(text, pos):
+        return (Remedy.rebooking,)
+    if remedy is Remedy.replacement and _TOWARDS.search(text, max(sentence.start, pos - 40), pos):
+        return (Remedy.compensation, Remedy.refund)
     if remedy is Remedy.replacement and _SPARE_PART.match(text, pos):
         return (Remedy.repair, Remedy.technician_visit)
     if remedy is Remedy.technician_visit and sents.has(_VISIT_TO_FIX, sentence):

@@ -261,4 +261,27 @@ def word_rx(*alternatives: str) -> re.Pattern[str]:
     halves the time of large vocabulary patterns; use `rx` when an alternative can start with a
     digit, a symbol or mid-word.
     """
+    for a in alternatives:
+        if any(option.startswith(("'", "’")) for option in _leading_options(a)):
+            raise ValueError(f"word_rx alternative can start with an apostrophe, which WORD_START never matches: {a[:60]}")
     return re.compile(WORD_START + "(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", _FLAGS)
+
+
+def _leading_options(alternative: str) -> list[str]:
+    """The top-level options of the group an alternative opens with ('\\b(will|'ll)...' gives ['will', "'ll"])."""
+    body = alternative.removeprefix("\\b")
+    if not body.startswith("("):
+        return [body]
+    depth, options, start = 0, [], 1
+    for i, ch in enumerate(body):
+        if ch == "(" and (i == 0 or body[i - 1] != "\\"):
+            depth += 1
+        elif ch == ")" and body[i - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                options.append(body[start:i])
+                break
+        elif ch == "|" and depth == 1:
+            options.append(body[start:i])
+            start = i + 1
+    return options

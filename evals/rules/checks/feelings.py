@@ -18,7 +18,7 @@ FEELING = word_rx(
     r"cheated|ignored|dismissed|fobbed off|brushed off|cross(?!-)|sick of|tired of|demoralis\w*|demoraliz\w*|discourag\w*|"
     r"terrif(y|ied|ying)|petrif\w*|horrif\w*|shock(ed|ing)?(?! absorber)|appall\w*|dread(ful|ed|ing)?|gutting|heartsick|sad|sadden\w*|"
     r"disgust\w*|harrowing|trauma\w*|horrendous|hurtful|sickening|unnerv\w*|bewilder\w*|confus\w*|dismay\w*|indignan\w*|"
-    r"resent\w*|bitter|sting(s|ing)?|stung|deflat\w*|dishearten\w*|crestfallen|on edge|wits'? end|end of (your|the) tether|"
+    r"resent\w*|bitter|sting(s|ing)?|stung|deflat\w*|dishearten\w*|crestfallen|on edge|wits'? end|end of (your|the|their|my|anyone's) tether|breaking point|cornered|sinking feeling|"
     r"last straw|kick in the teeth|losing sleep|up at night|hair out|tension|sickener|hassle|headache|"
     r"concern\w*|inconvenien\w*)\b"
 )
@@ -73,7 +73,7 @@ FIX = word_rx(
     r"\bi have your (case|account|file|booking|order|claim)\b",
     r"\bplease (try|restart|reboot|clear|click|log|check|update|reinstall|make sure|ensure|note|be aware|read|refer)\b",
     r"\b(was|were) caused by\b",
-    r"\b(will|'ll|is going to|are going to|is booked to|are booked to|is scheduled to|is due to)\b( now| also| then)?\s+(visit|arrive|deliver|fix|repair|replace|refund|credit|attend|collect|"
+    r"\b(will|\w+'ll|is going to|are going to|is booked to|are booked to|is scheduled to|is due to)\b( now| also| then)?\s+(visit|arrive|deliver|fix|repair|replace|refund|credit|attend|collect|"
     r"be with you|be there|be back|ship|dispatch|reach|restore|reconnect|install|inspect|process|appear|clear|land|show)\b",
     r"^\s*(to [^,]{3,40},\s*)?(please\s+)?(try|restart|reboot|reset|hold|press|click|tap|go to|open|unplug|plug|switch|turn|clear|update|reinstall|"
     r"select|enter|log in|sign in|download|install|navigate|make sure|ensure|check)\b",
@@ -127,11 +127,21 @@ _SALUTATION = rx(r"^\W*(hi|hello|hey|dear|good (morning|afternoon|evening)|agent
 def opens_with_acknowledgement(reply: str) -> bool:
     """The reply's very first sentence, past a salutation, acknowledges the feeling and fixes nothing yet:
     emotion-first then holds as a matter of fact, whatever the next sentence says."""
+    bare_apology_seen = False
     for s in sentences(reply):
         if is_stage_direction(s, reply) or (_SALUTATION.match(s.text) and not is_acknowledgement(s)):
             continue
+        if not bare_apology_seen and _BARE_APOLOGY.match(s.text):
+            bare_apology_seen = True  # "I'm so sorry. Finding nuts in his meal must have been terrifying."
+            continue
         return is_acknowledgement(s) and not _is_fix(s) and not _HEDGED.search(s.text)
     return False
+
+
+_BARE_APOLOGY = rx(
+    r"^\W*(oh,? )?(no,? )?((i'm|i am|we're|we are|im) )?(so |really |truly |very |terribly |deeply )*sorry\W*$", r"^\W*oh no\W*$"
+)
+"""A two-word apology standing alone: the sentence after it is the real opening."""
 
 
 _HEDGED = rx(r"\bsorry (that )?(you feel|you felt|if)\b")

@@ -93,7 +93,7 @@ FAILURE = word_rx(
     r"\b(is|are|was|were) (solely |entirely |fully )?(responsible|liable|accountable)"
     r"(?=\s*[,.;]|\s+(rather than|not)\b|\s+for (the|this|that|any|your) (\w+ )?(delay|mistake|error|damage|problem|issue|mix-?up|fault|loss|failure)s?\b)",
 )
-OWNERSHIP = word_rx(
+OWNERSHIP = rx(
     r"\b(our|my) (own )?(fault|failure|mistake|error|job|responsibility|doing|bad|problem to (fix|solve)|delay)\b",
     r"\b(is|was|'s|are|were) (entirely |all |completely |squarely )?(on us|on me|ours|mine)\b",
     r"\bours to (fix|sort|put right|own)\b",
@@ -135,7 +135,7 @@ DEFLECT = [
         r"\bnot (from|on|by|with|at) (us|our (end|side))\b",
         r"(?<=[,;] )not (us|ours|me|mine|our (fault|problem|doing))\b",
         r"\brather than (us|ours)\b",
-        r"\b(is|was|'s) theirs\b",
+        r"\b(is|was|\w+'s) theirs\b",
         r"\btheir (responsibility|fault|mistake|error|doing)\b",
         r"\b(on|from) their (end|side|watch)\b",
     ),
@@ -156,7 +156,8 @@ DEFLECT = [
     ),
     word_rx(r"\b(they|they're|they are|they were|it's them|it was them) (are |were )?the ones (who|that)\b"),
     word_rx(
-        r"\byou (really |honestly |probably |certainly |clearly )?(should|shouldn't|should not|ought to|needed to|need to)( have|'ve) (\w+ed|read|known|told|called|checked|done|sent|kept|taken|given|made|gone)\b",
+        r"\byou (really |honestly |probably |certainly |clearly )?(should|shouldn't|should not|ought to|needed to|need to)( have|'ve) "
+        r"(?!(received|been|had|got|gotten|paid|seen|experienced|faced|waited|suffered)\b)(\w+ed|read|known|told|called|checked|done|sent|kept|taken|given|made|gone)\b",
         r"\byou (really |honestly |probably |certainly |clearly )?(should|ought to)( have|'ve) had (it|this|that|them|the \w+) \w+ed\b",
         r"\byou (failed|neglected|forgot) to\b",
         r"\b(your|the customer'?s) (own )?(fault|mistake|error)\b",
@@ -167,13 +168,13 @@ DEFLECT = [
         r"\b(please )?(make sure|ensure|remember|be sure) (that )?you (always|never)\b",
         r"\b(in future|next time|going forward|from now on),? (please )?(you (should|must|need to|will need to|'ll need to|have to) )?"
         r"(make sure|ensure|remember|(double-)?check|read|allow|arrive|bring|verify|follow|keep|download|save|always|never)\b",
-        r"\byou (should|must|need to|have to) (always|never)\b",
+        r"\byou (should|must|need to|have to) (always|never)\b(?! have (been|had|received|got|seen|paid|waited)\b)",
     ),
     word_rx(
         r"\b(you('ll| will)|you'd|you would|you) (need|have|must|should) to (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase|go back to|ask|"
         r"raise (it|this|that|the \w+) with|get in touch with|write to|email|claim (it |this |that )?(from|with|through)|apply to|go through)\b",
         r"\b(my|our) hands are tied\b",
-        r"\b(is|'s|was) (a matter|an issue|a question|something|one) for (the|your|their)\b",
+        r"\b(is|\w+'s|was) (a matter|an issue|a question|something|one) for (the|your|their)\b",
         r"\bplease (contact|call|reach out to|take (it |this |that )?up with|speak to|complain to|chase) (the|your) (courier|carrier|bank|manufacturer|provider|supplier|card issuer|insurer|landlord|airline|hotel|restaurant|broker|merchant|store|shop)\b",
         r"\byour best bet is to\b",
         r"\bit'?s up to you to\b",

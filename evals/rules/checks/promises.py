@@ -49,14 +49,20 @@ _NAMED_PART = re.compile(
 """A named part of what was paid: "I will refund the sea-view supplement", "refunding this month's R650 fee"."""
 _WHOLE = re.compile(r"\b(full|in full|entire|whole|all of|everything|every penny|100%)\b", re.I)
 _MONEY_ARRIVES = re.compile(r"credit(?:ed|s)?", re.I)
-_SAME_VISIT = {Remedy.technician_visit: Remedy.repair, Remedy.repair: Remedy.technician_visit}
-"""Sending someone to fix a thing is a repair and a technician visit at once: either allowance covers it."""
+_COVERED_BY = {Remedy.account_credit: Remedy.compensation}
+"""Goodwill money added to the account is a goodwill payment: a compensation allowance covers it."""
+DOING_THE_JOB = frozenset({Remedy.repair, Remedy.technician_visit, Remedy.expedited_shipping, Remedy.cancellation})
+"""Fixing what is broken, sending someone, shipping faster and closing an account the customer wants
+closed are the company doing its job, as for a request with no policy: a policy limits money, goodwill
+extras, replacement goods and new bookings. (Labelled replies agree: of such actions outside the
+allowed list in the train and dev replies, 23 are in good replies; of the 5 in failing replies only one
+is the failure's evidence, and what fails there is the money: "we'll pay to repair the line, up to $600".)"""
 
 
 def _allowed(offer: Offer, policy: Policy) -> bool:
-    kinds = [*offer.kinds, *(_SAME_VISIT[k] for k in offer.kinds if k in _SAME_VISIT)]
+    kinds = [*offer.kinds, *(_COVERED_BY[k] for k in offer.kinds if k in _COVERED_BY)]
     return (
-        any(policy.allows(k) for k in kinds)
+        any(k in DOING_THE_JOB or policy.allows(k) for k in kinds)
         or _stated_part(offer, policy)
         or any(r.kind is None and r.named_in(offer.sentence.text) for r in policy.labelled)
     )
@@ -113,6 +119,17 @@ def _how_money_arrives(offer: Offer, offers: list[Offer], policy: Policy) -> boo
 
 MONETARY = frozenset({Remedy.refund, Remedy.partial_refund, Remedy.account_credit, Remedy.discount, Remedy.compensation, Remedy.fee_waiver})
 """With no policy nothing that costs money is authorised; fixing the service, replacing or rebooking still is."""
+
+
+def named_in_policy(ctx: CheckContext) -> list[Span]:
+    """Offers made under a remedy the policy names in the company's own words ("a £15 voucher" under a
+    voucher allowance) and allows: the learned layer cannot know those words, so it may not hold them against
+    the sentence."""
+    if ctx.policy is None or not ctx.policy.labelled:
+        return []
+    policy = ctx.policy
+    offers = find_offers(ctx.reply)
+    return [o.span for o in offers if any(r.named_in(o.sentence.text) for r in policy.labelled) and _allowed(o, policy)]
 
 
 def check_no_unauthorized_promises(ctx: CheckContext) -> Verdict:

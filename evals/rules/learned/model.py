@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from evals.rules.checks.feelings import opens_with_acknowledgement
+from evals.rules.checks.promises import named_in_policy
 from evals.rules.learned.features import SentenceView, context_features, sentence_features, views
 from evals.rules.model import CheckContext, Span, Verdict
 
@@ -71,12 +72,16 @@ class RuleModel:
         anchors = ANCHORS.get(self.rule_id)
         return anchors is None or not anchors.isdisjoint(feats)
 
-    def sentence_logits(self, scoped: Sequence[SentenceView]) -> list[float]:
-        """Each sentence's score for 'the rule is broken here'; a sentence with no anchor scores as missing."""
+    def sentence_logits(self, scoped: Sequence[SentenceView], ctx: CheckContext) -> list[float]:
+        """Each sentence's score for 'the rule is broken here'; a sentence with no anchor scores as missing, and
+        so does one whose offer the policy allows under its own name for it ("I've added a £15 voucher" under a
+        voucher allowance): the company's words are a fact the sentence model never saw."""
+        cleared = [s.start for s in named_in_policy(ctx)] if self.rule_id == "no-unauthorized-promises" else []
         out = []
         for view in scoped:
             feats = sentence_features(view)
-            out.append(self.sentence.logit(feats) if self.anchored(feats) else MISSING)
+            held = self.anchored(feats) and not any(view.sentence.start <= c < view.sentence.end for c in cleared)
+            out.append(self.sentence.logit(feats) if held else MISSING)
         return out
 
     def reply_features(self, ctx: CheckContext, lexicon: Verdict, logits: list[float]) -> dict[str, float]:
@@ -98,7 +103,7 @@ class RuleModel:
         if lexicon.passed and self.rule_id == "emotion-first" and opens_with_acknowledgement(ctx.reply):
             return lexicon  # the opening acknowledges the feeling: what the next sentence says is another rule's business
         scoped = self.scope(ctx.reply)
-        logits = self.sentence_logits(scoped)
+        logits = self.sentence_logits(scoped, ctx)
         p = _sigmoid(self.reply.logit(self.reply_features(ctx, lexicon, logits)))
         if not lexicon.passed and p >= self.veto:
             if lexicon.spans or not scoped:

@@ -132,7 +132,7 @@ def train_rule(rule_id: str, data: list[tuple[str, LabeledReply]]) -> dict[str, 
             if g != fold:
                 continue
             ctx = item.context()
-            logits = model.sentence_logits(model.scope(item.reply))
+            logits = model.sentence_logits(model.scope(item.reply), ctx)
             lexicon = lexicon_check(ctx)
             reply_rows.append(model.reply_features(ctx, lexicon, logits))
             reply_labels.append(int(item.labels.get(rule_id) == "fail"))
