@@ -123,6 +123,11 @@ def test_abuse_with_no_content_gets_a_calm_boundary_and_an_invitation() -> None:
     assert re.search(r"\?|tell me", reply, re.I) and re.search(r"respectful|civil|abusive", reply)
 
 
+@pytest.mark.parametrize("text", ["Thanks for nothing. Third week without hot water.", "so much for next-day delivery, still nothing 🙄"])
+def test_sarcastic_thanks_is_a_complaint(text: str) -> None:
+    assert analyze(text).intent == "complaint"
+
+
 @pytest.mark.parametrize("text", ["wifi down since monday", "control panel locked me out"])
 def test_a_terse_complaint_with_no_insult_is_not_abuse(text: str) -> None:
     """Both were read as abuse and got "I'd ask that we keep things respectful" in reply."""

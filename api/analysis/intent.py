@@ -87,6 +87,22 @@ def features(message: str, history: list[tuple[str, str]] | None = None) -> dict
     return f
 
 
+_SARCASM_EMOJI = re.compile("[\U0001f643\U0001f644\U0001f612\U0001f611\U0001f921]")
+"""Upside-down face, eye-roll, unamused, expressionless, clown (a clap or a skull is as often sincere)."""
+_SARCASM = tuple(
+    line.strip()
+    for line in (Path(__file__).with_name("data") / "sarcasm.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
+
+def sarcastic(message: str) -> bool:
+    """Thanks turned into its opposite: "thanks for nothing", "great, my parcel is in the bin 🙃"."""
+    words = _WORD.findall(message.lower().replace("\u2019", "'"))
+    joined = " " + " ".join(words) + " "
+    return bool(_SARCASM_EMOJI.search(message)) or any(f" {p} " in joined for p in _SARCASM)
+
+
 @dataclass(frozen=True)
 class IntentModel:
     classes: tuple[Intent, ...]
@@ -122,12 +138,15 @@ def classify(message: str, history: list[tuple[str, str]] | None = None) -> tupl
     """The most likely intent and its probability."""
     feats = features(message, history)
     probs = model().probabilities(feats)
-    # Abuse is insults or swearing with nothing to act on, and thanks is thanks or praise: with no such word
-    # (or a smiling emoji), a short "wifi down since monday" is something to act on, however terse (the
-    # model had read it as abuse, and once as thanks).
+    # Abuse is insults or swearing with nothing to act on, and thanks is thanks or praise said straight: with
+    # no such word (or a smiling emoji), a short "wifi down since monday" is something to act on, however
+    # terse (the model had read it as abuse, and once as thanks).
     if not feats["cue_abuse"]:
         probs = _without(probs, "abuse")
-    if not feats["cue_thanks"] and not _WARM_EMOJI.search(message):
+    if sarcastic(message) and "thanks" in probs:
+        # "Thanks for nothing. Third week without hot water." thanks nobody: what reads as thanks is the complaint.
+        probs = {**_without(probs, "thanks"), "complaint": probs.get("complaint", 0.0) + probs["thanks"]}
+    elif not feats["cue_thanks"] and not _WARM_EMOJI.search(message):
         probs = _without(probs, "thanks")
     best = max(probs, key=lambda c: probs[c])
     return best, round(probs[best], 3)
