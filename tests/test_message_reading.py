@@ -226,6 +226,24 @@ def test_a_singular_noun_subject_keeps_an_article_after_sorry_about(text: str, o
     assert problem.summary.lower().startswith(opening), problem
 
 
+def test_the_customers_own_choice_is_not_the_problem() -> None:
+    text = (
+        "Hi. I ordered dinner through your app last night. In the notes I wrote NO PEANUTS because my son is allergic, "
+        "and I also picked the nut-free option that cost extra. The curry came with peanut sauce mixed in already."
+    )
+    problem = find_problems(text)[0]
+    assert not problem.summary.startswith("you pick") and "peanut" in problem.summary, problem
+
+
+def test_details_named_back_leave_out_the_threat_and_what_was_not_there() -> None:
+    text = (
+        '@SplitEasePay you charged installment 3 of 4 TWICE on 10/02 and the app says "no overpayment found" '
+        "fix it or I'm doing a full thread with screenshots."
+    )
+    named = [d for p in analyze(text).problems for d in p.details]  # type: ignore[attr-defined]
+    assert not any("thread" in d or "no overpayment" in d for d in named), named
+
+
 def test_things_the_summary_leaves_out_are_named_back_in_the_restatement() -> None:
     text = "Used your Glow Renew night serum last night and woke up with my cheeks red raw and blistering."
     reply, analysis = _draft(text, company_at_fault=True)

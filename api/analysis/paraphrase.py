@@ -900,6 +900,9 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
         tokens = trimmed
     else:
         return None
+    chose = verb.lemma_ in _CHOICES and not any(c.dep_ == "prt" for c in verb.children)  # "picked up" collects
+    if subject is not None and subject.dep_ == "nsubj" and _customer_subject(subject) and chose:
+        return None  # "I'm sorry about you picking the nut-free option": the customer's choice is not what went wrong
     if subject is not None and _bare_singular(subject) and gerund[0].lower() == subject.left_edge.lower_:
         # "system being sold to you as 4,200 kWh" -> "the system being sold ...": a count noun needs its article.
         gerund = ["the", *gerund]
@@ -961,6 +964,9 @@ def _fronted(verb: Token, subject: Token | None, tokens: list[Token]) -> list[To
 
 
 _ABSENCE_ADVERBS = frozenset({"still", "yet", "again"})
+_CHOICES = frozenset({"pick", "choose", "select", "opt", "tick", "order", "buy", "purchase", "book", "plug", "follow"})
+"""What the customer chose or did as asked ("I picked the nut-free option", "I ordered the large"): the
+story before the problem, never the problem itself."""
 _EXPERIENCES = frozenset({"wait", "try", "chase", "call", "ring", "sit", "struggle", "pay", "get", "hold", "go"})
 """Verbs of a subjectless "-ing" headline whose subject is the customer ("still waiting for my refund")."""
 
@@ -1022,8 +1028,10 @@ MAX_DETAILS = 3
 MAX_DETAIL_WORDS = 5
 
 
-def details(sent: SpacySpan, summary: str, source_words: list[str]) -> tuple[str, ...]:
-    """Noun chunks of the sentence that name something the summary does not, in the agent's voice."""
+def details(sent: SpacySpan, summary: str, source_words: list[str], avoid: frozenset[int] = frozenset()) -> tuple[str, ...]:
+    """Noun chunks of the sentence that name something the summary does not, in the agent's voice. A chunk
+    inside a threat ("a full thread with screenshots") or negated by its determiner ("no overpayment") names
+    nothing the customer has."""
     lower = shouting(sent.text)
     have = set(_content_words(summary))
     out: list[str] = []
@@ -1034,6 +1042,7 @@ def details(sent: SpacySpan, summary: str, source_words: list[str]) -> tuple[str
             or root.lemma_.lower() in _DETAIL_SKIP
             or any(t.like_num or t.is_currency or any(ch.isdigit() for ch in t.text) for t in chunk)
             or any(t.lower_ in _CUSTOMER_PRONOUNS or t.lower_ in _COMPANY_PRONOUNS for t in chunk if t.dep_ != "poss")
+            or any(t.i in avoid or (t.dep_ == "det" and t.lower_ in ("no", "neither", "every")) for t in chunk)
         ):
             continue
         tokens = [t for t in chunk if not _drop(t)]
@@ -1091,7 +1100,9 @@ def find_problems(
             start = cand.start + sent.start_char
             end = cand.start + sent.end_char
             problems.append(
-                Problem(summary, clause, Span(start, end, text[start:end]), cand.score + score, details(sent, summary, source_words))
+                Problem(
+                    summary, clause, Span(start, end, text[start:end]), cand.score + score, details(sent, summary, source_words, avoided)
+                )
             )
             break
         if len(problems) >= limit:
