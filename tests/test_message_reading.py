@@ -235,6 +235,11 @@ def test_the_customers_own_choice_is_not_the_problem() -> None:
     assert not problem.summary.startswith("you pick") and "peanut" in problem.summary, problem
 
 
+def test_a_feeling_is_acknowledged_not_read_back_as_the_problem() -> None:
+    text = "Hi again, any news on the violin? She has her grade 5 exam on the 14th so we're getting a bit anxious."
+    assert not any("anxious" in p.summary for p in find_problems(text))
+
+
 def test_details_named_back_leave_out_the_threat_and_what_was_not_there() -> None:
     text = (
         '@SplitEasePay you charged installment 3 of 4 TWICE on 10/02 and the app says "no overpayment found" '

@@ -900,6 +900,10 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
         tokens = trimmed
     else:
         return None
+    if verb.lemma_ in ("be", "get", "feel", "become", "grow") and any(
+        c.dep_ in ("acomp", "attr", "oprd") and _FEELING_STATE.fullmatch(c.lower_) for c in verb.children
+    ):
+        return None  # "you getting a bit anxious" is how they feel, which the acknowledgement answers, not the problem
     chose = verb.lemma_ in _CHOICES and not any(c.dep_ == "prt" for c in verb.children)  # "picked up" collects
     if subject is not None and subject.dep_ == "nsubj" and _customer_subject(subject) and chose:
         return None  # "I'm sorry about you picking the nut-free option": the customer's choice is not what went wrong
@@ -964,6 +968,11 @@ def _fronted(verb: Token, subject: Token | None, tokens: list[Token]) -> list[To
 
 
 _ABSENCE_ADVERBS = frozenset({"still", "yet", "again"})
+_FEELING_STATE = re.compile(
+    r"anxious|worried|frustrated|upset|angry|annoyed|stressed|scared|nervous|furious|livid|fed|sick|tired|disappointed|"
+    r"confused|desperate|panicked|devastated|gutted|heartbroken|fuming|exhausted|embarrassed|terrified|miserable|sad"
+)
+"""Feelings said as a state ("we're getting a bit anxious", "I am so fed up")."""
 _CHOICES = frozenset({"pick", "choose", "select", "opt", "tick", "order", "buy", "purchase", "book", "plug", "follow"})
 """What the customer chose or did as asked ("I picked the nut-free option", "I ordered the large"): the
 story before the problem, never the problem itself."""
