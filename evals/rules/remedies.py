@@ -37,6 +37,8 @@ REMEDY_PATTERNS: dict[Remedy, re.Pattern[str]] = {
         r"\brevers(e|ed|ing) (the|that|this|your) (\w+ )?(charge|payment|transaction|debit)s?",
         r"\b(put|paid|pay|paying|going) (the )?[$£€₦₹][\d,.]+ back\b(?! (as|in the form of) (a |an )?(\w+ )?credit)",
         r"\b(is|are|will be|\w+'ll be|has gone|have gone|\w+'s gone) (going |paid )?back (on|onto|to) your (card|account)\b",
+        r"(?<=\d )back (on|onto|to|into) your (card|account|bank)\b",
+        r"\bpay(ing)? (you )?back\b",
     ),
     Remedy.replacement: word_rx(
         r"\breplacements?\b",
@@ -158,7 +160,7 @@ _NAMES_A_CHARGE = re.compile(
 _CHARGE_BEFORE = rx(
     r"([$£€₦₹][\d,.]+\s+of (the|your)|\byou('d| would| will|'ll)? (pay|owe|be charged|be billed)|"
     r"\b(costs?|costing|priced at|retails? (at|for)|normally|usually|list price( of)?)|"
-    r"\b(leaving|leaves|left|remaining|outstanding|still owing|bringing (it|this|that|the \w+|your \w+) (down )?to|(reduc|lower|cut)\w* (it|this|that|the \w+|your \w+) to)( (just|only|a balance of|a total of))?|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of))\s*$"
+    r"\b(leaving|leaves|left|remaining|outstanding|still owing|bringing (it|this|that|the \w+|your \w+) (down )?to|(reduc|lower|cut)\w* (it|this|that|the \w+|your \w+) to)( (just|only|a balance of|a total of))?|\b(balance|bill|invoice|total|premium|price|cost|fare) (of|is|was|will be|comes to)|\b(over|above|under|below|more than|less than|at least|minimum( of)?|orders? of)|\boff (the|your|a|an))\s*$"
 )
 _CHARGE_AFTER = rx(r"^\s*((a|per|/) ?(month|year|week|night|mo|yr)\b|(price|quote|plan|monthly|annual|deposit|premium|invoice|bill)\b)")
 _GIVEN_BEFORE = rx(
@@ -167,7 +169,7 @@ _GIVEN_BEFORE = rx(
 )
 """'a full refund of the $800 deposit': the amount right after a refund is what is given back, even if it names a deposit or a bill."""
 GIVE_MONEY = word_rx(
-    r"\b(pay(ing)? (you|for)|paid (you|for)|cover(ing)?|approv\w*|add(ed|ing)?|credit\w*|giv(e|en|ing)|gave|tak(e|en|ing)|refund\w*|waiv\w*|reimburs\w*|compensat\w*|put|send(ing)?|transferr?\w*)\b"
+    r"\b(pay(ing)? (you|for)|paid (you|for)|cover(ing)?|approv\w*|add(ed|ing)?(?! insult)|credit\w*|giv(e|en|ing)|gave|tak(e|en|ing)|refund\w*|waiv\w*|reimburs\w*|compensat\w*|put|send(ing)?|transferr?\w*)\b"
 )
 
 
@@ -235,7 +237,7 @@ def _opens_clause(before: str, remedy: str) -> bool:
     """A list item of what was done ("- Refunded your fare in full") or a free extra ("Free delivery on
     your next order"): nothing else before the remedy word. "Refunds are only available ..." is neither."""
     if re.fullmatch(r"[\W\d]*(and |also |plus )?", before, re.I):
-        return remedy.lower().endswith("ed")
+        return remedy.lower().endswith("ed") or remedy.lower().startswith("back ")  # "- €30 back on your card today"
     return bool(re.fullmatch(r"[\W\d]*((a|an|your|one|plus|and|also)\s+)*(free|complimentary|extra)\s+", before, re.I))
 
 
@@ -340,8 +342,8 @@ def _aliases(remedy: Remedy, text: str, pos: int, sents: _Sentences) -> tuple[Re
         return ()
     if remedy is Remedy.compensation and _COVER_COST.match(text, pos):
         return (Remedy.refund,)
-    if remedy is Remedy.refund and text[pos : pos + 8].lower() == "reimburs":
-        return (Remedy.compensation,)  # paying back the customer's own costs (a taxi, a hotel) is compensation too
+    if remedy is Remedy.refund and (text[pos : pos + 8].lower() == "reimburs" or text[pos : pos + 3].lower() == "pay"):
+        return (Remedy.compensation,)  # reimbursing or paying back the customer's costs (a taxi, a hotel) is compensation too
     if remedy is Remedy.refund and sents.has(_REDUCTION, sentence):
         return (Remedy.partial_refund, Remedy.fee_waiver)
     if remedy is Remedy.refund and _BARE_AMOUNT.match(text, pos) and not sents.has(_IN_FULL, sentence):

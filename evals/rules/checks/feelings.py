@@ -106,6 +106,7 @@ FEEL_FRAME = word_rx(
     r"(?<!\bif )\b(you|you're|you've|anyone|anybody|everyone|most people)\b[^.!?]{0,20}\bfeel(s|ing)?\b(?! free| that| as though| as if| we| our| it| this| the)",
     r"\bi('d| would)( also| probably)? (be|feel)\b[^.!?]{0,40}\b(too|as well|the same)\b",
     r"\b(must|would) (feel|have felt) like\b",
+    r"\b(felt|feels) like (a|an) (\w+ )?(slap|kick|punch|blow|insult|betrayal|nightmare|ordeal)\b",
 )
 """Feeling said through the verb: whatever the customer is said to feel ("of course you feel ripped off",
 "would make anyone feel cheated", "I'd feel cornered too", "must feel like a punch in the stomach"), the

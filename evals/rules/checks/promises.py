@@ -105,12 +105,18 @@ def _stated_part(offer: Offer, policy: Policy) -> bool:
     )
 
 
+_ALTERNATIVE = re.compile(r"\bor (as |in )?(an? )?(\w+ )?$", re.I)
+"""'the £39.96 back on your card, or as credit in the game': the credit is a second offer, not how the first arrives."""
+
+
 def _how_money_arrives(offer: Offer, offers: list[Offer], policy: Policy) -> bool:
     """ "₹5,000 as compensation, credited by Thursday", "your bank may show it as two credits": the word
     "credit" says how an allowed payment reaches the customer, not an account credit of its own."""
+    before = offer.sentence.text[: offer.span.start - offer.sentence.start]
     return (
         offer.remedy is Remedy.account_credit
         and bool(_MONEY_ARRIVES.fullmatch(offer.span.text))
+        and not _ALTERNATIVE.search(before)
         and any(
             o is not offer and o.sentence.start == offer.sentence.start and o.remedy in MONETARY and _allowed(o, policy) for o in offers
         )

@@ -74,7 +74,8 @@ ASK = word_rx(
 )
 RESTORED = word_rx(
     r"\b(is|are|has been|have been|was|were) (now |already |also )?(back (up|online|on)|restored|fixed|resolved|reconnected|corrected|reversed|unlocked|reactivated|"
-    r"cancell?ed|canceled|waived|removed|refunded|released|credited|reinstated|unblocked|taken down|written off|wiped|cleared)\b",
+    r"cancell?ed|canceled|waived|removed|refunded|released|credited|reinstated|unblocked|taken down|written off|wiped|cleared|"
+    r"pre-?authori[sz]ed|authori[sz]ed|approved)\b",
     r"\b(our|an|the|a) (engineers?|technicians?|crew|team)\b(?! who)[^.!?]{0,20}\b(is|are) (now )?(restoring|fixing|repairing|rebuilding|reconnecting|replacing)\b",
     r"\bwill be back (up|online|on|to normal)?\b[^.!?;]{0,30}\b(by|within|at)\b",
     r"\b(is|are)( now| already)? (on (its|their|the) way|in the post|in transit|being (sent|shipped|couriered|posted|delivered|reissued|replaced|refunded|repaired|rebuilt))\b",
