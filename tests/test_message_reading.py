@@ -218,6 +218,7 @@ def test_a_pronoun_subject_is_named_by_what_it_stands_for() -> None:
         ("System was sold to us as 4,200 kWh a year and it makes half that.", "the system"),
         ("seller charged me $45 on top of the delivery fee and nobody warned me", "the seller"),
         ("Nothing broke, but the piano arrived two days late.", "the piano"),
+        ("None of my websites hosted with you have been reachable since this morning.", "none of your websites"),
     ],
 )
 def test_a_singular_noun_subject_keeps_an_article_after_sorry_about(text: str, opening: str) -> None:

@@ -926,7 +926,9 @@ def _bare_singular(subject: Token) -> bool:
     return (
         (subject.tag_ == "NN" or (subject.tag_ == "NNP" and subject.text.islower()))  # "app" after a blanked @handle
         and subject.pos_ in ("NOUN", "PROPN")
-        and not re.fullmatch(r"(some|no|any|every)(one|body|thing)|no one", subject.lower_)
+        and not re.fullmatch(
+            r"(some|no|any|every)(one|body|thing)|no one|none|all|each|either|neither|both|half|most|lots?", subject.lower_
+        )
         and subject.left_edge.tag_ in ("NN", "NNP", "JJ", "VBG")
         and (subject.left_edge.text.islower() or (bool(subject.left_edge.is_sent_start) and subject.left_edge.tag_ == "NN"))
         and not any(t.dep_ in ("det", "poss", "nummod", "predet") or t.tag_ == "PRP$" for t in subject.subtree if t.i < subject.i)
