@@ -1041,8 +1041,8 @@ MAX_DETAIL_WORDS = 5
 
 def details(sent: SpacySpan, summary: str, source_words: list[str], avoid: frozenset[int] = frozenset()) -> tuple[str, ...]:
     """Noun chunks of the sentence that name something the summary does not, in the agent's voice. A chunk
-    inside a threat ("a full thread with screenshots") or negated by its determiner ("no overpayment") names
-    nothing the customer has."""
+    inside a threat ("a full thread with screenshots") or quantified by "no", "neither" or "every" ("no
+    overpayment", "every chat transcript") names nothing the customer has in hand."""
     lower = shouting(sent.text)
     have = set(_content_words(summary))
     out: list[str] = []
