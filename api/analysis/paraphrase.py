@@ -19,6 +19,7 @@ that ...".
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -901,7 +902,7 @@ def paraphrase_sentence(sent: SpacySpan, source_words: list[str], avoid: frozens
     else:
         return None
     if verb.lemma_ in ("be", "get", "feel", "become", "grow") and any(
-        c.dep_ in ("acomp", "attr", "oprd") and _FEELING_STATE.fullmatch(c.lower_) for c in verb.children
+        c.dep_ in ("acomp", "attr", "oprd") and c.lower_ in _FEELING_STATE for c in verb.children
     ):
         return None  # "you getting a bit anxious" is how they feel, which the acknowledgement answers, not the problem
     chose = verb.lemma_ in _CHOICES and not any(c.dep_ == "prt" for c in verb.children)  # "picked up" collects
@@ -970,16 +971,12 @@ def _fronted(verb: Token, subject: Token | None, tokens: list[Token]) -> list[To
 
 
 _ABSENCE_ADVERBS = frozenset({"still", "yet", "again"})
-_FEELING_STATE = re.compile(
-    r"anxious|worried|frustrated|upset|angry|annoyed|stressed|scared|nervous|furious|livid|fed|sick|tired|disappointed|"
-    r"confused|desperate|panicked|devastated|gutted|heartbroken|fuming|exhausted|embarrassed|terrified|miserable|sad"
-)
-"""Feelings said as a state ("we're getting a bit anxious", "I am so fed up")."""
-_CHOICES = frozenset({"pick", "choose", "select", "opt", "tick", "order", "buy", "purchase", "book", "plug", "follow"})
-"""What the customer chose or did as asked ("I picked the nut-free option", "I ordered the large"): the
-story before the problem, never the problem itself."""
-_EXPERIENCES = frozenset({"wait", "try", "chase", "call", "ring", "sit", "struggle", "pay", "get", "hold", "go"})
-"""Verbs of a subjectless "-ing" headline whose subject is the customer ("still waiting for my refund")."""
+_CLAUSE_WORDS = json.loads((Path(__file__).with_name("data") / "clause_words.json").read_text(encoding="utf-8"))
+_FEELING_STATE = frozenset(_CLAUSE_WORDS["feeling_states"]["words"])
+_CHOICES = frozenset(_CLAUSE_WORDS["choices"]["words"])
+_EXPERIENCES = frozenset(_CLAUSE_WORDS["experiences"]["words"])
+"""Feelings said as a state, the customer's own choices, and the verbs of a customer's "-ing" headline:
+see data/clause_words.json."""
 
 
 def _finish_np(np_tokens: list[Token], head: Token, source_words: list[str], lower: bool, score: float) -> tuple[str, str, float] | None:
